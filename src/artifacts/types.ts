@@ -1,0 +1,74 @@
+/** The artifacts one training run writes to models/<version>/ and the bot serves from. */
+
+export interface CatalogEntry {
+  movieId: number;
+  rank: number;
+  /** Number of ratings (v in the WR formula). */
+  count: number;
+  /** Mean rating (R). */
+  mean: number;
+  /** Weighted rating WR = (v·R + m·C) / (v + m). */
+  wr: number;
+}
+
+export interface Neighbour {
+  movieId: number;
+  /** Cosine distance 1 − cos(a, b) between the two movies' rating vectors. */
+  distance: number;
+}
+
+export interface ScoredId {
+  id: number;
+  /** Predicted rating. */
+  score: number;
+}
+
+export interface MovieInfo {
+  movieId: number;
+  title: string;
+  genres: string[];
+  imdbId?: string;
+  tmdbId?: number;
+  /** Ratings this movie has in the training data. */
+  count: number;
+  mean: number;
+}
+
+export interface Manifest {
+  version: string;
+  createdAt: string;
+  dataset: { dir: string; checksums: Record<string, string>; rows: Record<string, number>; skipped: Record<string, number> };
+  popularity: { minRatings: number; m: number; C: number; eligible: number };
+  knn: { minRatings: number; k: number; movies: number; recallAt10: number };
+  dnmf: {
+    hyperparameters: Record<string, number | string | boolean>;
+    metrics: { validationRmse: number; bestEpoch: number; epochs: number; trainRmse?: number };
+    tableSize: number;
+    minCandidateRatings: number;
+  };
+  runtime: { node: string; tfjs: string; backend: string; hnswlib: string };
+  timingsMs: Record<string, number>;
+  files: Record<string, { bytes: number; sha256: string }>;
+}
+
+/** Everything the serving side needs, loaded from one version directory. */
+export interface Artifacts {
+  manifest: Manifest;
+  catalog: CatalogEntry[];
+  /** movieId → metadata, for every movie in movies.csv. */
+  movies: Map<number, MovieInfo>;
+  /** kNN over movies with ≥ 50 ratings, backed by the hnswlib-node index. */
+  knn: NeighbourIndex;
+  /** movieId → top users by predicted rating among users who have not rated it. */
+  usersPerMovie: Map<number, ScoredId[]>;
+  /** userId → top unrated movies by predicted rating. */
+  moviesPerUser: Map<number, ScoredId[]>;
+}
+
+/** Nearest-neighbour lookups over the kNN movies (the hnswlib-node index in production). */
+export interface NeighbourIndex {
+  /** True when the movie is in the kNN model (it has ≥ 50 ratings). */
+  has(movieId: number): boolean;
+  /** The k nearest other movies, nearest first. k may exceed 10 when a caller widens its search. */
+  nearest(movieId: number, k: number): Neighbour[];
+}
