@@ -1,0 +1,102 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type hnswlib from 'hnswlib-node';
+import { fileDigest, syncDir, writeDurable } from './files.ts';
+import type { CatalogEntry, Manifest, MovieInfo, Neighbour, ScoredId } from './types.ts';
+
+/** The files of one artifact version; manifest.json is written last and lists the others. */
+export const FILES = {
+  manifest: 'manifest.json',
+  catalog: 'catalog.json',
+  movies: 'movies.json',
+  neighbours: 'neighbours.json',
+  knnIndex: 'knn.hnsw',
+  tables: 'dnmf-tables.json',
+  dnmfModel: 'dnmf-model.json',
+  dnmfWeights: 'dnmf-weights.bin',
+} as const;
+
+/** A DNMF table row on disk: [key, ids, scores] keeps 100k entries compact and quick to parse. */
+export type TableRow = [number, number[], number[]];
+
+export function tableToRows(table: Map<number, ScoredId[]>): TableRow[] {
+  return [...table].map(([key, list]) => [
+    key,
+    list.map((s) => s.id),
+    list.map((s) => Math.round(s.score * 1e4) / 1e4),
+  ]);
+}
+
+export function rowsToTable(rows: TableRow[]): Map<number, ScoredId[]> {
+  return new Map(rows.map(([key, ids, scores]) => [key, ids.map((id, i) => ({ id, score: scores[i] }))]));
+}
+
+export interface SerializedModel {
+  meta: object;
+  buffers: Record<string, Float32Array>;
+}
+
+export interface VersionContent {
+  manifest: Omit<Manifest, 'files'>;
+  catalog: CatalogEntry[];
+  movies: MovieInfo[];
+  neighbours: Map<number, Neighbour[]>;
+  knnIndex: hnswlib.HierarchicalNSW;
+  usersPerMovie: Map<number, ScoredId[]>;
+  moviesPerUser: Map<number, ScoredId[]>;
+  dnmf: SerializedModel;
+}
+
+/** Packs the model's named buffers into one binary file, with their offsets in the JSON. */
+function packBuffers(buffers: Record<string, Float32Array>): {
+  layout: Record<string, [number, number]>;
+  bytes: Uint8Array;
+} {
+  const layout: Record<string, [number, number]> = {};
+  let total = 0;
+  for (const [name, b] of Object.entries(buffers)) {
+    layout[name] = [total, b.length];
+    total += b.length;
+  }
+  const all = new Float32Array(total);
+  for (const [name, b] of Object.entries(buffers)) all.set(b, layout[name][0]);
+  return { layout, bytes: new Uint8Array(all.buffer) };
+}
+
+export function unpackBuffers(
+  layout: Record<string, [number, number]>,
+  bytes: Uint8Array,
+): Record<string, Float32Array> {
+  const aligned = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return Object.fromEntries(
+    Object.entries(layout).map(([name, [offset, length]]) => [name, aligned.slice(offset, offset + length)]),
+  );
+}
+
+/** Writes every file of a version into `dir` durably, manifest last, and returns the manifest. */
+export async function writeVersion(dir: string, content: VersionContent): Promise<Manifest> {
+  await mkdir(dir, { recursive: true });
+  const json = (value: unknown) => JSON.stringify(value);
+  const { layout, bytes } = packBuffers(content.dnmf.buffers);
+  await writeDurable(path.join(dir, FILES.catalog), json(content.catalog));
+  await writeDurable(path.join(dir, FILES.movies), json(content.movies));
+  await writeDurable(
+    path.join(dir, FILES.neighbours),
+    json([...content.neighbours].map(([id, list]) => [id, list.map((n) => n.movieId), list.map((n) => n.distance)])),
+  );
+  content.knnIndex.writeIndexSync(path.join(dir, FILES.knnIndex));
+  await writeDurable(
+    path.join(dir, FILES.tables),
+    json({ usersPerMovie: tableToRows(content.usersPerMovie), moviesPerUser: tableToRows(content.moviesPerUser) }),
+  );
+  await writeDurable(path.join(dir, FILES.dnmfModel), json({ meta: content.dnmf.meta, layout }));
+  await writeDurable(path.join(dir, FILES.dnmfWeights), bytes);
+  const files: Manifest['files'] = {};
+  for (const name of Object.values(FILES)) {
+    if (name !== FILES.manifest) files[name] = await fileDigest(path.join(dir, name));
+  }
+  const manifest: Manifest = { ...content.manifest, files };
+  await writeDurable(path.join(dir, FILES.manifest), JSON.stringify(manifest, null, 2));
+  await syncDir(dir);
+  return manifest;
+}

@@ -1,0 +1,43 @@
+import type { Artifacts } from './types.ts';
+
+/**
+ * Checks a loaded version is complete enough to serve: the catalog is full, every catalog movie has
+ * its neighbours, and the DNMF tables cover every rated movie and every user. Returns the problems
+ * found (empty when the version is good), so a caller can report them all at once.
+ */
+export function verifyArtifacts(artifacts: Artifacts): string[] {
+  const problems: string[] = [];
+  const { manifest, catalog, movies, knn, usersPerMovie, moviesPerUser } = artifacts;
+  const expectedCatalog = Math.min(manifest.popularity.size, manifest.popularity.eligible);
+  if (catalog.length !== expectedCatalog) {
+    problems.push(`catalog has ${catalog.length} movies, expected ${expectedCatalog}`);
+  }
+  const expectedNeighbours = Math.min(manifest.knn.k, manifest.knn.movies - 1);
+  for (const entry of catalog) {
+    if (!movies.has(entry.movieId)) problems.push(`catalog movie ${entry.movieId} is not in movies.json`);
+    const found = knn.nearest(entry.movieId, manifest.knn.k).length;
+    if (found !== expectedNeighbours) {
+      problems.push(`catalog movie ${entry.movieId} has ${found} neighbours, expected ${expectedNeighbours}`);
+    }
+  }
+  const users = new Set<number>();
+  let ratedMovies = 0;
+  for (const movie of movies.values()) {
+    if (movie.count === 0) continue;
+    ratedMovies++;
+    if (!usersPerMovie.has(movie.movieId)) problems.push(`movie ${movie.movieId} has no row in usersPerMovie`);
+  }
+  for (const list of usersPerMovie.values()) for (const s of list) users.add(s.id);
+  for (const user of users) {
+    if (!moviesPerUser.has(user)) problems.push(`user ${user} has no row in moviesPerUser`);
+  }
+  for (const [user, list] of moviesPerUser) {
+    if (list.length === 0) problems.push(`user ${user} has an empty moviesPerUser row`);
+    if (list.some((s) => !movies.has(s.id))) problems.push(`user ${user} is recommended an unknown movie`);
+    if (list.some((s, i) => i > 0 && s.score > list[i - 1].score)) problems.push(`user ${user}'s row is not sorted`);
+  }
+  if (ratedMovies === 0) problems.push('no rated movies');
+  if (!Number.isFinite(manifest.dnmf.metrics.validationRmse)) problems.push('validation RMSE is not a number');
+  // One line per kind of problem is enough to diagnose; thousands would drown the log.
+  return problems.length > 20 ? [...problems.slice(0, 20), `…and ${problems.length - 20} more`] : problems;
+}

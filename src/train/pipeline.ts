@@ -1,0 +1,185 @@
+import { createRequire } from 'node:module';
+import type { Logger } from 'pino';
+import { writeVersion } from '../artifacts/format.ts';
+import { loadArtifacts } from '../artifacts/loader.ts';
+import type { ModelRepository } from '../artifacts/repository.ts';
+import type { Artifacts, Manifest, MovieInfo } from '../artifacts/types.ts';
+import { verifyArtifacts } from '../artifacts/verify.ts';
+import { loadDataset } from '../data/movielens.ts';
+import type { Dataset } from '../data/types.ts';
+import { computeTopTables, trainDnmf, type DnmfOptions } from './dnmf/index.ts';
+import { buildHnswIndex, buildItemVectors, DEFAULT_KNN, exactNeighbours, recallAtK, searchIndex } from './knn.ts';
+import { buildPopularity, DEFAULT_POPULARITY, movieStats } from './popularity.ts';
+
+export type TrainStep = 'load' | 'popularity' | 'knn' | 'dnmf' | 'tables' | 'write' | 'verify';
+
+export interface TrainProgress {
+  step: TrainStep;
+  /** Set during DNMF training. */
+  epoch?: number;
+  maxEpochs?: number;
+  validationRmse?: number;
+  /** Set while computing the DNMF tables. */
+  done?: number;
+  total?: number;
+}
+
+export interface TrainOptions {
+  datasetDir: string;
+  repository: ModelRepository;
+  logger?: Logger;
+  onProgress?: (progress: TrainProgress) => void;
+  dnmf?: Partial<DnmfOptions>;
+  /** Rows per DNMF table (top users per movie, top movies per user). */
+  tableSize?: number;
+  /** A movie needs this many ratings to be a hidden-gem candidate (see README). */
+  minCandidateRatings?: number;
+  /** Extra publication checks (the retrain job compares RMSE with the serving version). */
+  accept?: (manifest: Manifest) => string[];
+  /** Load the dataset already in memory instead of reading datasetDir again. */
+  dataset?: Dataset;
+}
+
+export type TrainResult =
+  | { published: true; version: string; manifest: Manifest; artifacts: Artifacts }
+  | { published: false; version: string; manifest?: Manifest; problems: string[]; rejectedDir: string };
+
+const require = createRequire(import.meta.url);
+const packageVersion = (name: string): string => {
+  try {
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+};
+
+/**
+ * Steps 1–3 of the method, end to end: popularity catalog, kNN index, DNMF model and its tables,
+ * written as a new version under models/.staging, verified, and only then published as current.
+ * A version that fails verification is kept aside in models/.rejected and the current one stays.
+ */
+export async function trainVersion(options: TrainOptions): Promise<TrainResult> {
+  const { repository, logger } = options;
+  const progress = options.onProgress ?? (() => {});
+  const timings: Record<string, number> = {};
+  const time = async <T>(step: TrainStep, run: () => T | Promise<T>): Promise<T> => {
+    progress({ step });
+    const started = performance.now();
+    const result = await run();
+    timings[step] = Math.round(performance.now() - started);
+    logger?.info({ step, ms: timings[step] }, `training step ${step} done`);
+    return result;
+  };
+  const started = performance.now();
+
+  const dataset =
+    options.dataset ??
+    (await time('load', () =>
+      loadDataset(options.datasetDir, (reason, file, line, detail) =>
+        logger?.warn({ reason, file, line }, `skipped rating: ${detail}`),
+      ),
+    ));
+  const { ratings, movies } = dataset;
+
+  const stats = movieStats(ratings);
+  const popularity = await time('popularity', () => buildPopularity(stats, DEFAULT_POPULARITY));
+
+  const knnOptions = DEFAULT_KNN;
+  const knn = await time('knn', () => {
+    const vectors = buildItemVectors(ratings, stats, knnOptions.minRatings);
+    const index = buildHnswIndex(vectors, knnOptions);
+    const neighbours = new Map(vectors.movieIds.map((id) => [id, searchIndex(index, id, knnOptions.k)]));
+    // The index must agree with exact search; recall@10 is recorded in the manifest.
+    const recall = recallAtK(exactNeighbours(vectors, knnOptions.k), neighbours);
+    return { vectors, index, neighbours, recall };
+  });
+
+  const { model, report } = await time('dnmf', () =>
+    trainDnmf(ratings, options.dnmf, (p) => {
+      if (p.phase === 'train') {
+        progress({ step: 'dnmf', epoch: p.epoch, maxEpochs: p.maxEpochs, validationRmse: p.validationRmse });
+      }
+    }),
+  );
+  const tableSize = options.tableSize ?? 10;
+  const minCandidateRatings = options.minCandidateRatings ?? 10;
+  const tables = await time('tables', () =>
+    computeTopTables(model, ratings, { k: tableSize, minCandidateRatings }, (p) => {
+      if (p.phase === 'tables') progress({ step: 'tables', done: p.done, total: p.total });
+    }),
+  );
+
+  const movieInfos: MovieInfo[] = [...movies.values()].map((m) => ({
+    ...m,
+    count: stats.get(m.movieId)?.count ?? 0,
+    mean: stats.get(m.movieId)?.mean ?? 0,
+  }));
+  const staging = await repository.createStaging();
+  const manifestBody: Omit<Manifest, 'files'> = {
+    version: staging.version,
+    createdAt: new Date().toISOString(),
+    dataset: {
+      dir: options.datasetDir,
+      checksums: dataset.checksums,
+      rows: { ratings: ratings.ratings.length, movies: movies.size, users: new Set(ratings.userIds).size },
+      skipped: dataset.skipped,
+    },
+    popularity: { ...DEFAULT_POPULARITY, m: popularity.m, C: popularity.C, eligible: popularity.eligible },
+    knn: {
+      minRatings: knnOptions.minRatings,
+      k: knnOptions.k,
+      movies: knn.vectors.movieIds.length,
+      dimensions: knn.vectors.dimensions,
+      efSearch: knnOptions.efSearch,
+      recallAt10: knn.recall,
+    },
+    dnmf: {
+      hyperparameters: report.options as unknown as Record<string, number | string | boolean>,
+      metrics: {
+        validationRmse: report.validationRmse,
+        bestEpoch: report.bestEpoch,
+        epochs: report.epochs,
+        trainRmse: report.trainRmse,
+      },
+      tableSize,
+      minCandidateRatings,
+    },
+    runtime: {
+      node: process.version,
+      tfjs: report.tfjsVersion,
+      backend: report.backend,
+      hnswlib: packageVersion('hnswlib-node'),
+    },
+    timingsMs: timings,
+  };
+  const manifest = await time('write', () =>
+    writeVersion(staging.dir, {
+      manifest: manifestBody,
+      catalog: popularity.catalog,
+      movies: movieInfos,
+      neighbours: knn.neighbours,
+      knnIndex: knn.index,
+      usersPerMovie: tables.usersPerMovie,
+      moviesPerUser: tables.moviesPerUser,
+      dnmf: model.serialize(),
+    }),
+  );
+
+  const verified = await time('verify', async () => {
+    try {
+      const artifacts = await loadArtifacts(staging.dir);
+      return { artifacts, problems: [...verifyArtifacts(artifacts), ...(options.accept?.(manifest) ?? [])] };
+    } catch (error) {
+      return { artifacts: undefined, problems: [(error as Error).message] };
+    }
+  });
+  manifest.timingsMs.total = Math.round(performance.now() - started);
+  if (verified.problems.length > 0 || !verified.artifacts) {
+    const rejectedDir = await repository.reject(staging.version, verified.problems.join('\n'));
+    logger?.error({ version: staging.version, problems: verified.problems, rejectedDir }, 'new version rejected');
+    return { published: false, version: staging.version, manifest, problems: verified.problems, rejectedDir };
+  }
+  await repository.publish(staging.version);
+  logger?.info({ version: staging.version, ms: manifest.timingsMs.total }, 'new version published');
+  return { published: true, version: staging.version, manifest, artifacts: verified.artifacts };
+}
