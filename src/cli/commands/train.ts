@@ -1,0 +1,37 @@
+import { downloadDataset } from '../../data/download.ts';
+import { ensureDataset } from '../../data/ensure.ts';
+import { trainVersion } from '../../train/pipeline.ts';
+import type { CliContext } from '../context.ts';
+import { downloadProgress, terminalProgress } from '../progress.ts';
+
+export async function downloadCommand(context: CliContext): Promise<void> {
+  await downloadDataset({ targetDir: context.config.movielensDir, onProgress: downloadProgress() });
+  process.stderr.write('\n');
+  console.log(`MovieLens ml-latest-small is in ${context.config.movielensDir} (checksums verified).`);
+}
+
+export async function trainCommand(context: CliContext, options: { epochs?: number }): Promise<void> {
+  const { config, repository, logger } = context;
+  if ((await ensureDataset(config.movielensDir, downloadProgress())) === 'downloaded') process.stderr.write('\n');
+  await repository.cleanStaging();
+  const result = await trainVersion({
+    datasetDir: config.movielensDir,
+    repository,
+    logger,
+    onProgress: terminalProgress(),
+    dnmf: options.epochs ? { epochs: options.epochs } : undefined,
+  });
+  process.stderr.write('\n');
+  if (!result.published) {
+    console.error(`Version ${result.version} failed verification and was kept in ${result.rejectedDir}:`);
+    for (const problem of result.problems) console.error(`  - ${problem}`);
+    process.exitCode = 1;
+    return;
+  }
+  const { manifest } = result;
+  console.log(
+    `Published version ${result.version}: ${manifest.dataset.rows.ratings} ratings, ` +
+      `DNMF validation RMSE ${manifest.dnmf.metrics.validationRmse.toFixed(4)} (best epoch ${manifest.dnmf.metrics.bestEpoch}), ` +
+      `kNN recall@10 ${manifest.knn.recallAt10.toFixed(4)}, ${(manifest.timingsMs.total / 1000).toFixed(1)} s.`,
+  );
+}

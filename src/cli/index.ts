@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config.ts';
+import { DatasetError } from '../data/errors.ts';
+import { DownloadError } from '../data/download.ts';
+import { createCliContext, UsageError } from './context.ts';
+import { evaluateCommand, splitCommand } from './commands/evaluate.ts';
+import { popularCommand, similarCommand } from './commands/inspect.ts';
+import { recommendCommand } from './commands/recommend.ts';
+import { downloadCommand, trainCommand } from './commands/train.ts';
+import { rollbackCommand, versionsCommand } from './commands/versions.ts';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+  download                       fetch MovieLens ml-latest-small into MOVIELENS_DIR
+  train [--epochs N]             train all models and publish a new version (also: npm run train)
+  evaluate --train A.csv --test B.csv [--movies M.csv]
+                                 train the DNMF on A, score B; prints one JSON line
+  split --test-idx FILE --out DIR [--ratings FILE]
+                                 write train.csv/test.csv from a list of test row indices
+  similar "<title>" [--json]     kNN neighbours of a movie, with cosine distances
+  popular [--genre G] [--json]   the top-100 catalog
+  recommend "<t1>" "<t2>" "<t3>" [--seed N] [--json]
+                                 the 5 + 5 recommendations the bot would give
+  versions                       trained versions (* = current)
+  rollback                       make the previous version current`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      train: { type: 'string' },
+      test: { type: 'string' },
+      movies: { type: 'string' },
+      ratings: { type: 'string' },
+      'test-idx': { type: 'string' },
+      out: { type: 'string' },
+      genre: { type: 'string' },
+      seed: { type: 'string' },
+      epochs: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (!command || values.help) return console.log(USAGE);
+  const integer = (name: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got "${text}"`);
+    return n;
+  };
+  const context = createCliContext();
+  const epochs = integer('epochs', values.epochs);
+  switch (command) {
+    case 'download':
+      return downloadCommand(context);
+    case 'train':
+      return trainCommand(context, { epochs });
+    case 'evaluate':
+      return evaluateCommand(context, { train: values.train, test: values.test, movies: values.movies, epochs });
+    case 'split':
+      return splitCommand(context, { ratings: values.ratings, testIdx: values['test-idx'], out: values.out });
+    case 'similar':
+      return similarCommand(context, args.join(' ') || undefined, values.json);
+    case 'popular':
+      return popularCommand(context, values.genre, values.json);
+    case 'recommend':
+      return recommendCommand(context, args, { seed: integer('seed', values.seed), json: values.json });
+    case 'versions':
+      return versionsCommand(context);
+    case 'rollback':
+      return rollbackCommand(context);
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+const KNOWN_ERRORS = [UsageError, ConfigError, DatasetError, DownloadError];
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Mistakes in input get their message only; anything else is a bug and keeps its stack.
+  const known = KNOWN_ERRORS.some((kind) => error instanceof kind) || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+  console.error(known ? `Error: ${(error as Error).message}` : error);
+  process.exitCode = 1;
+});

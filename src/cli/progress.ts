@@ -1,0 +1,51 @@
+import type { TrainProgress } from '../train/pipeline.ts';
+
+const STEP_NAMES: Record<TrainProgress['step'], string> = {
+  load: 'Loading the dataset',
+  popularity: 'Building the popularity catalog',
+  knn: 'Building the kNN index',
+  dnmf: 'Training the DNMF model',
+  tables: 'Computing DNMF top-10 tables',
+  write: 'Writing artifacts',
+  verify: 'Verifying the new version',
+};
+
+export function describeProgress(p: TrainProgress): string {
+  let text = STEP_NAMES[p.step];
+  if (p.epoch !== undefined) {
+    text += ` — epoch ${p.epoch}/${p.maxEpochs}`;
+    if (p.validationRmse !== undefined) text += `, validation RMSE ${p.validationRmse.toFixed(4)}`;
+  }
+  if (p.done !== undefined && p.total) text += ` — ${Math.round((100 * p.done) / p.total)}%`;
+  return text;
+}
+
+/**
+ * Progress for long steps on stderr: one line rewritten in place on a terminal, a line per change
+ * otherwise (so CI logs stay readable). Elapsed time is shown from the first event.
+ */
+export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): (p: TrainProgress) => void {
+  const started = Date.now();
+  let last = '';
+  return (p) => {
+    const line = `${describeProgress(p)} (${((Date.now() - started) / 1000).toFixed(1)} s)`;
+    const withoutTime = describeProgress(p);
+    if (withoutTime === last) return;
+    last = withoutTime;
+    if (stream.isTTY) stream.write(`\r\x1b[2K${line}`);
+    else stream.write(`${line}\n`);
+  };
+}
+
+export function downloadProgress(stream: NodeJS.WriteStream = process.stderr) {
+  let lastPercent = -1;
+  return (received: number, total: number | undefined) => {
+    const percent = total ? Math.floor((100 * received) / total) : -1;
+    if (total && percent === lastPercent) return;
+    lastPercent = percent;
+    const mb = (received / 1e6).toFixed(1);
+    const text = total ? `Downloading MovieLens: ${percent}% (${mb} MB)` : `Downloading MovieLens: ${mb} MB`;
+    if (stream.isTTY) stream.write(`\r\x1b[2K${text}`);
+    else if (percent % 10 === 0) stream.write(`${text}\n`);
+  };
+}

@@ -1,0 +1,77 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Where CI puts the real MovieLens data; integration tests skip (with a reason) without it. */
+export const REAL_DATASET_DIR = process.env.MOVIELENS_DIR;
+export const REAL_SPLIT_DIR = process.env.MOVIELENS_SPLIT_DIR;
+
+export async function tempDir(prefix = 'flickpick-'): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+export interface DatasetFiles {
+  movies?: string;
+  ratings?: string;
+  links?: string;
+}
+
+/** Writes the given CSV texts (missing ones are left out, to test missing files). */
+export async function writeDatasetFiles(dir: string, files: DatasetFiles, lineEnding = '\n'): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    if (text !== undefined) await writeFile(path.join(dir, `${name}.csv`), text.replace(/\n/g, lineEnding));
+  }
+  return dir;
+}
+
+/** Deterministic PRNG for generated data (mulberry32). */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SyntheticOptions {
+  users: number;
+  movies: number;
+  /** Movies 1..popular are rated by most users (so they pass the ≥ 50 ratings filters). */
+  popular: number;
+  seed: number;
+}
+
+/**
+ * A MovieLens-format dataset with a planted low-rank taste structure: users and movies have two
+ * latent traits, ratings = 3 + taste·traits + noise, rounded to half stars. Popular movies are
+ * rated by ~85% of users, the long tail by a few.
+ */
+export function syntheticDataset(options: SyntheticOptions): Required<DatasetFiles> {
+  const random = seeded(options.seed);
+  const genres = ['Action', 'Comedy', 'Drama', 'Sci-Fi', 'Romance', 'Thriller'];
+  const movieTraits = Array.from({ length: options.movies }, () => [random() * 2 - 1, random() * 2 - 1]);
+  const movies = ['movieId,title,genres'];
+  const links = ['movieId,imdbId,tmdbId'];
+  for (let m = 1; m <= options.movies; m++) {
+    const title = m % 7 === 0 ? `"Movie ${m}, The (${1950 + (m % 70)})"` : `Movie ${m} (${1950 + (m % 70)})`;
+    movies.push(`${m},${title},${genres[m % genres.length]}|${genres[(m * 3) % genres.length]}`);
+    links.push(`${m},${String(100000 + m).padStart(7, '0')},${m % 11 === 0 ? '' : 5000 + m}`);
+  }
+  const ratings = ['userId,movieId,rating,timestamp'];
+  for (let u = 1; u <= options.users; u++) {
+    const taste = [random() * 2 - 1, random() * 2 - 1];
+    for (let m = 1; m <= options.movies; m++) {
+      const p = m <= options.popular ? 0.85 : 0.04;
+      if (random() > p) continue;
+      const [a, b] = movieTraits[m - 1];
+      const raw = 3.2 + 1.4 * (taste[0] * a + taste[1] * b) + (random() - 0.5) * 0.6;
+      const rating = Math.min(5, Math.max(0.5, Math.round(raw * 2) / 2));
+      ratings.push(`${u},${m},${rating.toFixed(1)},${1_000_000_000 + u * 1000 + m}`);
+    }
+  }
+  return { movies: movies.join('\n') + '\n', ratings: ratings.join('\n') + '\n', links: links.join('\n') + '\n' };
+}
