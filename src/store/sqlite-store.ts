@@ -1,0 +1,229 @@
+/**
+ * A keyv 5 storage adapter over better-sqlite3, plus the cross-process lock primitive the lock helper uses.
+ *
+ * Why our own: @keyv/sqlite needs the `sqlite3` native package, which cannot be fetched here, while
+ * better-sqlite3 is already compiled for the project.
+ *
+ * Layout: one table of entries keyed by (namespace, key), so `clear()` can drop exactly one namespace with an
+ * indexed DELETE; keyv must therefore be built with `useKeyPrefix: false` (createStore does this), otherwise
+ * keys carry the namespace twice (harmless, just redundant). A second table holds locks.
+ *
+ * Several processes may open the same file: WAL lets readers run beside the single writer, and busy_timeout
+ * makes a writer wait for the lock instead of failing with SQLITE_BUSY at once. better-sqlite3 is synchronous,
+ * so that wait blocks this process's event loop; every statement here is one short row operation, so the wait
+ * is bounded by another process's equally short write.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { KeyvStoreAdapter, StoredData } from 'keyv';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; its folder is created if missing. `:memory:` works but is private to one connection. */
+  path: string;
+  /** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+  /** Expired rows are invisible at once; they are physically deleted at most this often (on open and on writes). */
+  purgeIntervalMs?: number;
+}
+
+/** What the lock helper needs from an adapter; both methods are atomic across processes sharing the store. */
+export interface LockingAdapter {
+  tryAcquireLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLock(name: string, owner: string): Promise<boolean>;
+}
+
+/** Rows written while keyv has no namespace go under this one, so the primary key never holds NULL. */
+const NO_NAMESPACE = '';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS keyv_entries (
+  namespace  TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  expires_at INTEGER,
+  PRIMARY KEY (namespace, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS keyv_entries_expires_at ON keyv_entries (expires_at) WHERE expires_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS keyv_locks (
+  namespace  TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  owner      TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (namespace, name)
+) WITHOUT ROWID;
+`;
+
+/** Row shapes as better-sqlite3 returns them. */
+interface ValueRow {
+  value: string;
+}
+interface KeyValueRow {
+  key: string;
+  value: string;
+}
+
+export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, LockingAdapter {
+  /** keyv sets this from its own `namespace` option. */
+  namespace?: string | undefined;
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly purgeIntervalMs: number;
+  private lastPurgeAt = 0;
+  private readonly statements: ReturnType<typeof prepareStatements>;
+
+  constructor(options: SqliteStoreOptions) {
+    super();
+    this.path = options.path;
+    this.purgeIntervalMs = options.purgeIntervalMs ?? 60_000;
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    // busy_timeout first: switching to WAL and creating tables both need a write lock that a sibling may hold.
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL is the documented safe pairing with WAL: a power cut may lose the last commits, never corrupts.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    this.statements = prepareStatements(this.db);
+    this.purgeExpired();
+  }
+
+  /** keyv reads `opts.dialect` to decide that this adapter can iterate (see Keyv._checkIterableAdapter). */
+  get opts(): { dialect: 'sqlite'; url: string } {
+    return { dialect: 'sqlite', url: `sqlite://${this.path}` };
+  }
+
+  private get ns(): string {
+    return this.namespace ?? NO_NAMESPACE;
+  }
+
+  async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
+    const row = this.statements.get.get(this.ns, key, Date.now()) as ValueRow | undefined;
+    return row?.value as StoredData<Value> | undefined;
+  }
+
+  async getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
+    if (keys.length === 0) return [];
+    const rows = this.statements.getMany.all(this.ns, JSON.stringify(keys), Date.now()) as KeyValueRow[];
+    const byKey = new Map(rows.map((row) => [row.key, row.value]));
+    return keys.map((key) => byKey.get(key) as StoredData<Value | undefined>);
+  }
+
+  async has(key: string): Promise<boolean> {
+    return this.statements.has.get(this.ns, key, Date.now()) !== undefined;
+  }
+
+  async hasMany(keys: string[]): Promise<boolean[]> {
+    const found = await this.getMany(keys);
+    return found.map((value) => value !== undefined);
+  }
+
+  /** `ttl` is in milliseconds, as keyv passes it; undefined means no expiry. */
+  async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
+    this.statements.set.run(this.ns, key, value, expiresAt(ttl));
+    this.purgeExpiredIfDue();
+    return true;
+  }
+
+  // No setMany on purpose: keyv 5 returns whatever the adapter's setMany returns as its own boolean[] result,
+  // but the adapter type declares Promise<void>. Without it keyv falls back to one set() per entry, which is
+  // correct and, with better-sqlite3's synchronous statements, barely slower.
+
+  async delete(key: string): Promise<boolean> {
+    return this.statements.delete.run(this.ns, key).changes > 0;
+  }
+
+  async deleteMany(keys: string[]): Promise<boolean> {
+    if (keys.length === 0) return false;
+    return this.statements.deleteMany.run(this.ns, JSON.stringify(keys)).changes > 0;
+  }
+
+  /** Clears this namespace only; other namespaces in the same file and all locks are left alone. */
+  async clear(): Promise<void> {
+    this.statements.clear.run(this.ns);
+  }
+
+  async *iterator<Value>(
+    namespace?: string,
+  ): AsyncGenerator<Array<string | Awaited<Value> | undefined>, void> {
+    // all() rather than iterate(): keyv deletes expired keys while iterating, and better-sqlite3 refuses other
+    // statements on a connection with an open cursor.
+    const rows = this.statements.iterate.all(namespace ?? this.ns, Date.now()) as KeyValueRow[];
+    for (const row of rows) yield [row.key, row.value as Awaited<Value>];
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Takes lock `name` (scoped to this namespace) for `ttlMs` if it is free, expired, or already held by
+   * `owner` (which renews it). One UPSERT decides, so two processes can never both see the lock as free.
+   */
+  async tryAcquireLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const result = this.statements.acquireLock.run({
+      namespace: this.ns,
+      name,
+      owner,
+      now,
+      expiresAt: now + ttlMs,
+    });
+    return result.changes === 1;
+  }
+
+  /** Releases lock `name` only if `owner` still holds it; false if it expired and someone else took it. */
+  async releaseLock(name: string, owner: string): Promise<boolean> {
+    return this.statements.releaseLock.run(this.ns, name, owner).changes === 1;
+  }
+
+  /** Deletes expired rows and locks in every namespace; returns how many entries went. */
+  purgeExpired(): number {
+    const now = Date.now();
+    this.lastPurgeAt = now;
+    this.statements.purgeLocks.run(now);
+    return this.statements.purgeEntries.run(now).changes;
+  }
+
+  private purgeExpiredIfDue(): void {
+    if (Date.now() - this.lastPurgeAt >= this.purgeIntervalMs) this.purgeExpired();
+  }
+}
+
+function expiresAt(ttl: number | undefined): number | null {
+  return typeof ttl === 'number' && Number.isFinite(ttl) ? Date.now() + ttl : null;
+}
+
+/** Prepared once per connection. A row counts as present only while `expires_at` is unset or in the future. */
+function prepareStatements(db: Database.Database) {
+  const live = '(expires_at IS NULL OR expires_at > ?)';
+  return {
+    get: db.prepare(`SELECT value FROM keyv_entries WHERE namespace = ? AND key = ? AND ${live}`),
+    // json_each turns one bound JSON array into a set, so any number of keys is one statement.
+    getMany: db.prepare(
+      `SELECT key, value FROM keyv_entries
+       WHERE namespace = ? AND key IN (SELECT value FROM json_each(?)) AND ${live}`,
+    ),
+    has: db.prepare(`SELECT 1 FROM keyv_entries WHERE namespace = ? AND key = ? AND ${live}`),
+    set: db.prepare(
+      `INSERT INTO keyv_entries (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+    ),
+    delete: db.prepare('DELETE FROM keyv_entries WHERE namespace = ? AND key = ?'),
+    deleteMany: db.prepare(
+      'DELETE FROM keyv_entries WHERE namespace = ? AND key IN (SELECT value FROM json_each(?))',
+    ),
+    clear: db.prepare('DELETE FROM keyv_entries WHERE namespace = ?'),
+    iterate: db.prepare(`SELECT key, value FROM keyv_entries WHERE namespace = ? AND ${live} ORDER BY key`),
+    purgeEntries: db.prepare('DELETE FROM keyv_entries WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+    // The conflict branch only fires when the WHERE holds: the lock has expired, or the caller already owns it.
+    acquireLock: db.prepare(
+      `INSERT INTO keyv_locks (namespace, name, owner, expires_at) VALUES (@namespace, @name, @owner, @expiresAt)
+       ON CONFLICT (namespace, name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE keyv_locks.expires_at <= @now OR keyv_locks.owner = excluded.owner`,
+    ),
+    releaseLock: db.prepare('DELETE FROM keyv_locks WHERE namespace = ? AND name = ? AND owner = ?'),
+    purgeLocks: db.prepare('DELETE FROM keyv_locks WHERE expires_at <= ?'),
+  };
+}
