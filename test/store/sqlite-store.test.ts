@@ -54,7 +54,7 @@ describe('SQLite store: file and housekeeping', () => {
     await neighbour.set('c', 3);
     await new Promise((resolve) => setTimeout(resolve, 20));
     const seen: Array<[string, unknown]> = [];
-    for await (const [key, value] of store.iterator!()) seen.push([key as string, value]);
+    for await (const [key, value] of store.iterator!(store.namespace)) seen.push([key as string, value]);
     expect(seen).toEqual([
       ['a', 1],
       ['b', 2],
