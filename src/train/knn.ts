@@ -38,8 +38,10 @@ export function buildItemVectors(
   stats: Map<number, MovieStats>,
   minRatings: number,
 ): ItemVectors {
-  const userColumn = new Map<number, number>();
-  for (const u of ratings.userIds) if (!userColumn.has(u)) userColumn.set(u, userColumn.size);
+  // Columns in user-id order, so the vectors do not depend on the order of the ratings file.
+  const userColumn = new Map(
+    [...new Set(ratings.userIds)].sort((a, b) => a - b).map((u, column) => [u, column]),
+  );
   const movieIds = [...stats]
     .filter(([, s]) => s.count >= minRatings)
     .map(([id]) => id)
