@@ -34,7 +34,9 @@ function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
 function snowflake(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = optional(env, name);
   if (value !== undefined && !SNOWFLAKE.test(value)) {
-    throw new ConfigError(`${name} must be a Discord id (17–20 digits; right-click → Copy ID), got "${value}"`);
+    throw new ConfigError(
+      `${name} must be a Discord id (17–20 digits; right-click → Copy ID), got "${value}"`,
+    );
   }
   return value;
 }
@@ -49,7 +51,9 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
     throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got "${value}"`);
   }
   if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
-    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}://`).join(' or ')}, got "${value}"`);
+    throw new ConfigError(
+      `${name} must start with ${protocols.map((p) => `${p}://`).join(' or ')}, got "${value}"`,
+    );
   }
   return value.replace(/\/+$/, '');
 }
@@ -74,7 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const schedule = optional(env, 'RETRAIN_CRON') ?? '0 3 * * *';
   if (!cron.validate(schedule)) {
-    throw new ConfigError(`RETRAIN_CRON must be a cron expression such as "0 3 * * *" (03:00 daily), got "${schedule}"`);
+    throw new ConfigError(
+      `RETRAIN_CRON must be a cron expression such as "0 3 * * *" (03:00 daily), got "${schedule}"`,
+    );
   }
   const margin = optional(env, 'RETRAIN_MAX_RMSE_INCREASE') ?? '0.01';
   const maxRmseIncrease = Number(margin);
@@ -86,10 +92,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     .map((s) => s.trim())
     .filter(Boolean);
   const badAdmin = admins.find((id) => !SNOWFLAKE.test(id));
-  if (badAdmin) throw new ConfigError(`ADMIN_USER_IDS must be comma-separated Discord user ids, got "${badAdmin}"`);
+  if (badAdmin)
+    throw new ConfigError(`ADMIN_USER_IDS must be comma-separated Discord user ids, got "${badAdmin}"`);
   const token = optional(env, 'DISCORD_TOKEN');
   if (token !== undefined && /\s/.test(token)) {
-    throw new ConfigError('DISCORD_TOKEN contains whitespace: copy the token again from the Developer Portal');
+    throw new ConfigError(
+      'DISCORD_TOKEN contains whitespace: copy the token again from the Developer Portal',
+    );
   }
   const dataDir = path.resolve(optional(env, 'DATA_DIR') ?? 'data');
   return {

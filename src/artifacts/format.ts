@@ -82,12 +82,21 @@ export async function writeVersion(dir: string, content: VersionContent): Promis
   await writeDurable(path.join(dir, FILES.movies), json(content.movies));
   await writeDurable(
     path.join(dir, FILES.neighbours),
-    json([...content.neighbours].map(([id, list]) => [id, list.map((n) => n.movieId), list.map((n) => n.distance)])),
+    json(
+      [...content.neighbours].map(([id, list]) => [
+        id,
+        list.map((n) => n.movieId),
+        list.map((n) => n.distance),
+      ]),
+    ),
   );
   content.knnIndex.writeIndexSync(path.join(dir, FILES.knnIndex));
   await writeDurable(
     path.join(dir, FILES.tables),
-    json({ usersPerMovie: tableToRows(content.usersPerMovie), moviesPerUser: tableToRows(content.moviesPerUser) }),
+    json({
+      usersPerMovie: tableToRows(content.usersPerMovie),
+      moviesPerUser: tableToRows(content.moviesPerUser),
+    }),
   );
   await writeDurable(path.join(dir, FILES.dnmfModel), json({ meta: content.dnmf.meta, layout }));
   await writeDurable(path.join(dir, FILES.dnmfWeights), bytes);

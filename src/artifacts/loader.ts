@@ -48,7 +48,11 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
   ]);
   let knn: HnswNeighbourIndex;
   try {
-    knn = HnswNeighbourIndex.load(path.join(dir, FILES.knnIndex), manifest.knn.dimensions, manifest.knn.efSearch);
+    knn = HnswNeighbourIndex.load(
+      path.join(dir, FILES.knnIndex),
+      manifest.knn.dimensions,
+      manifest.knn.efSearch,
+    );
   } catch (error) {
     throw new ArtifactError(`cannot read ${FILES.knnIndex}: ${(error as Error).message}`, dir);
   }

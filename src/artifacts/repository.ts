@@ -12,7 +12,10 @@ const REJECTED = '.rejected';
 const VERSION_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
 
 export function newVersionName(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
@@ -60,7 +63,8 @@ export class ModelRepository {
   }
 
   async setCurrent(version: string): Promise<void> {
-    if (!(await this.list()).includes(version)) throw new Error(`no published version ${version} in ${this.root}`);
+    if (!(await this.list()).includes(version))
+      throw new Error(`no published version ${version} in ${this.root}`);
     await writeFileAtomic(path.join(this.root, CURRENT), `${version}\n`);
   }
 
@@ -92,7 +96,9 @@ export class ModelRepository {
   }
 
   async manifest(version: string): Promise<Manifest> {
-    return JSON.parse(await readFile(path.join(this.versionDir(version), FILES.manifest), 'utf8')) as Manifest;
+    return JSON.parse(
+      await readFile(path.join(this.versionDir(version), FILES.manifest), 'utf8'),
+    ) as Manifest;
   }
 
   /** Makes the version published before the current one current again; returns it. */

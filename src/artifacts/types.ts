@@ -37,9 +37,21 @@ export interface MovieInfo {
 export interface Manifest {
   version: string;
   createdAt: string;
-  dataset: { dir: string; checksums: Record<string, string>; rows: Record<string, number>; skipped: Record<string, number> };
+  dataset: {
+    dir: string;
+    checksums: Record<string, string>;
+    rows: Record<string, number>;
+    skipped: Record<string, number>;
+  };
   popularity: { minRatings: number; size: number; m: number; C: number; eligible: number };
-  knn: { minRatings: number; k: number; movies: number; dimensions: number; efSearch: number; recallAt10: number };
+  knn: {
+    minRatings: number;
+    k: number;
+    movies: number;
+    dimensions: number;
+    efSearch: number;
+    recallAt10: number;
+  };
   dnmf: {
     hyperparameters: Record<string, number | string | boolean>;
     metrics: { validationRmse: number; bestEpoch: number; epochs: number; trainRmse?: number };

@@ -25,7 +25,8 @@ export function verifyArtifacts(artifacts: Artifacts): string[] {
   for (const movie of movies.values()) {
     if (movie.count === 0) continue;
     ratedMovies++;
-    if (!usersPerMovie.has(movie.movieId)) problems.push(`movie ${movie.movieId} has no row in usersPerMovie`);
+    if (!usersPerMovie.has(movie.movieId))
+      problems.push(`movie ${movie.movieId} has no row in usersPerMovie`);
   }
   for (const list of usersPerMovie.values()) for (const s of list) users.add(s.id);
   for (const user of users) {
@@ -34,10 +35,12 @@ export function verifyArtifacts(artifacts: Artifacts): string[] {
   for (const [user, list] of moviesPerUser) {
     if (list.length === 0) problems.push(`user ${user} has an empty moviesPerUser row`);
     if (list.some((s) => !movies.has(s.id))) problems.push(`user ${user} is recommended an unknown movie`);
-    if (list.some((s, i) => i > 0 && s.score > list[i - 1].score)) problems.push(`user ${user}'s row is not sorted`);
+    if (list.some((s, i) => i > 0 && s.score > list[i - 1].score))
+      problems.push(`user ${user}'s row is not sorted`);
   }
   if (ratedMovies === 0) problems.push('no rated movies');
-  if (!Number.isFinite(manifest.dnmf.metrics.validationRmse)) problems.push('validation RMSE is not a number');
+  if (!Number.isFinite(manifest.dnmf.metrics.validationRmse))
+    problems.push('validation RMSE is not a number');
   // One line per kind of problem is enough to diagnose; thousands would drown the log.
   return problems.length > 20 ? [...problems.slice(0, 20), `…and ${problems.length - 20} more`] : problems;
 }

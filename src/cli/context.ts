@@ -24,6 +24,7 @@ export class UsageError extends Error {}
 
 export async function loadCurrentArtifacts(context: CliContext): Promise<Artifacts> {
   const dir = await context.repository.currentDir();
-  if (!dir) throw new UsageError(`no trained model in ${context.config.modelsDir}: run \`npm run train\` first`);
+  if (!dir)
+    throw new UsageError(`no trained model in ${context.config.modelsDir}: run \`npm run train\` first`);
   return loadArtifacts(dir);
 }

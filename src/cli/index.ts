@@ -47,7 +47,8 @@ async function main(argv: string[]): Promise<void> {
   const integer = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const n = Number(text);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got "${text}"`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new UsageError(`--${name} must be a whole number, got "${text}"`);
     return n;
   };
   const context = createCliContext();
@@ -58,7 +59,12 @@ async function main(argv: string[]): Promise<void> {
     case 'train':
       return trainCommand(context, { epochs });
     case 'evaluate':
-      return evaluateCommand(context, { train: values.train, test: values.test, movies: values.movies, epochs });
+      return evaluateCommand(context, {
+        train: values.train,
+        test: values.test,
+        movies: values.movies,
+        epochs,
+      });
     case 'split':
       return splitCommand(context, { ratings: values.ratings, testIdx: values['test-idx'], out: values.out });
     case 'similar':
@@ -80,7 +86,9 @@ const KNOWN_ERRORS = [UsageError, ConfigError, DatasetError, DownloadError];
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   // Mistakes in input get their message only; anything else is a bug and keeps its stack.
-  const known = KNOWN_ERRORS.some((kind) => error instanceof kind) || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+  const known =
+    KNOWN_ERRORS.some((kind) => error instanceof kind) ||
+    (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
   console.error(known ? `Error: ${(error as Error).message}` : error);
   process.exitCode = 1;
 });

@@ -8,7 +8,14 @@ import { verifyArtifacts } from '../artifacts/verify.ts';
 import { loadDataset } from '../data/movielens.ts';
 import type { Dataset } from '../data/types.ts';
 import { computeTopTables, trainDnmf, type DnmfOptions } from './dnmf/index.ts';
-import { buildHnswIndex, buildItemVectors, DEFAULT_KNN, exactNeighbours, recallAtK, searchIndex } from './knn.ts';
+import {
+  buildHnswIndex,
+  buildItemVectors,
+  DEFAULT_KNN,
+  exactNeighbours,
+  recallAtK,
+  searchIndex,
+} from './knn.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from './popularity.ts';
 
 export type TrainStep = 'load' | 'popularity' | 'knn' | 'dnmf' | 'tables' | 'write' | 'verify';
@@ -176,7 +183,10 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
   manifest.timingsMs.total = Math.round(performance.now() - started);
   if (verified.problems.length > 0 || !verified.artifacts) {
     const rejectedDir = await repository.reject(staging.version, verified.problems.join('\n'));
-    logger?.error({ version: staging.version, problems: verified.problems, rejectedDir }, 'new version rejected');
+    logger?.error(
+      { version: staging.version, problems: verified.problems, rejectedDir },
+      'new version rejected',
+    );
     return { published: false, version: staging.version, manifest, problems: verified.problems, rejectedDir };
   }
   await repository.publish(staging.version);

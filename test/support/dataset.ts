@@ -17,7 +17,11 @@ export interface DatasetFiles {
 }
 
 /** Writes the given CSV texts (missing ones are left out, to test missing files). */
-export async function writeDatasetFiles(dir: string, files: DatasetFiles, lineEnding = '\n'): Promise<string> {
+export async function writeDatasetFiles(
+  dir: string,
+  files: DatasetFiles,
+  lineEnding = '\n',
+): Promise<string> {
   await mkdir(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     if (text !== undefined) await writeFile(path.join(dir, `${name}.csv`), text.replace(/\n/g, lineEnding));
@@ -73,5 +77,9 @@ export function syntheticDataset(options: SyntheticOptions): Required<DatasetFil
       ratings.push(`${u},${m},${rating.toFixed(1)},${1_000_000_000 + u * 1000 + m}`);
     }
   }
-  return { movies: movies.join('\n') + '\n', ratings: ratings.join('\n') + '\n', links: links.join('\n') + '\n' };
+  return {
+    movies: movies.join('\n') + '\n',
+    ratings: ratings.join('\n') + '\n',
+    links: links.join('\n') + '\n',
+  };
 }

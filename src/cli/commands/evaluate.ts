@@ -8,13 +8,18 @@ export async function evaluateCommand(
   context: CliContext,
   options: { train?: string; test?: string; movies?: string; epochs?: number },
 ): Promise<void> {
-  if (!options.train || !options.test) throw new UsageError('evaluate needs --train A.csv --test B.csv [--movies M.csv]');
+  if (!options.train || !options.test)
+    throw new UsageError('evaluate needs --train A.csv --test B.csv [--movies M.csv]');
   const onSkip = (reason: string, file: string, line: number, detail: string) =>
     context.logger.warn({ reason, file, line }, `skipped rating: ${detail}`);
   const movies = options.movies ? await loadMovies(options.movies) : undefined;
   const train = await loadRatings(options.train, { movies, onSkip });
   const test = await loadRatings(options.test, { movies, onSkip });
-  const result = await evaluateSplit(train.ratings, test.ratings, options.epochs ? { epochs: options.epochs } : {});
+  const result = await evaluateSplit(
+    train.ratings,
+    test.ratings,
+    options.epochs ? { epochs: options.epochs } : {},
+  );
   console.log(JSON.stringify(result));
 }
 
@@ -27,5 +32,7 @@ export async function splitCommand(
   }
   const ratings = options.ratings ?? `${context.config.movielensDir}/ratings.csv`;
   const result = await writeSplit(ratings, options.testIdx, options.out);
-  console.log(`Wrote ${result.train} (${result.trainRows} rows) and ${result.test} (${result.testRows} rows).`);
+  console.log(
+    `Wrote ${result.train} (${result.trainRows} rows) and ${result.test} (${result.testRows} rows).`,
+  );
 }

@@ -32,7 +32,11 @@ function knnMovies(artifacts: Artifacts): MovieInfo[] {
   return [...artifacts.movies.values()].filter((m) => artifacts.knn.has(m.movieId));
 }
 
-export async function similarCommand(context: CliContext, title: string | undefined, json: boolean): Promise<void> {
+export async function similarCommand(
+  context: CliContext,
+  title: string | undefined,
+  json: boolean,
+): Promise<void> {
   if (!title) throw new UsageError('similar needs a title, e.g. npm run cli -- similar "Iron Man (2008)"');
   const artifacts = await loadCurrentArtifacts(context);
   const movie = findMovieByTitle(title, knnMovies(artifacts));
@@ -41,12 +45,21 @@ export async function similarCommand(context: CliContext, title: string | undefi
     title: displayTitle(artifacts.movies.get(n.movieId)?.title ?? String(n.movieId)),
     distance: Number(n.distance.toFixed(4)),
   }));
-  if (json) return console.log(JSON.stringify({ movieId: movie.movieId, title: displayTitle(movie.title), neighbours }));
+  if (json)
+    return console.log(
+      JSON.stringify({ movieId: movie.movieId, title: displayTitle(movie.title), neighbours }),
+    );
   console.log(`Nearest neighbours of ${displayTitle(movie.title)} (cosine distance):`);
-  neighbours.forEach((n, i) => console.log(`${String(i + 1).padStart(3)}. ${n.distance.toFixed(4)}  ${n.title}`));
+  neighbours.forEach((n, i) =>
+    console.log(`${String(i + 1).padStart(3)}. ${n.distance.toFixed(4)}  ${n.title}`),
+  );
 }
 
-export async function popularCommand(context: CliContext, genre: string | undefined, json: boolean): Promise<void> {
+export async function popularCommand(
+  context: CliContext,
+  genre: string | undefined,
+  json: boolean,
+): Promise<void> {
   const artifacts = await loadCurrentArtifacts(context);
   const wanted = genre ? normalizeForSearch(genre) : undefined;
   const rows = artifacts.catalog
@@ -54,7 +67,11 @@ export async function popularCommand(context: CliContext, genre: string | undefi
     .filter((row) => !wanted || row.movie.genres.some((g) => normalizeForSearch(g) === wanted));
   if (genre && rows.length === 0) throw new UsageError(`no catalog movie has the genre "${genre}"`);
   if (json) {
-    const out = rows.map(({ movie, ...entry }) => ({ ...entry, title: displayTitle(movie.title), genres: movie.genres }));
+    const out = rows.map(({ movie, ...entry }) => ({
+      ...entry,
+      title: displayTitle(movie.title),
+      genres: movie.genres,
+    }));
     return console.log(JSON.stringify(out));
   }
   console.log(' rank     WR  count  mean  title');

@@ -12,7 +12,8 @@ export async function downloadCommand(context: CliContext): Promise<void> {
 
 export async function trainCommand(context: CliContext, options: { epochs?: number }): Promise<void> {
   const { config, repository, logger } = context;
-  if ((await ensureDataset(config.movielensDir, downloadProgress())) === 'downloaded') process.stderr.write('\n');
+  if ((await ensureDataset(config.movielensDir, downloadProgress())) === 'downloaded')
+    process.stderr.write('\n');
   await repository.cleanStaging();
   const result = await trainVersion({
     datasetDir: config.movielensDir,

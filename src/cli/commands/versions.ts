@@ -14,5 +14,7 @@ export async function versionsCommand(context: CliContext): Promise<void> {
 
 export async function rollbackCommand(context: CliContext): Promise<void> {
   const version = await context.repository.rollback();
-  console.log(`Version ${version} is current again. A running bot picks it up at its next swap check or restart.`);
+  console.log(
+    `Version ${version} is current again. A running bot picks it up at its next swap check or restart.`,
+  );
 }
