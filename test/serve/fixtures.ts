@@ -1,0 +1,356 @@
+/**
+ * Hand-made Artifacts for serving tests: tiny, readable, with a brute-force cosine NeighbourIndex, so every
+ * expected value can be checked by hand.
+ */
+import type {
+  Artifacts,
+  CatalogEntry,
+  Manifest,
+  MovieInfo,
+  Neighbour,
+  NeighbourIndex,
+  ScoredId,
+} from '../../src/artifacts/types.ts';
+
+export interface MovieSpec {
+  movieId: number;
+  title?: string;
+  genres?: string[];
+  count?: number;
+  mean?: number;
+}
+
+export interface ArtifactsSpec {
+  movies: MovieSpec[];
+  /** Catalog movie ids, rank 1 first. */
+  catalog: number[];
+  /** Rating vectors of the movies in the kNN model (movieId → vector). */
+  vectors?: Record<number, number[]>;
+  /** movieId → [userId, predicted rating][], best first. */
+  usersPerMovie?: Record<number, Array<[number, number]>>;
+  /** userId → [movieId, predicted rating][], best first. */
+  moviesPerUser?: Record<number, Array<[number, number]>>;
+  /** Weighted-rating prior (m ratings at mean C). */
+  popularity?: { m: number; C: number };
+}
+
+export type FixtureArtifacts = Artifacts & { knn: BruteForceIndex };
+
+export function buildArtifacts(spec: ArtifactsSpec): FixtureArtifacts {
+  const popularity = spec.popularity ?? { m: 10, C: 3.5 };
+  const movies = new Map<number, MovieInfo>(
+    spec.movies.map((movie) => [
+      movie.movieId,
+      {
+        movieId: movie.movieId,
+        title: movie.title ?? `Movie ${movie.movieId} (2000)`,
+        genres: movie.genres ?? ['Drama'],
+        count: movie.count ?? 60,
+        mean: movie.mean ?? 3.5,
+      },
+    ]),
+  );
+  const catalog: CatalogEntry[] = spec.catalog.map((movieId, index) => {
+    const movie = movies.get(movieId);
+    if (!movie) throw new Error(`catalog movie ${movieId} is not in movies`);
+    const wr = (movie.count * movie.mean + popularity.m * popularity.C) / (movie.count + popularity.m);
+    return { movieId, rank: index + 1, count: movie.count, mean: movie.mean, wr };
+  });
+  return {
+    manifest: manifest(popularity),
+    catalog,
+    movies,
+    knn: new BruteForceIndex(numericKeys(spec.vectors ?? {})),
+    usersPerMovie: scoredTable(spec.usersPerMovie ?? {}),
+    moviesPerUser: scoredTable(spec.moviesPerUser ?? {}),
+  };
+}
+
+/** Exact nearest neighbours by cosine distance over all vectors; records every call for widening tests. */
+export class BruteForceIndex implements NeighbourIndex {
+  readonly calls: Array<{ movieId: number; k: number }> = [];
+  private readonly sorted = new Map<number, Neighbour[]>();
+
+  constructor(private readonly vectors: Map<number, number[]>) {
+    for (const [movieId, vector] of vectors) {
+      const others = [...vectors]
+        .filter(([otherId]) => otherId !== movieId)
+        .map(([otherId, other]) => ({ movieId: otherId, distance: 1 - cosineSimilarity(vector, other) }));
+      others.sort((a, b) => a.distance - b.distance || a.movieId - b.movieId);
+      this.sorted.set(movieId, others);
+    }
+  }
+
+  has(movieId: number): boolean {
+    return this.vectors.has(movieId);
+  }
+
+  nearest(movieId: number, k: number): Neighbour[] {
+    this.calls.push({ movieId, k });
+    return (this.sorted.get(movieId) ?? []).slice(0, k);
+  }
+
+  /** The distance the index reports between two kNN movies (for checking reasons). */
+  distance(a: number, b: number): number | undefined {
+    return this.sorted.get(a)?.find((neighbour) => neighbour.movieId === b)?.distance;
+  }
+}
+
+export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    normA += a[i] * a[i];
+    normB += b[i] * b[i];
+  }
+  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
+}
+
+/** Vector at `degrees` on the unit circle: cosine similarity between two is cos(Δangle). */
+export function atAngle(degrees: number): number[] {
+  const radians = (degrees * Math.PI) / 180;
+  return [Math.cos(radians), Math.sin(radians)];
+}
+
+function manifest(popularity: { m: number; C: number }): Manifest {
+  return {
+    version: 'test',
+    createdAt: '2024-01-01T00:00:00.000Z',
+    dataset: { dir: 'test', checksums: {}, rows: {}, skipped: {} },
+    popularity: { minRatings: 1, m: popularity.m, C: popularity.C, eligible: 0 },
+    knn: { minRatings: 50, k: 10, movies: 0, recallAt10: 1 },
+    dnmf: {
+      hyperparameters: {},
+      metrics: { validationRmse: 0, bestEpoch: 0, epochs: 0 },
+      tableSize: 50,
+      minCandidateRatings: 1,
+    },
+    runtime: { node: process.version, tfjs: 'none', backend: 'none', hnswlib: 'none' },
+    timingsMs: {},
+    files: {},
+  };
+}
+
+function numericKeys<T>(record: Record<number, T>): Map<number, T> {
+  return new Map(Object.entries(record).map(([key, value]) => [Number(key), value]));
+}
+
+function scoredTable(record: Record<number, Array<[number, number]>>): Map<number, ScoredId[]> {
+  const table = new Map<number, ScoredId[]>();
+  for (const [key, rows] of numericKeys(record))
+    table.set(
+      key,
+      rows.map(([id, score]) => ({ id, score })),
+    );
+  return table;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The hand fixture: catalog 1–5, picks 1, 2, 3.
+//
+// kNN (3 users, so cosines are round numbers):
+//   picks 1 [1,0,0], 2 [0,1,0], 3 [0,0,1]; catalog 4 [1,1,0], 5 [0,1,1] (near the picks, must never show);
+//   exactly five other kNN movies 11–15, so "popular picks" is always exactly {11…15}.
+// DNMF: pick 1's fans 101, 102, 103, (104); pick 2's 104, 105; pick 3's 106. Their tables also hold catalog
+//   movies and a pick, which must be skipped; exactly five other movies 21–25 remain.
+// ---------------------------------------------------------------------------------------------------------
+
+export const HAND_PICKS = [1, 2, 3] as const;
+
+/** Cosine similarity of each pick with each kNN movie, computed by hand from the vectors below. */
+export const HAND_SIMILARITY: Record<number, Record<number, number>> = {
+  1: { 11: 0.8, 12: 0.6, 13: 0, 14: 2 / 3, 15: 0 },
+  2: { 11: 0.6, 12: 0, 13: 0.8, 14: 2 / 3, 15: 0.6 },
+  3: { 11: 0, 12: 0.8, 13: 0.6, 14: 1 / 3, 15: 0.8 },
+};
+
+/** For each pick, the DNMF movies its (first three) fans lead to: matched users and mean predicted rating. */
+export const HAND_DNMF: Record<number, Record<number, { userIds: number[]; predictedRating: number }>> = {
+  1: {
+    21: { userIds: [101, 102], predictedRating: 4.7 },
+    22: { userIds: [101, 103], predictedRating: 4.4 },
+    23: { userIds: [102], predictedRating: 4.4 },
+  },
+  2: {
+    24: { userIds: [104], predictedRating: 4.7 },
+    25: { userIds: [105], predictedRating: 4.5 },
+    21: { userIds: [105], predictedRating: 4.0 },
+  },
+  3: { 23: { userIds: [106], predictedRating: 4.9 } },
+};
+
+export function handArtifacts(): FixtureArtifacts {
+  return buildArtifacts({
+    movies: [
+      { movieId: 1, title: 'Matrix, The (1999)', genres: ['Action', 'Sci-Fi', 'Thriller'], count: 278 },
+      {
+        movieId: 2,
+        title: "Amelie (Fabuleux destin d'Amélie Poulain, Le) (2001)",
+        genres: ['Comedy', 'Romance'],
+      },
+      { movieId: 3, title: 'Shawshank Redemption, The (1994)', genres: ['Crime', 'Drama'], count: 317 },
+      { movieId: 4, title: 'Star Wars: Episode IV - A New Hope (1977)', genres: ['Action', 'Sci-Fi'] },
+      { movieId: 5, title: 'Pulp Fiction (1994)', genres: ['Comedy', 'Crime'] },
+      ...range(11, 15).map((movieId) => ({ movieId, count: 80 })),
+      ...range(21, 25).map((movieId) => ({ movieId, count: 20 })),
+      // Popular outside the catalog but in neither model's answer: what a fallback would use.
+      ...range(31, 45).map((movieId) => ({ movieId, count: 100 + movieId, mean: 4 })),
+    ],
+    catalog: [1, 2, 3, 4, 5],
+    vectors: {
+      1: [1, 0, 0],
+      2: [0, 1, 0],
+      3: [0, 0, 1],
+      4: [1, 1, 0],
+      5: [0, 1, 1],
+      11: [4, 3, 0],
+      12: [3, 0, 4],
+      13: [0, 4, 3],
+      14: [2, 2, 1],
+      15: [0, 3, 4],
+    },
+    usersPerMovie: {
+      1: [
+        [101, 4.9],
+        [102, 4.8],
+        [103, 4.7],
+        [104, 4.6],
+      ],
+      2: [
+        [104, 4.9],
+        [105, 4.7],
+      ],
+      3: [[106, 4.8]],
+    },
+    moviesPerUser: {
+      101: [
+        [4, 5.0],
+        [21, 4.8],
+        [22, 4.6],
+      ],
+      102: [
+        [2, 4.9],
+        [21, 4.6],
+        [23, 4.4],
+      ],
+      103: [[22, 4.2]],
+      104: [[24, 4.7]],
+      105: [
+        [25, 4.5],
+        [21, 4.0],
+      ],
+      106: [
+        [5, 4.9],
+        [23, 4.9],
+      ],
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The sparse fixture: everything runs short, so the engine must widen and then fall back.
+//
+// Catalog 1–15. Pick 1 is in kNN; picks 2 and 3 have too few ratings for kNN and no DNMF rows.
+// kNN on the unit circle: pick 1 at 0°, catalog 4–15 at 1°…12° (its 12 nearest neighbours), non-catalog
+//   41–47 at 20°…26° (neighbours 13–19), so 10 neighbours give nothing and 20 give seven.
+// DNMF: pick 1's row has 12 users; 201–210 only have catalog movies, 211 and 212 (the last two) have 51 and 52,
+//   so only "all of the row" finds anything, and the other three hidden gems must be fallbacks.
+// Fallback: 61–75 rate far above everything else outside the catalog.
+// ---------------------------------------------------------------------------------------------------------
+
+export const SPARSE_PICKS = [1, 2, 3] as const;
+export const SPARSE_KNN_IDS = range(41, 47);
+export const SPARSE_FALLBACK_IDS = range(61, 75);
+
+export function sparseArtifacts(): FixtureArtifacts {
+  const fans = range(201, 212);
+  return buildArtifacts({
+    movies: [
+      ...range(1, 15).map((movieId) => ({
+        movieId,
+        count: movieId <= 3 && movieId > 1 ? 20 : 200,
+        mean: 4.2,
+      })),
+      ...SPARSE_KNN_IDS.map((movieId) => ({ movieId, count: 55, mean: 3 })),
+      { movieId: 51, count: 5, mean: 3 },
+      { movieId: 52, count: 5, mean: 3 },
+      ...SPARSE_FALLBACK_IDS.map((movieId) => ({ movieId, count: 150, mean: 4.4 })),
+    ],
+    catalog: range(1, 15),
+    vectors: Object.fromEntries([
+      [1, atAngle(0)],
+      ...range(4, 15).map((movieId) => [movieId, atAngle(movieId - 3)]),
+      ...SPARSE_KNN_IDS.map((movieId) => [movieId, atAngle(movieId - 21)]),
+    ]),
+    usersPerMovie: { 1: fans.map((userId) => [userId, 5 - (userId - 200) / 100]) },
+    moviesPerUser: Object.fromEntries([
+      ...range(201, 210).map((userId) => [userId, [[4 + (userId % 10), 4.9] as [number, number]]]),
+      [211, [[51, 4.5]]],
+      [212, [[52, 4.4]]],
+    ]),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Random fixtures for property tests: 20 catalog movies, 80 others, 30 users, seeded.
+// ---------------------------------------------------------------------------------------------------------
+
+export const RANDOM_CATALOG = range(1, 20);
+
+export function randomArtifacts(seed: number): FixtureArtifacts {
+  const random = lcg(seed);
+  const userIds = range(1001, 1030);
+  const movieIds = range(1, 100);
+  const counts = new Map(
+    movieIds.map((movieId) => [movieId, movieId <= 20 ? 150 : Math.floor(random() * 120)]),
+  );
+  // Latent tastes: predicted ratings and rating vectors both come from them, so the models roughly agree.
+  const userTaste = new Map(userIds.map((userId) => [userId, [random() - 0.5, random() - 0.5]]));
+  const movieTaste = new Map(movieIds.map((movieId) => [movieId, [random() - 0.5, random() - 0.5]]));
+  const predicted = (userId: number, movieId: number) => {
+    const [a, b] = userTaste.get(userId)!;
+    const [c, d] = movieTaste.get(movieId)!;
+    return Math.min(5, 3.5 + 4 * (a * c + b * d) + random() * 0.5);
+  };
+  const vectors: Record<number, number[]> = {};
+  for (const movieId of movieIds) {
+    if (counts.get(movieId)! < 50) continue;
+    vectors[movieId] = userIds.map((userId) => (random() < 0.6 ? Math.round(predicted(userId, movieId)) : 0));
+  }
+  const usersPerMovie: Record<number, Array<[number, number]>> = {};
+  for (const movieId of movieIds) {
+    const rows = userIds.map((userId): [number, number] => [userId, predicted(userId, movieId)]);
+    usersPerMovie[movieId] = rows.sort((x, y) => y[1] - x[1]).slice(0, 8);
+  }
+  const moviesPerUser: Record<number, Array<[number, number]>> = {};
+  for (const userId of userIds) {
+    const rows = movieIds.map((movieId): [number, number] => [movieId, predicted(userId, movieId)]);
+    moviesPerUser[userId] = rows.sort((x, y) => y[1] - x[1]).slice(0, 12);
+  }
+  return buildArtifacts({
+    movies: movieIds.map((movieId) => ({
+      movieId,
+      count: counts.get(movieId)!,
+      mean: 2.5 + random() * 2,
+    })),
+    catalog: RANDOM_CATALOG,
+    vectors,
+    usersPerMovie,
+    moviesPerUser,
+  });
+}
+
+export function range(first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, index) => first + index);
+}
+
+/** Fixture-only PRNG, independent of the engine's, so fixtures do not change when the engine's RNG does. */
+function lcg(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
