@@ -6,7 +6,7 @@ import type { Artifacts } from '../artifacts/types.ts';
 import { drawBalanced, type PoolAtStep } from './balanced-draw.ts';
 import { dnmfPools } from './dnmf-source.ts';
 import { knnPools } from './knn-source.ts';
-import { createPopularityFallback, type PopularityFallback } from './popularity-fallback.ts';
+import { createPopularityFallback } from './popularity-fallback.ts';
 import type { Candidate, Recommendation, Recommendations } from './recommendation.ts';
 import { RecommendError } from './recommend-error.ts';
 import { createRng, type Rng } from './rng.ts';

@@ -119,8 +119,8 @@ function manifest(popularity: { m: number; C: number }): Manifest {
     version: 'test',
     createdAt: '2024-01-01T00:00:00.000Z',
     dataset: { dir: 'test', checksums: {}, rows: {}, skipped: {} },
-    popularity: { minRatings: 1, m: popularity.m, C: popularity.C, eligible: 0 },
-    knn: { minRatings: 50, k: 10, movies: 0, recallAt10: 1 },
+    popularity: { minRatings: 1, size: 100, m: popularity.m, C: popularity.C, eligible: 0 },
+    knn: { minRatings: 50, k: 10, movies: 0, dimensions: 0, efSearch: 100, recallAt10: 1 },
     dnmf: {
       hyperparameters: {},
       metrics: { validationRmse: 0, bestEpoch: 0, epochs: 0 },
