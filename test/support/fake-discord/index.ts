@@ -1,0 +1,299 @@
+// A Discord-compatible server on loopback (REST + gateway) for end-to-end tests that run the real
+// discord.js Client. Point the client at it with `rest: { api: fake.apiUrl }` and log in with
+// `fake.token`; the gateway URL is discovered through GET /gateway/bot as with Discord.
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ComponentType,
+  GatewayDispatchEvents,
+  InteractionResponseType,
+  InteractionType,
+  Locale,
+  type APIApplicationCommand,
+  type APIApplicationCommandOptionChoice,
+  type APIMessage,
+  type GatewayInteractionCreateDispatch,
+} from 'discord-api-types/v10';
+import { Gateway } from './gateway.ts';
+import { createInteraction, InteractionHandle, type InteractionSpec } from './interactions.ts';
+import { buildCommandData, type OptionsInput } from './options.ts';
+import { DEFAULT_MEMBER_PERMISSIONS, humanUser } from './payloads.ts';
+import { createRestHandler } from './rest.ts';
+import { FakeState, type FakeStats, type RecordedRequest, type StoredMessage } from './state.ts';
+import { walkComponents } from './validate.ts';
+
+export { InteractionHandle } from './interactions.ts';
+export type { RecordedEvent } from './interactions.ts';
+export type { OptionsInput, OptionValue } from './options.ts';
+export type { FakeStats, RecordedRequest, StoredMessage } from './state.ts';
+export { DEFAULT_MEMBER_PERMISSIONS } from './payloads.ts';
+
+export interface FakeDiscordOptions {
+  applicationId?: string;
+  /** Defaults to the application id, as for bots created since 2020. */
+  botUserId?: string;
+  guildId?: string;
+  channelId?: string;
+  /** Discord uses 41250 ms; use ~100–500 ms in tests that want to see heartbeats. */
+  heartbeatIntervalMs?: number;
+  /** How late a heartbeat may be before it counts as missed. Default: max(interval / 2, 1000 ms). */
+  heartbeatSlackMs?: number;
+  /** Window for the initial interaction response. Default 3000 ms, as on Discord. */
+  ackWindowMs?: number;
+}
+
+/** Who triggers an interaction. Defaults: user 1100000000000000300, ordinary member permissions. */
+export interface ActAs {
+  userId?: string;
+  username?: string;
+  /** Member permissions in the channel (e.g. PermissionFlagsBits.ManageGuild). */
+  permissions?: bigint;
+  locale?: Locale;
+}
+
+export const DEFAULT_USER_ID = '1100000000000000300';
+
+export class FakeDiscord {
+  /** Give this to discord.js as `rest.api` (it appends `/v10`). */
+  readonly apiUrl: string;
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUserId: string;
+  readonly guildId: string;
+  readonly channelId: string;
+
+  constructor(
+    private readonly state: FakeState,
+    private readonly gateway: Gateway,
+    private readonly closeServer: () => Promise<void>,
+  ) {
+    const c = state.config;
+    this.apiUrl = `${c.origin}/api`;
+    this.token = c.token;
+    this.applicationId = c.applicationId;
+    this.botUserId = c.botUserId;
+    this.guildId = c.guildId;
+    this.channelId = c.channelId;
+  }
+
+  /** Live counters: heartbeats, missedHeartbeats, identifies, resumes, connections. */
+  get stats(): Readonly<FakeStats> {
+    return this.state.stats;
+  }
+
+  /** Every REST request with its status (and Discord error body for 4xx/5xx), in order. */
+  get requests(): readonly RecordedRequest[] {
+    return this.state.requests;
+  }
+
+  /**
+   * A user runs a slash command (`'recommend'`, or `'list add'` for subcommands). Resolves once the
+   * bot sent its initial response; rejects if it didn't within the ack window, like Discord's
+   * "This interaction failed". Later edits and follow-ups are on the handle.
+   */
+  async command(name: string, options: OptionsInput = {}, as: ActAs = {}): Promise<InteractionHandle> {
+    const data = buildCommandData(this.state, name, options);
+    return this.trigger({
+      ...this.actor(as),
+      type: InteractionType.ApplicationCommand,
+      label: `/${name}`,
+      data,
+    });
+  }
+
+  /** A user types into an autocomplete option; resolves with the choices the bot returned (callback type 8). */
+  async autocomplete(
+    name: string,
+    options: OptionsInput,
+    focused?: string,
+    as: ActAs = {},
+  ): Promise<APIApplicationCommandOptionChoice[]> {
+    const focusedName = focused ?? (Array.isArray(options) ? undefined : Object.keys(options).at(-1));
+    const data = buildCommandData(this.state, name, options, focusedName);
+    const handle = await this.trigger({
+      ...this.actor(as),
+      type: InteractionType.ApplicationCommandAutocomplete,
+      label: `/${name} (autocomplete)`,
+      data,
+    });
+    const event = handle.events[0];
+    if (
+      event?.kind !== 'callback' ||
+      event.type !== InteractionResponseType.ApplicationCommandAutocompleteResult
+    ) {
+      throw new Error(`/${name} autocomplete was answered with ${JSON.stringify(event)}`);
+    }
+    const response = event.response as { data?: { choices?: APIApplicationCommandOptionChoice[] } };
+    return response.data?.choices ?? [];
+  }
+
+  /**
+   * A user clicks a button on a message the bot sent earlier (pass the message or its id). The button
+   * must exist and be enabled on the message as it stands now — not as it was in an old snapshot.
+   */
+  async clickButton(
+    message: APIMessage | string,
+    customId: string,
+    as: ActAs = {},
+  ): Promise<InteractionHandle> {
+    return this.useComponent(message, customId, ComponentType.Button, {}, as);
+  }
+
+  /** A user picks `values` in a string select menu on a bot message. */
+  async selectMenu(
+    message: APIMessage | string,
+    customId: string,
+    values: string[],
+    as: ActAs = {},
+  ): Promise<InteractionHandle> {
+    return this.useComponent(message, customId, ComponentType.StringSelect, { values }, as);
+  }
+
+  /** Commands stored by PUT/POST (and returned by GET) for the guild, or global ones when no guild is given. */
+  registeredCommands(guildId?: string): APIApplicationCommand[] {
+    return structuredClone(this.state.commands.get(guildId ?? 'global') ?? []);
+  }
+
+  /** Messages posted with POST /channels/{id}/messages (not interaction replies), oldest first. */
+  channelMessages(channelId: string = this.channelId): StoredMessage[] {
+    return (this.state.channelPosts.get(channelId) ?? []).flatMap((id) => {
+      const m = this.state.messages.get(id);
+      return m ? [structuredClone(m)] : [];
+    });
+  }
+
+  /** Waits for a channel post matching `predicate` (already posted ones count). */
+  waitForChannelMessage(
+    predicate: (m: StoredMessage) => boolean = () => true,
+    { channelId = this.channelId, timeoutMs = 5000 }: { channelId?: string; timeoutMs?: number } = {},
+  ): Promise<StoredMessage> {
+    return this.state.waitUntil(
+      () => this.channelMessages(channelId).find(predicate),
+      timeoutMs,
+      () => `a message in channel ${channelId}`,
+    );
+  }
+
+  /** Waits for a REST request matching `predicate` (already recorded ones count), e.g. a 4xx. */
+  waitForRequest(predicate: (r: RecordedRequest) => boolean, timeoutMs = 5000): Promise<RecordedRequest> {
+    return this.state.waitUntil(
+      () => this.state.requests.find(predicate),
+      timeoutMs,
+      () => `a matching request (${this.state.requests.length} so far)`,
+    );
+  }
+
+  /** Waits until `check(stats)` holds, e.g. `(s) => s.heartbeats >= 3`. */
+  waitForStats(
+    check: (stats: Readonly<FakeStats>) => boolean,
+    timeoutMs = 5000,
+  ): Promise<Readonly<FakeStats>> {
+    return this.state.waitUntil(
+      () => (check(this.state.stats) ? { ...this.state.stats } : undefined),
+      timeoutMs,
+      () => `stats to match (now ${JSON.stringify(this.state.stats)})`,
+    );
+  }
+
+  /** Drops gateway connections with `code` (default 4000: discord.js reconnects and RESUMEs). */
+  disconnect(code?: number): void {
+    this.gateway.disconnect(code);
+  }
+
+  /** Stops the server. Destroy discord.js clients first, or they will keep trying to reconnect. */
+  async close(): Promise<void> {
+    this.state.close();
+    await this.gateway.close();
+    await this.closeServer();
+  }
+
+  private actor(as: ActAs): Pick<InteractionSpec, 'user' | 'permissions' | 'locale'> {
+    return {
+      user: humanUser(as.userId ?? DEFAULT_USER_ID, as.username),
+      permissions: as.permissions ?? DEFAULT_MEMBER_PERMISSIONS,
+      locale: as.locale ?? Locale.EnglishUS,
+    };
+  }
+
+  private async useComponent(
+    messageOrId: APIMessage | string,
+    customId: string,
+    componentType: ComponentType.Button | ComponentType.StringSelect,
+    extra: { values?: string[] },
+    as: ActAs,
+  ): Promise<InteractionHandle> {
+    const id = typeof messageOrId === 'string' ? messageOrId : messageOrId.id;
+    const message = this.state.messages.get(id);
+    if (!message) throw new Error(`Message ${id} does not exist (deleted, or not sent through this fake)`);
+    const component = [...walkComponents(message.components)].find((c) => c.custom_id === customId);
+    if (!component || component.type !== componentType || component.disabled) {
+      const ids = [...walkComponents(message.components)].flatMap((c) => (c.custom_id ? [c.custom_id] : []));
+      throw new Error(
+        `No enabled ${ComponentType[componentType]} "${customId}" on message ${id} (has: ${ids.join(', ') || 'none'})`,
+      );
+    }
+    return this.trigger({
+      ...this.actor(as),
+      type: InteractionType.MessageComponent,
+      label: `${ComponentType[componentType]} ${customId}`,
+      data: { custom_id: customId, component_type: componentType, ...extra },
+      sourceMessage: structuredClone(message),
+    });
+  }
+
+  private async trigger(spec: InteractionSpec): Promise<InteractionHandle> {
+    await this.state.waitUntil(
+      () => (this.gateway.hasSession() ? true : undefined),
+      5000,
+      () => 'a logged-in gateway session to deliver the interaction to',
+    );
+    const { record, payload } = createInteraction(this.state, spec);
+    this.gateway.dispatch<GatewayInteractionCreateDispatch>(GatewayDispatchEvents.InteractionCreate, payload);
+    const handle = new InteractionHandle(this.state, record);
+    await this.state.waitUntil(
+      () => {
+        if (record.acknowledged !== undefined) return true;
+        if (record.expired) {
+          throw new Error(
+            `${spec.label} was not acknowledged within ${this.state.config.ackWindowMs} ms; ` +
+              `Discord would show "This interaction failed"`,
+          );
+        }
+        return undefined;
+      },
+      this.state.config.ackWindowMs + 5000,
+      () => `the initial response to ${spec.label}`,
+    );
+    return handle;
+  }
+}
+
+export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const applicationId = opts.applicationId ?? '1100000000000000001';
+  const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 41250;
+  const state = new FakeState({
+    applicationId,
+    botUserId: opts.botUserId ?? applicationId,
+    guildId: opts.guildId ?? '1100000000000000100',
+    channelId: opts.channelId ?? '1100000000000000200',
+    // Shaped like a real token (base64 user id . timestamp . hmac) since discord.js logs a censored form.
+    token: `${Buffer.from(opts.botUserId ?? applicationId).toString('base64url')}.ZmFrZQ.${'x'.repeat(27)}`,
+    heartbeatIntervalMs,
+    heartbeatSlackMs: opts.heartbeatSlackMs ?? Math.max(heartbeatIntervalMs / 2, 1000),
+    ackWindowMs: opts.ackWindowMs ?? 3000,
+    origin: '',
+  });
+  const gateway = new Gateway(state);
+  const rest = createRestHandler(state, gateway);
+  const server = createServer((req, res) => void rest(req, res));
+  server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  state.config.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const closeServer = async () => {
+    server.closeAllConnections(); // undici keeps connections alive; don't wait for them to idle out
+    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+  };
+  return new FakeDiscord(state, gateway, closeServer);
+}
