@@ -1,0 +1,81 @@
+import {
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import type { Command } from '../src/bot/command.ts';
+import type { BotContext } from '../src/bot/context.ts';
+import { adminOnly, guildOnly } from '../src/bot/preconditions.ts';
+import { progressText, summaryText } from '../src/bot/retrain-messages.ts';
+
+/** Progress edits are throttled: Discord rate-limits webhook edits, and a few per minute is plenty. */
+const PROGRESS_EDIT_INTERVAL_MS = 2_000;
+
+export const data = new SlashCommandBuilder()
+  .setName('retrain')
+  .setDescription('Retrain the recommendation models (admins only).')
+  .setDefaultMemberPermissions(PermissionFlagsBits.Administrator)
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((sub) =>
+    sub.setName('run').setDescription('Retrain now and hot-swap the new models when they pass checks.'),
+  )
+  .addSubcommand((sub) =>
+    sub.setName('status').setDescription('Serving version, its metrics and age, and the last run.'),
+  )
+  .addSubcommand((sub) => sub.setName('rollback').setDescription('Serve the previous version again.'));
+
+export const preconditions = [guildOnly, adminOnly];
+
+async function run(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  let lastEdit = 0;
+  let editing: Promise<unknown> = Promise.resolve();
+  const result = await context.retrain.start('command', (progress) => {
+    const now = Date.now();
+    if (now - lastEdit < PROGRESS_EDIT_INTERVAL_MS) return;
+    lastEdit = now;
+    editing = editing.then(() => interaction.editReply(progressText(progress)).catch(() => {}));
+  });
+  if (!result.started) {
+    const where = result.reason === 'running-here' ? 'on this bot' : 'on another shard';
+    const detail = result.progress ? `\n${progressText(result.progress)}` : '';
+    await interaction.editReply(`A retrain is already running ${where}; this one was not started.${detail}`);
+    return;
+  }
+  await interaction.editReply(`Retrain \`${result.runId}\` started…`);
+  const summary = await result.done;
+  await editing;
+  await interaction.editReply(summaryText(summary, context.models.current.artifacts));
+}
+
+async function status(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  const { version, artifacts } = context.models.current;
+  const { metrics } = artifacts.manifest.dnmf;
+  const ageHours = (Date.now() - Date.parse(artifacts.manifest.createdAt)) / 3_600_000;
+  const lines = [
+    `Serving version \`${version}\`, trained ${ageHours < 48 ? `${ageHours.toFixed(1)} hours` : `${(ageHours / 24).toFixed(1)} days`} ago.`,
+    `DNMF validation RMSE ${metrics.validationRmse.toFixed(4)} (best epoch ${metrics.bestEpoch} of ${metrics.epochs}); kNN recall@10 ${artifacts.manifest.knn.recallAt10.toFixed(3)}; ${artifacts.manifest.dataset.rows.ratings.toLocaleString('en')} ratings.`,
+  ];
+  const progress = context.retrain.progress;
+  if (progress) lines.push(progressText(progress));
+  const last = await context.retrain.lastRun();
+  lines.push(last ? `Last run:\n${summaryText(last, artifacts)}` : 'No retrain has run yet.');
+  await interaction.reply({ content: lines.join('\n').slice(0, 2000), flags: MessageFlags.Ephemeral });
+}
+
+async function rollback(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const { version, previousVersion } = await context.retrain.rollback();
+  await interaction.editReply(`Rolled back from \`${previousVersion}\` to \`${version}\`; now serving it.`);
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  const subcommand = interaction.options.getSubcommand();
+  if (subcommand === 'run') return run(interaction, context);
+  if (subcommand === 'status') return status(interaction, context);
+  return rollback(interaction, context);
+}
+
+export default { data, execute, preconditions } satisfies Command;

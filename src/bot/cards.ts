@@ -1,0 +1,109 @@
+import { EmbedBuilder, escapeMarkdown, type APIEmbed } from 'discord.js';
+import type { Artifacts, MovieInfo } from '../artifacts/types.ts';
+import { TMDB_ATTRIBUTION } from '../posters/index.ts';
+import { describeReason } from '../serve/describe-reason.ts';
+import type { Recommendation, Recommendations } from '../serve/recommendation.ts';
+import { baseTitle, displayTitle, titleYear } from '../serve/titles.ts';
+
+/** Discord's message limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
+export const DISCORD_LIMITS = { embeds: 10, embedCharacters: 6000, content: 2000, title: 256 } as const;
+
+const COLORS = { popular: 0xf5c518, gem: 0x01b4e4 } as const;
+
+export function imdbUrl(movie: MovieInfo): string | undefined {
+  return movie.imdbId ? `https://www.imdb.com/title/tt${movie.imdbId}/` : undefined;
+}
+
+export function tmdbUrl(movie: MovieInfo): string | undefined {
+  return movie.tmdbId ? `https://www.themoviedb.org/movie/${movie.tmdbId}` : undefined;
+}
+
+function card(
+  recommendation: Recommendation,
+  label: string,
+  color: number,
+  poster: string | null,
+  artifacts: Artifacts,
+): APIEmbed {
+  const { movie } = recommendation;
+  const year = titleYear(movie.title);
+  const links = [
+    imdbUrl(movie) && `[IMDb](${imdbUrl(movie)})`,
+    tmdbUrl(movie) && `[TMDB](${tmdbUrl(movie)})`,
+  ].filter(Boolean);
+  const embed = new EmbedBuilder()
+    .setColor(color)
+    .setAuthor({ name: label })
+    .setTitle(truncate(displayTitle(movie.title), DISCORD_LIMITS.title))
+    .setDescription(escapeMarkdown(describeReason(recommendation.reason, artifacts)))
+    .addFields(
+      { name: 'Year', value: year ? String(year) : '—', inline: true },
+      { name: 'Genres', value: movie.genres.length > 0 ? movie.genres.join(', ') : '—', inline: true },
+      { name: 'Links', value: links.length > 0 ? links.join(' · ') : '—', inline: true },
+    );
+  const url = imdbUrl(movie) ?? tmdbUrl(movie);
+  if (url) embed.setURL(url);
+  if (poster) embed.setThumbnail(poster);
+  return embed.toJSON();
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Characters Discord counts towards the 6000 limit of a message's embeds. */
+export function embedCharacters(embeds: APIEmbed[]): number {
+  let total = 0;
+  for (const e of embeds) {
+    total += (e.title?.length ?? 0) + (e.description?.length ?? 0);
+    total += (e.author?.name.length ?? 0) + (e.footer?.text.length ?? 0);
+    for (const f of e.fields ?? []) total += f.name.length + f.value.length;
+  }
+  return total;
+}
+
+/**
+ * The /recommend answer: a line naming the picks and ten cards, five "Popular picks" then five
+ * "Hidden gems". `posters` maps movieId → poster URL (missing = no image).
+ */
+export function recommendationMessage(
+  result: Recommendations,
+  artifacts: Artifacts,
+  posters: ReadonlyMap<number, string | null>,
+): { content: string; embeds: APIEmbed[] } {
+  const pickNames = result.picks.map(
+    (id) => `**${escapeMarkdown(baseTitle(artifacts.movies.get(id)?.title ?? ''))}**`,
+  );
+  const content = `Because you like ${pickNames.slice(0, -1).join(', ')} and ${pickNames.at(-1)}:`;
+  const embeds = [
+    ...result.popularPicks.map((r, i) =>
+      card(
+        r,
+        `Popular pick ${i + 1}/${result.popularPicks.length}`,
+        COLORS.popular,
+        posters.get(r.movieId) ?? null,
+        artifacts,
+      ),
+    ),
+    ...result.hiddenGems.map((r, i) =>
+      card(
+        r,
+        `Hidden gem ${i + 1}/${result.hiddenGems.length}`,
+        COLORS.gem,
+        posters.get(r.movieId) ?? null,
+        artifacts,
+      ),
+    ),
+  ];
+  // TMDB's terms ask for credit wherever its images are shown.
+  if ([...posters.values()].some(Boolean) && embeds.length > 0) {
+    embeds[embeds.length - 1].footer = { text: TMDB_ATTRIBUTION };
+  }
+  const size = embedCharacters(embeds);
+  if (embeds.length > DISCORD_LIMITS.embeds || size > DISCORD_LIMITS.embedCharacters) {
+    throw new Error(
+      `recommendation message exceeds Discord limits: ${embeds.length} embeds, ${size} characters`,
+    );
+  }
+  return { content: truncate(content, DISCORD_LIMITS.content), embeds };
+}

@@ -1,0 +1,21 @@
+import { PermissionFlagsBits } from 'discord.js';
+import type { Precondition } from './command.ts';
+
+/**
+ * Admin gate, written once. Commands that use it are also registered with Administrator as their
+ * default member permission; this check repeats it at run time because server admins can change
+ * command permissions, and adds the optional ADMIN_USER_IDS allowlist.
+ */
+export const adminOnly: Precondition = (interaction, context) => {
+  const isAdmin = interaction.memberPermissions?.has(PermissionFlagsBits.Administrator) ?? false;
+  if (!isAdmin) return 'Only server administrators can use this command.';
+  const allowlist = context.config.adminUserIds;
+  if (allowlist.length > 0 && !allowlist.includes(interaction.user.id)) {
+    return 'You are an administrator, but not on this bot’s ADMIN_USER_IDS list.';
+  }
+  return null;
+};
+
+/** Commands that need a guild (member permissions make no sense in DMs). */
+export const guildOnly: Precondition = (interaction) =>
+  interaction.inGuild() ? null : 'This command only works in a server.';

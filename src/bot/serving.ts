@@ -1,0 +1,45 @@
+import type { Artifacts } from '../artifacts/types.ts';
+import { createCatalogSearch, type CatalogSearch } from '../serve/catalog-search.ts';
+import { createEngine, type Engine } from '../serve/engine.ts';
+
+/** One loaded version with everything derived from it, built once when it is swapped in. */
+export interface ServingSnapshot {
+  version: string;
+  artifacts: Artifacts;
+  engine: Engine;
+  search: CatalogSearch;
+  loadedAt: Date;
+}
+
+export function createSnapshot(artifacts: Artifacts): ServingSnapshot {
+  return {
+    version: artifacts.manifest.version,
+    artifacts,
+    engine: createEngine(artifacts),
+    search: createCatalogSearch(artifacts),
+    loadedAt: new Date(),
+  };
+}
+
+/**
+ * The version the bot serves from, swappable while it runs. A handler takes `current` once and
+ * uses that snapshot to the end, so a swap mid-request never mixes two versions.
+ */
+export class ServingModels {
+  private snapshot: ServingSnapshot;
+
+  constructor(artifacts: Artifacts) {
+    this.snapshot = createSnapshot(artifacts);
+  }
+
+  get current(): ServingSnapshot {
+    return this.snapshot;
+  }
+
+  /** Builds the new snapshot first, then switches in one assignment. */
+  swap(artifacts: Artifacts): ServingSnapshot {
+    const previous = this.snapshot;
+    this.snapshot = createSnapshot(artifacts);
+    return previous;
+  }
+}
