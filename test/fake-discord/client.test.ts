@@ -131,6 +131,19 @@ describe('slash commands', () => {
     expect(() => h.finalMessage()).toThrow(/no current @original/);
   });
 
+  it('resolves a deferred reply with the first follow-up, keeping its ephemerality (as Discord documents)', async () => {
+    await startBot(fake, clients, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.deferReply({ flags: MessageFlags.Ephemeral });
+      await i.followUp({ content: 'done' }); // no ephemeral flag: Discord keeps the defer's choice
+      await i.followUp({ content: 'and one more' });
+    });
+    const h = await fake.command('recommend');
+    await h.waitFor((e) => e.kind === 'followup' && e.message.content === 'and one more');
+    expect(h.finalMessage()).toMatchObject({ content: 'done', flags: MessageFlags.Ephemeral });
+    expect(h.followups().map((m) => m.content)).toEqual(['and one more']);
+  });
+
   it('answers a second initial response with 40060 and a late one with 10062', async () => {
     const errors = new Map<string, unknown>();
     const settled = new Map<string, () => void>();
@@ -269,6 +282,26 @@ describe('components', () => {
     await expect(fake.clickButton(command.finalMessage().id, 'more')).rejects.toThrow(
       /No enabled Button "more"/,
     );
+  });
+
+  it('edits the clicked message after deferUpdate, and lets the bot edit its channel posts', async () => {
+    const client = await startBot(fake, clients, async (i) => {
+      if (!i.isButton()) return;
+      await i.deferUpdate();
+      await i.editReply({ content: 'Saved to your list', components: [] });
+    });
+    const channel = client.channels.cache.get(fake.channelId);
+    if (!channel?.isSendable()) throw new Error('channel not sendable');
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId('save').setLabel('Save').setStyle(ButtonStyle.Success),
+    );
+    const sent = await channel.send({ content: 'Tonight: Heat', components: [row] });
+    const click = await fake.clickButton(sent.id, 'save');
+    expect(click.responseType).toBe(InteractionResponseType.DeferredMessageUpdate);
+    const edited = await click.waitForMessage((m) => m.content === 'Saved to your list');
+    expect(edited.id).toBe(sent.id);
+    await sent.edit('Tonight: Heat (1995)');
+    expect(fake.channelMessages()[0]?.content).toBe('Tonight: Heat (1995)');
   });
 
   it('selects from a string select menu', async () => {

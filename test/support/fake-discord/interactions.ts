@@ -167,7 +167,14 @@ export function handleCallback(
       break;
     case T.DeferredChannelMessageWithSource:
       // The user sees "FlickPick is thinking…" until the reply is edited; ephemerality is decided now.
-      message = replyMessage(state, record, { flags: data?.flags ?? 0 }, [], MessageFlags.Loading);
+      // EPHEMERAL is the only flag a deferred response may carry (Components V2 is chosen on the edit).
+      message = replyMessage(
+        state,
+        record,
+        { flags: (data?.flags ?? 0) & MessageFlags.Ephemeral },
+        [],
+        MessageFlags.Loading,
+      );
       break;
     case T.DeferredMessageUpdate:
       record.originalMessageId = record.sourceMessageId;
@@ -210,7 +217,11 @@ export function handleCallback(
           }
         : {}),
     },
-    resource: { type: response.type, ...(message ? { message } : {}) },
+    // Discord includes the message resource only for types 4 and 7, not for a deferred placeholder.
+    resource: {
+      type: response.type,
+      ...(message && response.type !== T.DeferredChannelMessageWithSource ? { message } : {}),
+    },
   } as RESTPostAPIInteractionCallbackWithResponseResult;
 }
 

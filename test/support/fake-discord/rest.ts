@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ApplicationCommandType,
+  MessageFlags,
   MessageType,
   type APIApplicationCommand,
   type APIInteractionResponse,
@@ -19,7 +20,7 @@ import {
   handleCallback,
   interactionForWebhook,
 } from './interactions.ts';
-import { createMessage, type UploadedFile } from './messages.ts';
+import { createMessage, editMessage, type UploadedFile } from './messages.ts';
 import { application, botUser, textChannel } from './payloads.ts';
 import { snowflake, type FakeState } from './state.ts';
 import { validateCommands, validateMessageBody, type MessageBody } from './validate.ts';
@@ -110,15 +111,10 @@ export function createRestHandler(state: FakeState, gateway: Gateway) {
     );
     return result ? ok(result) : noContent;
   });
-  route('POST', '/webhooks/:app/:token', false, ({ params: [app, token], body, files, query }) => {
-    const message = createFollowup(
-      state,
-      interactionForWebhook(state, app, token),
-      body as MessageBody,
-      files,
-    );
-    return query.get('wait') === 'true' ? ok(message) : noContent;
-  });
+  // For interaction follow-ups `wait` is always true: the created message is returned.
+  route('POST', '/webhooks/:app/:token', false, ({ params: [app, token], body, files }) =>
+    ok(createFollowup(state, interactionForWebhook(state, app, token), body as MessageBody, files)),
+  );
   const webhookMessage = '/webhooks/:app/:token/messages/:message';
   route('GET', webhookMessage, false, ({ params: [app, token, target] }) =>
     ok(getWebhookMessage(state, interactionForWebhook(state, app, token), target)),
@@ -150,6 +146,30 @@ export function createRestHandler(state: FakeState, gateway: Gateway) {
     state.channelPosts.set(channelId, [...(state.channelPosts.get(channelId) ?? []), message.id]);
     state.changed();
     return ok(message);
+  });
+
+  // The bot editing/deleting its messages directly (e.g. message.edit()). Ephemeral messages exist only
+  // for the interaction webhook, so the channel endpoints don't see them.
+  const channelMessage = ([channelId, messageId]: string[]) => {
+    if (channelId !== c.channelId) throw Errors.unknownChannel();
+    const message = state.messages.get(messageId);
+    if (!message || message.channel_id !== channelId || (message.flags ?? 0) & MessageFlags.Ephemeral) {
+      throw Errors.unknownMessage();
+    }
+    return message;
+  };
+  route('GET', '/channels/:channel/messages/:message', true, ({ params }) => ok(channelMessage(params)));
+  route('PATCH', '/channels/:channel/messages/:message', true, ({ params, body, files }) => {
+    const existing = channelMessage(params);
+    validateMessageBody(body as MessageBody);
+    const message = editMessage(state, existing, body as MessageBody, files);
+    state.changed();
+    return ok(message);
+  });
+  route('DELETE', '/channels/:channel/messages/:message', true, ({ params }) => {
+    state.messages.delete(channelMessage(params).id);
+    state.changed();
+    return noContent;
   });
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -56,6 +56,17 @@ export function* walkComponents(
 export function validateMessageBody(body: MessageBody, prefix: Path = []): void {
   const errors = new FormErrors();
   errors.maxLength([...prefix, 'content'], body.content, 2000);
+  if ((body.flags ?? 0) & MessageFlags.IsComponentsV2) {
+    for (const field of ['content', 'embeds'] as const) {
+      if (body[field]?.length) {
+        errors.add(
+          [...prefix, field],
+          'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2',
+          `The '${field}' field cannot be used when using MessageFlags.IS_COMPONENTS_V2`,
+        );
+      }
+    }
+  }
   validateEmbeds(body.embeds ?? [], [...prefix, 'embeds'], errors);
   validateComponents(body.components ?? [], body.flags ?? 0, [...prefix, 'components'], errors);
   errors.throwIfAny();
