@@ -10,6 +10,8 @@ export function parseRetryAfter(
   const value = header?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  // HTTP-dates all start with a day name; checking that keeps Date.parse from reading "-1" as a year.
+  if (!/^[A-Za-z]{3}\b/.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

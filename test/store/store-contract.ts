@@ -11,7 +11,7 @@ export interface StoreFixture {
 }
 
 /** Long enough to set and read back before expiry on a loaded CI machine, short enough to wait out. */
-const SHORT_TTL_MS = 300;
+const SHORT_TTL_MS = 500;
 
 export function defineStoreContract(fixture: () => StoreFixture): void {
   const opened: Keyv[] = [];
