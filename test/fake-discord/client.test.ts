@@ -28,6 +28,12 @@ beforeEach(async () => {
   clients = [];
 });
 
+/** For tests that need other options; afterEach closes whichever fake is current. */
+async function restartFake(options: Parameters<typeof startFakeDiscord>[0]): Promise<void> {
+  await fake.close();
+  fake = await startFakeDiscord(options);
+}
+
 afterEach(async () => {
   // Clients first: a client whose server vanished keeps trying to reconnect.
   await Promise.all(clients.map((c) => c.destroy()));
@@ -144,44 +150,37 @@ describe('slash commands', () => {
     expect(h.followups().map((m) => m.content)).toEqual(['and one more']);
   });
 
-  it('answers a second initial response with 40060 and a late one with 10062', async () => {
-    const errors = new Map<string, unknown>();
-    const settled = new Map<string, () => void>();
-    const done = (name: string) => new Promise<void>((resolve) => settled.set(name, resolve));
-    const twiceDone = done('twice');
-    const slowDone = done('slow');
-    const fastFake = await startFakeDiscord({ ackWindowMs: 300 });
-    try {
-      const client = await startBot(fastFake, clients, async (i) => {
-        if (!i.isChatInputCommand()) return;
-        const route = Routes.interactionCallback(i.id, i.token);
-        const body = { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'hi' } };
-        try {
-          if (i.commandName === 'twice') {
-            // Raw REST: discord.js would refuse a second reply() locally before asking Discord.
-            await client.rest.post(route, { body, auth: false });
-            await client.rest.post(route, { body, auth: false });
-          } else {
-            await new Promise((resolve) => setTimeout(resolve, 600));
-            await i.reply('too late');
-          }
-        } catch (error) {
-          errors.set(i.commandName, error);
-        } finally {
-          settled.get(i.commandName)?.();
-        }
-      });
-      await fastFake.command('twice');
-      await expect(fastFake.command('slow')).rejects.toThrow(/not acknowledged within 300 ms/);
-      await Promise.all([twiceDone, slowDone]);
-      expect(errors.get('twice')).toBeInstanceOf(DiscordAPIError);
-      expect(errors.get('twice')).toMatchObject({ status: 400, code: 40060 });
-      expect(errors.get('slow')).toMatchObject({ status: 404, code: 10062 });
-    } finally {
-      await Promise.all(clients.map((c) => c.destroy()));
-      clients = [];
-      await fastFake.close();
-    }
+  it('answers a second initial response with 40060', async () => {
+    let settle!: (error: unknown) => void;
+    const secondError = new Promise<unknown>((resolve) => (settle = resolve));
+    const client = await startBot(fake, clients, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      // Raw REST: discord.js would refuse a second reply() locally before asking Discord.
+      const route = Routes.interactionCallback(i.id, i.token);
+      const body = { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'hi' } };
+      await client.rest.post(route, { body, auth: false });
+      await client.rest.post(route, { body, auth: false }).then(() => settle(undefined), settle);
+    });
+    await fake.command('recommend');
+    const error = await secondError;
+    expect(error).toBeInstanceOf(DiscordAPIError);
+    expect(error).toMatchObject({ status: 400, code: 40060 });
+  });
+
+  it('fails an interaction not acknowledged in time, and answers the late response with 10062', async () => {
+    await restartFake({ ackWindowMs: 200 });
+    let windowPassed!: () => void;
+    const passed = new Promise<void>((resolve) => (windowPassed = resolve));
+    let settle!: (error: unknown) => void;
+    const lateError = new Promise<unknown>((resolve) => (settle = resolve));
+    await startBot(fake, clients, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await passed; // a handler that is too slow, without the test depending on timing
+      await i.reply('too late').then(() => settle(undefined), settle);
+    });
+    await expect(fake.command('recommend')).rejects.toThrow(/not acknowledged within 200 ms/);
+    windowPassed();
+    expect(await lateError).toMatchObject({ status: 404, code: 10062 });
   });
 
   it('rejects more than 10 embeds with a Discord-style 400 the client sees as DiscordAPIError', async () => {
@@ -391,18 +390,12 @@ describe('commands and channel posts', () => {
 
 describe('gateway', () => {
   it('acks heartbeats', async () => {
-    const quick = await startFakeDiscord({ heartbeatIntervalMs: 100 });
-    try {
-      const client = await startBot(quick, clients);
-      await quick.waitForStats((s) => s.heartbeats >= 3);
-      // discord.js measures ping only from op 11 acks, so a measured ping proves they arrived.
-      await quick.waitForStats(() => client.ws.ping >= 0);
-      expect(client.ws.shards.first()?.lastPingTimestamp).toBeGreaterThan(0);
-    } finally {
-      await Promise.all(clients.map((c) => c.destroy()));
-      clients = [];
-      await quick.close();
-    }
+    await restartFake({ heartbeatIntervalMs: 100 });
+    const client = await startBot(fake, clients);
+    await fake.waitForStats((stats) => stats.heartbeats >= 3);
+    // discord.js measures ping only from op 11 acks, so a measured ping proves they arrived.
+    await fake.waitForStats(() => client.ws.ping >= 0);
+    expect(client.ws.shards.first()?.lastPingTimestamp).toBeGreaterThan(0);
   });
 
   it('resumes after a dropped connection and still delivers interactions', async () => {

@@ -31,7 +31,7 @@ export { DEFAULT_MEMBER_PERMISSIONS } from './payloads.ts';
 
 export interface FakeDiscordOptions {
   applicationId?: string;
-  /** Defaults to the application id, as for bots created since 2020. */
+  /** Defaults to the application id: for most bots the bot user shares the application's id. */
   botUserId?: string;
   guildId?: string;
   channelId?: string;
