@@ -7,7 +7,12 @@ import type { Artifacts, Manifest, MovieInfo } from '../artifacts/types.ts';
 import { verifyArtifacts } from '../artifacts/verify.ts';
 import { loadDataset } from '../data/movielens.ts';
 import type { Dataset } from '../data/types.ts';
-import { computeTopTables, trainDnmf, type DnmfOptions } from './dnmf/index.ts';
+import {
+  computeTopTables,
+  DEFAULT_MIN_CANDIDATE_RATINGS,
+  trainDnmf,
+  type DnmfOptions,
+} from './dnmf/index.ts';
 import {
   buildHnswIndex,
   buildItemVectors,
@@ -109,7 +114,7 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
     }),
   );
   const tableSize = options.tableSize ?? 10;
-  const minCandidateRatings = options.minCandidateRatings ?? 10;
+  const minCandidateRatings = options.minCandidateRatings ?? DEFAULT_MIN_CANDIDATE_RATINGS;
   const tables = await time('tables', () =>
     computeTopTables(model, ratings, { k: tableSize, minCandidateRatings }, (p) => {
       if (p.phase === 'tables') progress({ step: 'tables', done: p.done, total: p.total });
