@@ -1,0 +1,73 @@
+/**
+ * Sparse ("lazy") Adam for an embedding table held as a Float32Array: a batch's per-example row
+ * gradients are summed per distinct row, and only those rows and their moment estimates change.
+ * A dense optimizer would instead decay and rewrite all ~10k rows on every step, which is what made
+ * whole-table training slow on the pure-JS backend. Rows a batch does not touch keep their moments
+ * (as in TensorFlow Addons' LazyAdam), so rare movies are not dragged around by stale momentum.
+ */
+export interface AdamSettings {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export const ADAM_DEFAULTS: Omit<AdamSettings, 'learningRate'> = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+
+export class LazyAdamTable {
+  private readonly m: Float32Array;
+  private readonly v: Float32Array;
+  /** Summed gradient of each row touched by the current batch. */
+  private readonly gradient: Float32Array;
+  /** Batch number that last touched each row, to find distinct rows without clearing a set. */
+  private readonly touchedAt: Int32Array;
+  private readonly touched: Int32Array;
+  private batch = 0;
+
+  constructor(
+    readonly table: Float32Array,
+    readonly dim: number,
+    private readonly settings: AdamSettings,
+  ) {
+    const rows = table.length / dim;
+    this.m = new Float32Array(table.length);
+    this.v = new Float32Array(table.length);
+    this.gradient = new Float32Array(table.length);
+    this.touchedAt = new Int32Array(rows).fill(-1);
+    this.touched = new Int32Array(rows);
+  }
+
+  /**
+   * rows[i] is the table row example i read; gradients holds that example's gradient (rows.length × dim).
+   * step is the optimizer's 1-based global step, for bias correction.
+   */
+  apply(rows: Int32Array, gradients: Float32Array, step: number): void {
+    const { dim, gradient, touchedAt } = this;
+    const batch = this.batch++;
+    let distinct = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const base = row * dim;
+      if (touchedAt[row] !== batch) {
+        touchedAt[row] = batch;
+        this.touched[distinct++] = row;
+        for (let k = 0; k < dim; k++) gradient[base + k] = gradients[i * dim + k];
+      } else {
+        for (let k = 0; k < dim; k++) gradient[base + k] += gradients[i * dim + k];
+      }
+    }
+    const { learningRate, beta1, beta2, epsilon } = this.settings;
+    const stepSize = (learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
+    const { m, v, table } = this;
+    for (let t = 0; t < distinct; t++) {
+      const row = this.touched[t];
+      const end = (row + 1) * dim;
+      for (let j = row * dim; j < end; j++) {
+        const g = gradient[j];
+        m[j] = beta1 * m[j] + (1 - beta1) * g;
+        v[j] = beta2 * v[j] + (1 - beta2) * g * g;
+        table[j] -= (stepSize * m[j]) / (Math.sqrt(v[j]) + epsilon);
+      }
+    }
+  }
+}
