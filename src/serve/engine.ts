@@ -6,8 +6,9 @@ import type { Artifacts } from '../artifacts/types.ts';
 import { drawBalanced, type PoolAtStep } from './balanced-draw.ts';
 import { dnmfPools } from './dnmf-source.ts';
 import { knnPools } from './knn-source.ts';
+import { memoisePools, warmPools, withoutTaken } from './pool-cache.ts';
 import { createPopularityFallback } from './popularity-fallback.ts';
-import type { Candidate, Recommendation, Recommendations } from './recommendation.ts';
+import type { Candidate, Recommendation, RecommendationReason, Recommendations } from './recommendation.ts';
 import { RecommendError } from './recommend-error.ts';
 import { createRng, type Rng } from './rng.ts';
 
@@ -29,10 +30,21 @@ export interface Engine {
   recommend(picks: readonly number[], options?: RecommendOptions): Recommendations;
 }
 
-/** Precomputes what every request needs (catalog id set, fallback ranking) once per artifacts. */
+/**
+ * A request must stay well under a millisecond on real-size artifacts, so everything that does not depend on
+ * the request is done here once: the catalog id set, the fallback ranking, and each catalog movie's candidate
+ * pools (kNN neighbours, DNMF fans' movies) with the catalog already removed.
+ */
 export function createEngine(artifacts: Artifacts): Engine {
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
+  const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
+  const knnBase = memoisePools(knnPools(artifacts, isCatalog), isCatalog);
+  const dnmfBase = memoisePools(dnmfPools(artifacts, isCatalog), isCatalog);
+  // Enough for any request: its share per pick (2) after losing two other picks and five other-list movies.
+  const enough = PICK_COUNT - 1 + DEFAULT_PER_SOURCE + Math.ceil(DEFAULT_PER_SOURCE / PICK_COUNT);
+  warmPools(knnBase, catalogIds, enough);
+  warmPools(dnmfBase, catalogIds, enough);
 
   return {
     recommend(picks, options = {}) {
@@ -44,8 +56,8 @@ export function createEngine(artifacts: Artifacts): Engine {
 
       // Hidden gems first: the DNMF tables are finite while the kNN search can widen much further, so a movie
       // both models propose goes to the list that has fewer alternatives.
-      const hiddenGems = fillList(dnmfPools(artifacts, isExcluded));
-      const popularPicks = fillList(knnPools(artifacts, isExcluded));
+      const hiddenGems = fillList(withoutTaken(dnmfBase, taken));
+      const popularPicks = fillList(withoutTaken(knnBase, taken));
       return { picks: [...picks], popularPicks, hiddenGems };
 
       function fillList(poolAt: PoolAtStep): Recommendation[] {
@@ -56,7 +68,8 @@ export function createEngine(artifacts: Artifacts): Engine {
           movieId: candidate.movieId,
           // Sources only propose movies present in artifacts.movies.
           movie: artifacts.movies.get(candidate.movieId)!,
-          reason: candidate.reason,
+          // A copy: cached candidates are shared between requests.
+          reason: copyReason(candidate.reason),
         }));
       }
 
@@ -74,6 +87,10 @@ export function createEngine(artifacts: Artifacts): Engine {
       }
     },
   };
+}
+
+function copyReason(reason: RecommendationReason): RecommendationReason {
+  return reason.kind === 'dnmf' ? { ...reason, userIds: [...reason.userIds] } : { ...reason };
 }
 
 const engines = new WeakMap<Artifacts, Engine>();

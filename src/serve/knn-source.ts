@@ -15,9 +15,9 @@ export function knnPools(artifacts: Artifacts, isExcluded: (movieId: number) => 
     // A pick with fewer than 50 ratings is not in the kNN model; the other picks fill its share.
     if (!artifacts.knn.has(pickId)) return { candidates: [], exhausted: true };
     const width = KNN_WIDTHS[step];
-    const neighbours = artifacts.knn.nearest(pickId, width);
+    const found = artifacts.knn.nearest(pickId, width);
     const candidates: Candidate[] = [];
-    neighbours.forEach((neighbour, index) => {
+    found.forEach((neighbour, index) => {
       if (isExcluded(neighbour.movieId) || !artifacts.movies.has(neighbour.movieId)) return;
       candidates.push({
         movieId: neighbour.movieId,
@@ -25,6 +25,6 @@ export function knnPools(artifacts: Artifacts, isExcluded: (movieId: number) => 
       });
     });
     // Fewer neighbours than asked for means the index has no more to give.
-    return { candidates, exhausted: step >= KNN_WIDTHS.length - 1 || neighbours.length < width };
+    return { candidates, exhausted: step >= KNN_WIDTHS.length - 1 || found.length < width };
   };
 }

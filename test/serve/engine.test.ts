@@ -135,7 +135,8 @@ describe('recommend when lists run short', () => {
   it('widens the kNN search to 20 neighbours when the nearest 10 are all catalog movies', () => {
     const artifacts = sparseArtifacts();
     const result = createEngine(artifacts).recommend([...SPARSE_PICKS], { rng: createRng(3) });
-    expect(artifacts.knn.calls).toEqual([
+    // Asked once each (the engine caches), and no wider: 20 already returns all 19 other kNN movies.
+    expect(artifacts.knn.calls.filter((call) => call.movieId === 1)).toEqual([
       { movieId: 1, k: 10 },
       { movieId: 1, k: 20 },
     ]);

@@ -354,3 +354,74 @@ function lcg(seed: number): () => number {
     return state / 2 ** 32;
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The search fixture: a 100-movie catalog of real MovieLens titles (ids as in ml-latest-small where they
+// exist) in rank order, padded with "Filler Movie N (2000)", plus one popular movie outside the catalog.
+// ---------------------------------------------------------------------------------------------------------
+
+export const SEARCH_TITLES: Array<[number, string, string[]]> = [
+  [318, 'Shawshank Redemption, The (1994)', ['Crime', 'Drama']],
+  [858, 'Godfather, The (1972)', ['Crime', 'Drama']],
+  [260, 'Star Wars: Episode IV - A New Hope (1977)', ['Action', 'Adventure', 'Sci-Fi']],
+  [2571, 'Matrix, The (1999)', ['Action', 'Sci-Fi', 'Thriller']],
+  [4993, 'Lord of the Rings: The Fellowship of the Ring, The (2001)', ['Adventure', 'Fantasy']],
+  [1196, 'Star Wars: Episode V - The Empire Strikes Back (1980)', ['Action', 'Adventure', 'Sci-Fi']],
+  [4973, "Amelie (Fabuleux destin d'Amélie Poulain, Le) (2001)", ['Comedy', 'Romance']],
+  [5952, 'Lord of the Rings: The Two Towers, The (2002)', ['Adventure', 'Fantasy']],
+  [
+    7153,
+    'Lord of the Rings: The Return of the King, The (2003)',
+    ['Action', 'Adventure', 'Drama', 'Fantasy'],
+  ],
+  [1210, 'Star Wars: Episode VI - Return of the Jedi (1983)', ['Action', 'Adventure', 'Sci-Fi']],
+  [1221, 'Godfather: Part II, The (1974)', ['Crime', 'Drama']],
+  [527, "Schindler's List (1993)", ['Drama', 'War']],
+  [5349, 'Spider-Man (2002)', ['Action', 'Adventure', 'Sci-Fi', 'Thriller']],
+  [
+    293,
+    'Léon: The Professional (a.k.a. The Professional) (Léon) (1994)',
+    ['Action', 'Crime', 'Drama', 'Thriller'],
+  ],
+  [47, 'Seven (a.k.a. Se7en) (1995)', ['Mystery', 'Thriller']],
+  [1214, 'Alien (1979)', ['Horror', 'Sci-Fi']],
+  [1200, 'Aliens (1986)', ['Action', 'Adventure', 'Horror', 'Sci-Fi']],
+  [2997, 'Being John Malkovich (1999)', ['Comedy', 'Drama', 'Fantasy']],
+  [6365, 'Matrix Reloaded, The (2003)', ['Action', 'Adventure', 'Sci-Fi', 'Thriller', 'IMAX']],
+  [73, 'Misérables, Les (1995)', ['Drama', 'War']],
+  [1411, 'Hamlet (1996)', ['Crime', 'Drama', 'Romance']],
+  [3598, 'Hamlet (2000)', ['Drama']],
+  [750, 'Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb (1964)', ['Comedy', 'War']],
+  [
+    9001,
+    'Night of the Day of the Dawn of the Son of the Bride of the Return of the Revenge of the Terror of the Attack of the Evil, Mutant, Hellbound, Flesh-Eating Subhumanoid Zombified Living Dead, Part 2 (1992)',
+    ['Comedy', 'Horror'],
+  ],
+  [296, 'Pulp Fiction (1994)', ['Comedy', 'Crime', 'Drama', 'Thriller']],
+  [8798, 'Man on Fire (2004)', ['Action', 'Crime', 'Drama', 'Mystery', 'Thriller']],
+  [72171, 'Human Centipede, The (First Sequence) (2009)', ['Horror']],
+];
+export const FILLER_COUNT = 100 - SEARCH_TITLES.length;
+export const fillerId = (n: number) => 100_000 + n;
+/** In movies.csv but not in the catalog: must never be offered or resolved. */
+export const NON_CATALOG_MOVIE = {
+  movieId: 2959,
+  title: 'Fight Club (1999)',
+  genres: ['Action', 'Crime', 'Western'],
+};
+
+export function searchArtifacts(): FixtureArtifacts {
+  const fillers = range(1, FILLER_COUNT).map((n): [number, string, string[]] => [
+    fillerId(n),
+    `Filler Movie ${n} (2000)`,
+    ['(no genres listed)'],
+  ]);
+  const catalogMovies = [...SEARCH_TITLES, ...fillers];
+  return buildArtifacts({
+    movies: [
+      ...catalogMovies.map(([movieId, title, genres]) => ({ movieId, title, genres })),
+      NON_CATALOG_MOVIE,
+    ],
+    catalog: catalogMovies.map(([movieId]) => movieId),
+  });
+}
