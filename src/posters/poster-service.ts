@@ -59,8 +59,11 @@ const DAY_MS = 24 * 60 * 60_000;
 const DEFAULT_POSTER_SIZE = 'w342';
 const DEFAULT_DEADLINE_MS = 2_500;
 
-/** A lookup that produced nothing usable this time; the reason is already logged. */
-type Failure = { kind: 'failed' };
+/**
+ * Lookups that end without a usable answer from TMDB: `failed` (reason already logged; remembered briefly) or
+ * `skipped` (nothing was sent because the credentials were just rejected; remembered not at all).
+ */
+type Unsent = { kind: 'failed' } | { kind: 'skipped' };
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -174,17 +177,14 @@ export class PosterService {
     // Start resolving the image base now so a first-ever lookup waits for one round trip, not two.
     const base = imageBase.resolve();
     const outcome = await this.fetchMovie(client, tmdbId);
-    const entry = this.entryFor(tmdbId, outcome);
+    const entry = this.entryFor(outcome);
     if (entry) await this.cache.writeMovie(tmdbId, entry.value, entry.ttlMs);
     if (outcome.kind !== 'poster') return null;
     return this.imageUrl(outcome.posterPath, base);
   }
 
   /** What to remember about an outcome, and for how long; nothing for outcomes that say nothing about the movie. */
-  private entryFor(
-    tmdbId: number,
-    outcome: MovieOutcome | Failure,
-  ): { value: MovieEntry; ttlMs: number } | undefined {
+  private entryFor(outcome: MovieOutcome | Unsent): { value: MovieEntry; ttlMs: number } | undefined {
     switch (outcome.kind) {
       case 'poster':
         return { value: { kind: 'poster', path: outcome.posterPath }, ttlMs: this.settings.posterTtlMs };
@@ -194,15 +194,16 @@ export class PosterService {
       case 'failed':
       case 'rate-limited':
         return { value: { kind: 'unavailable' }, ttlMs: this.settings.failureTtlMs };
-      case 'unauthorized':
-        this.rejectCredentials(tmdbId);
+      case 'unauthorized': // a configuration problem, not a fact about the movie
+      case 'skipped':
         return undefined;
     }
   }
 
   /** GET /movie/{id} within the concurrency limit, waiting out 429s (bounded); never throws. */
-  private async fetchMovie(client: TmdbClient, tmdbId: number): Promise<MovieOutcome | Failure> {
-    for (let attempt = 0; ; attempt++) {
+  private async fetchMovie(client: TmdbClient, tmdbId: number): Promise<MovieOutcome | Unsent> {
+    let retries = 0;
+    for (;;) {
       const pause = this.rateLimitedUntil - Date.now();
       if (pause > this.settings.maxRetryWaitMs) {
         this.logger?.warn({ tmdbId, pauseMs: pause }, 'TMDB rate limit pause too long; skipping poster');
@@ -211,44 +212,60 @@ export class PosterService {
       // Sleep outside the limiter: a lookup waiting out a 429 must not hold a slot.
       if (pause > 0) await this.sleep(pause);
 
-      const outcome = await this.request(client, tmdbId);
+      const outcome = await this.request(client, tmdbId, retries);
+      if (outcome.kind === 'paused') continue; // a 429 came back while this one queued: wait it out first
       if (outcome.kind === 'failed') {
         this.logger?.warn({ tmdbId, reason: outcome.reason }, 'TMDB movie lookup failed');
         return outcome;
       }
       if (outcome.kind !== 'rate-limited') return outcome;
-
-      const waitMs = outcome.retryAfterMs ?? backoffMs(attempt);
-      this.rateLimitedUntil = Math.max(this.rateLimitedUntil, Date.now() + waitMs);
-      if (attempt >= this.settings.maxRetries) {
-        this.logger?.warn({ tmdbId, attempts: attempt + 1 }, 'TMDB still rate limiting; giving up on poster');
+      if (retries >= this.settings.maxRetries) {
+        this.logger?.warn({ tmdbId, attempts: retries + 1 }, 'TMDB still rate limiting; giving up on poster');
         return { kind: 'failed' };
       }
+      retries++;
       this.logger?.warn(
-        { tmdbId, retryAfterMs: waitMs, attempt: attempt + 1 },
+        { tmdbId, retryAfterMs: outcome.retryAfterMs, retry: retries },
         'TMDB rate limited; will retry',
       );
     }
   }
 
-  private async request(client: TmdbClient, tmdbId: number): Promise<MovieOutcome> {
+  /**
+   * One request once a slot is free. A 429 or 401 pauses all lookups, and both the pause and its check happen
+   * while holding the slot: the next queued lookup takes the slot the moment it is freed, so setting the pause
+   * any later would let it send a request that can only earn another 429.
+   * A rate-limited outcome comes back with `retryAfterMs` filled in (Retry-After, else backoff by `retries`).
+   */
+  private async request(
+    client: TmdbClient,
+    tmdbId: number,
+    retries: number,
+  ): Promise<MovieOutcome | { kind: 'skipped' } | { kind: 'paused' }> {
     const started = performance.now();
-    let outcome: MovieOutcome;
     try {
-      outcome = await this.limiter.run(() => client.fetchMovie(tmdbId));
+      return await this.limiter.run(async () => {
+        if (Date.now() < this.credentialsRejectedUntil) return { kind: 'skipped' as const };
+        if (Date.now() < this.rateLimitedUntil) return { kind: 'paused' as const };
+        const outcome = await client.fetchMovie(tmdbId);
+        this.logger?.debug(
+          {
+            url: redactUrl(client.urlFor(`/movie/${tmdbId}`)),
+            outcome: outcome.kind,
+            ms: Math.round(performance.now() - started),
+          },
+          'TMDB request',
+        );
+        if (outcome.kind === 'unauthorized') this.rejectCredentials(tmdbId);
+        if (outcome.kind !== 'rate-limited') return outcome;
+        const retryAfterMs = outcome.retryAfterMs ?? backoffMs(retries);
+        this.rateLimitedUntil = Math.max(this.rateLimitedUntil, Date.now() + retryAfterMs);
+        return { kind: 'rate-limited' as const, retryAfterMs };
+      });
     } catch (error) {
       if (!(error instanceof QueueFullError)) throw error;
-      outcome = { kind: 'failed', reason: error.message };
+      return { kind: 'failed', reason: error.message };
     }
-    this.logger?.debug(
-      {
-        url: redactUrl(client.urlFor(`/movie/${tmdbId}`)),
-        outcome: outcome.kind,
-        ms: Math.round(performance.now() - started),
-      },
-      'TMDB request',
-    );
-    return outcome;
   }
 
   private rejectCredentials(tmdbId: number): void {

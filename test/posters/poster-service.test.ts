@@ -203,6 +203,17 @@ describe('PosterService: load on TMDB', () => {
     expect(h.tmdb.maxInFlight).toBeGreaterThan(1);
   });
 
+  it('pauses every lookup on a 429, not only the one that got it', async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => 200 + i);
+    h.tmdb.startRateLimitWindow(1_000, '1');
+    const posters = h.service({ maxConcurrent: 4, imageBaseUrl: IMAGE_BASE });
+    const urls = await Promise.all(ids.map((id) => posters.getPoster(id)));
+    expect(urls).toEqual(ids.map((id) => `${IMAGE_BASE}w342/poster-${id}.jpg`));
+    // Only the 4 already in flight met the limit; the 6 queued ones waited instead of earning more 429s.
+    expect(h.tmdb.movieRequests().filter((r) => r.status === 429)).toHaveLength(4);
+    expect(h.tmdb.movieRequests()).toHaveLength(14);
+  });
+
   it('getPosters answers within its deadline with what it has, and finishes the rest in the background', async () => {
     h.tmdb.setMovie(51, { kind: 'poster', delayMs: 2_000 });
     h.tmdb.setMovie(52, { kind: 'hang' });

@@ -26,4 +26,6 @@ export interface RecordedRequest {
   /** Whether the credentials were accepted. */
   authorized: boolean;
   movieId?: number;
+  /** The status answered, once answered (absent while pending or for hangs). */
+  status?: number;
 }

@@ -33,6 +33,11 @@ export interface FakeTmdb {
   readToken: string;
   setMovie(id: number, behaviour: MovieBehaviour): void;
   setConfiguration(behaviour: ConfigurationBehaviour): void;
+  /**
+   * A client-wide limit, as TMDB's is: from the next movie request on, every movie request within `windowMs`
+   * is answered 429 with this Retry-After, whatever its id's behaviour.
+   */
+  startRateLimitWindow(windowMs: number, retryAfter: string): void;
   /** Every request so far, in arrival order (live array). */
   requests: RecordedRequest[];
   /** Requests to /3/movie/{id}, optionally for one id. */
@@ -52,6 +57,7 @@ export async function startFakeTmdb(options: FakeTmdbOptions = {}): Promise<Fake
   // 429 answers still owed per movie id, counted down as they are served.
   const rateLimitsLeft = new Map<number, number>();
   let configuration: ConfigurationBehaviour = 'ok';
+  let rateLimitWindow: { windowMs: number; retryAfter: string; endsAt?: number } | undefined;
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -104,11 +110,25 @@ export async function startFakeTmdb(options: FakeTmdbOptions = {}): Promise<Fake
     const movieMatch = /^\/3\/movie\/(\d+)$/.exec(url.pathname);
     const movieId = movieMatch ? Number(movieMatch[1]) : undefined;
     const { auth, authorized } = authorize(request, url);
-    requests.push({ method: request.method ?? 'GET', path: url.pathname, auth, authorized, movieId });
+    const record: RecordedRequest = {
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      auth,
+      authorized,
+      movieId,
+    };
+    requests.push(record);
+    response.once('finish', () => (record.status = response.statusCode));
 
     if (request.method !== 'GET') return json(response, 404, RESOURCE_NOT_FOUND);
     if (!authorized) return json(response, 401, INVALID_API_KEY);
     if (url.pathname === '/3/configuration') return serveConfiguration(response);
+    if (movieId !== undefined && rateLimitWindow) {
+      rateLimitWindow.endsAt ??= Date.now() + rateLimitWindow.windowMs;
+      if (Date.now() < rateLimitWindow.endsAt) {
+        return json(response, 429, RATE_LIMITED, { 'retry-after': rateLimitWindow.retryAfter });
+      }
+    }
     if (movieId !== undefined) {
       return serveMovie(movieId, movies.get(movieId) ?? options.defaultMovie ?? { kind: 'poster' }, response);
     }
@@ -129,6 +149,9 @@ export async function startFakeTmdb(options: FakeTmdbOptions = {}): Promise<Fake
     },
     setConfiguration(behaviour) {
       configuration = behaviour;
+    },
+    startRateLimitWindow(windowMs, retryAfter) {
+      rateLimitWindow = { windowMs, retryAfter };
     },
     requests,
     movieRequests: (id) =>
