@@ -1,18 +1,44 @@
+/**
+ * One plain-text sentence (no Markdown: callers escape or embed it) telling the user why a movie was
+ * recommended, from the reason the engine recorded. Says what the numbers are, and says so when a movie is a
+ * fallback rather than a model's answer.
+ */
 import type { Artifacts } from '../artifacts/types.ts';
 import type { RecommendationReason } from './recommendation.ts';
 import { displayTitle } from './titles.ts';
 
-/** One line saying why a movie was recommended, shared by the CLI and the Discord cards. */
+/** How many matched user ids to list before summarising as "and N more". */
+const MAX_LISTED_USERS = 3;
+
 export function describeReason(reason: RecommendationReason, artifacts: Artifacts): string {
-  const title = (id: number) => displayTitle(artifacts.movies.get(id)?.title ?? `movie ${id}`);
   switch (reason.kind) {
     case 'knn':
-      return `similar to ${title(reason.pickId)} (cosine similarity ${reason.similarity.toFixed(2)})`;
+      return (
+        `Rated like ${pickName(reason.pickId, artifacts)} by the same people ` +
+        `(cosine similarity ${reason.similarity.toFixed(2)}, neighbour #${reason.neighbourRank}).`
+      );
     case 'dnmf': {
-      const fans = reason.userIds.length === 1 ? '1 viewer' : `${reason.userIds.length} viewers`;
-      return `${fans} predicted to love ${title(reason.pickId)} would rate it ${reason.predictedRating.toFixed(1)}/5`;
+      const fans = reason.userIds.length === 1 ? '1 user' : `${reason.userIds.length} users`;
+      return (
+        `The DNMF model predicts ${reason.predictedRating.toFixed(1)}/5 from ${fans} it expects to love ` +
+        `${pickName(reason.pickId, artifacts)} (${listUsers(reason.userIds)}).`
+      );
     }
     case 'popular-fallback':
-      return `well rated outside the top 100 (${reason.mean.toFixed(1)}/5 from ${reason.count} ratings)`;
+      return (
+        `Not enough model matches for your picks, so a well-rated movie outside the top 100: ` +
+        `${reason.mean.toFixed(1)}/5 from ${reason.count} ${reason.count === 1 ? 'rating' : 'ratings'}.`
+      );
   }
+}
+
+function pickName(movieId: number, artifacts: Artifacts): string {
+  const title = artifacts.movies.get(movieId)?.title;
+  return title ? displayTitle(title) : `movie ${movieId}`;
+}
+
+function listUsers(userIds: readonly number[]): string {
+  const listed = userIds.slice(0, MAX_LISTED_USERS).join(', ');
+  const more = userIds.length - MAX_LISTED_USERS;
+  return `${userIds.length === 1 ? 'user' : 'users'} ${listed}${more > 0 ? ` and ${more} more` : ''}`;
 }
