@@ -84,6 +84,12 @@ async function main(argv: string[]): Promise<void> {
 
 const KNOWN_ERRORS = [UsageError, ConfigError, DatasetError, DownloadError];
 
+// `npm run cli -- popular | head` closes stdout early; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).catch((error: unknown) => {
   // Mistakes in input get their message only; anything else is a bug and keeps its stack.
   const known =
