@@ -51,7 +51,10 @@ export interface PosterServiceOptions {
 }
 
 export interface GetPostersOptions {
-  /** Overall budget for all lookups; default 2500. Lookups still running then yield null (and carry on in the background to warm the cache). */
+  /**
+   * Overall budget for all lookups; default 2500. Lookups still running then yield null, and carry on in the
+   * background to warm the cache.
+   */
   deadlineMs?: number;
 }
 
@@ -60,10 +63,10 @@ const DEFAULT_POSTER_SIZE = 'w342';
 const DEFAULT_DEADLINE_MS = 2_500;
 
 /**
- * Lookups that end without a usable answer from TMDB: `failed` (reason already logged; remembered briefly) or
- * `skipped` (nothing was sent because the credentials were just rejected; remembered not at all).
+ * Lookups that end without an answer about the movie: `failed` (reason already logged; remembered briefly) or
+ * `skipped` (nothing was sent because the credentials were just rejected; not remembered).
  */
-type Unsent = { kind: 'failed' } | { kind: 'skipped' };
+type NoAnswer = { kind: 'failed' } | { kind: 'skipped' };
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -184,7 +187,7 @@ export class PosterService {
   }
 
   /** What to remember about an outcome, and for how long; nothing for outcomes that say nothing about the movie. */
-  private entryFor(outcome: MovieOutcome | Unsent): { value: MovieEntry; ttlMs: number } | undefined {
+  private entryFor(outcome: MovieOutcome | NoAnswer): { value: MovieEntry; ttlMs: number } | undefined {
     switch (outcome.kind) {
       case 'poster':
         return { value: { kind: 'poster', path: outcome.posterPath }, ttlMs: this.settings.posterTtlMs };
@@ -201,7 +204,7 @@ export class PosterService {
   }
 
   /** GET /movie/{id} within the concurrency limit, waiting out 429s (bounded); never throws. */
-  private async fetchMovie(client: TmdbClient, tmdbId: number): Promise<MovieOutcome | Unsent> {
+  private async fetchMovie(client: TmdbClient, tmdbId: number): Promise<MovieOutcome | NoAnswer> {
     let retries = 0;
     for (;;) {
       const pause = this.rateLimitedUntil - Date.now();
