@@ -5,7 +5,7 @@
  */
 import type { Artifacts } from '../artifacts/types.ts';
 import type { RecommendationReason } from './recommendation.ts';
-import { displayTitle } from './titles.ts';
+import { parseTitle } from './titles.ts';
 
 /** How many matched user ids to list before summarising as "and N more". */
 const MAX_LISTED_USERS = 3;
@@ -26,15 +26,18 @@ export function describeReason(reason: RecommendationReason, artifacts: Artifact
     }
     case 'popular-fallback':
       return (
-        `Not enough model matches for your picks, so a well-rated movie outside the top 100: ` +
+        `Not enough model matches for your picks, so a well-rated movie outside the top ${artifacts.catalog.length}: ` +
         `${reason.mean.toFixed(1)}/5 from ${reason.count} ${reason.count === 1 ? 'rating' : 'ratings'}.`
       );
   }
 }
 
+/** "Amelie (2001)": the main title and year, without alternates, which would make the sentence unreadable. */
 function pickName(movieId: number, artifacts: Artifacts): string {
   const title = artifacts.movies.get(movieId)?.title;
-  return title ? displayTitle(title) : `movie ${movieId}`;
+  if (!title) return `movie ${movieId}`;
+  const { main, yearText } = parseTitle(title);
+  return yearText ? `${main} ${yearText}` : main;
 }
 
 function listUsers(userIds: readonly number[]): string {

@@ -29,7 +29,13 @@ describe('describeReason', () => {
     expect(
       describeReason({ kind: 'popular-fallback', count: 150, mean: 4.4, weightedRating: 4.34 }, artifacts),
     ).toBe(
-      'Not enough model matches for your picks, so a well-rated movie outside the top 100: 4.4/5 from 150 ratings.',
+      'Not enough model matches for your picks, so a well-rated movie outside the top 5: 4.4/5 from 150 ratings.',
+    );
+  });
+
+  it('names a pick by main title and year, without alternate titles', () => {
+    expect(describeReason({ kind: 'knn', pickId: 2, similarity: 0.6, neighbourRank: 2 }, artifacts)).toBe(
+      'Rated like Amelie (2001) by the same people (cosine similarity 0.60, neighbour #2).',
     );
   });
 
