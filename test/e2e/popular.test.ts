@@ -49,7 +49,7 @@ describe('/popular end to end', () => {
     await bot.fake.clickButton(page1, next.custom_id);
     const page2 = handle.finalMessage();
     expect(page2.embeds[0].footer?.text).toMatch(/^Page 2\/10 · /);
-    expect(page2.embeds[0].description!.split('\n')[0]).toMatch(/^` {2}11\.` /);
+    expect(page2.embeds[0].description!.split('\n')[0]).toMatch(/^` 11\.` /);
     await bot.fake.clickButton(page2, buttons(page2)[0].custom_id);
     expect(handle.finalMessage().embeds[0].footer?.text).toMatch(/^Page 1\/10 · /);
   });
@@ -100,7 +100,7 @@ describe('/popular end to end', () => {
     const current = handle.finalMessage();
     const click = await bot.fake.clickButton(current, buttons(current)[1].custom_id);
     expect(handle.finalMessage().components ?? []).toHaveLength(0);
-    const note = click.followups()[0];
+    const note = (await click.waitFor((e) => e.kind === 'followup')).message;
     expect(note.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(note.content).toContain('out of date');
   });

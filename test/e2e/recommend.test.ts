@@ -79,8 +79,12 @@ describe('/recommend end to end', () => {
     const first = message.embeds[0];
     const movie = artifacts.movies.get(ids[0])!;
     expect(first.thumbnail?.url).toMatch(/^https:\/\/image\.tmdb\.org\/t\/p\/w342\/poster-\d+\.jpg$/);
-    expect(first.description).toMatch(/^similar to .+ \(cosine similarity 0\.\d\d\)$/);
-    expect(message.embeds[5].description).toMatch(/predicted to love .+ would rate it \d\.\d\/5$/);
+    expect(first.description).toMatch(
+      /^Rated like .+ by the same people \(cosine similarity 0\.\d\d, neighbour #\d+\)\.$/,
+    );
+    expect(message.embeds[5].description).toMatch(
+      /^The DNMF model predicts \d\.\d\/5 from \d+ users? it expects to love /,
+    );
     expect(first.fields?.find((f) => f.name === 'Genres')?.value).toBe(movie.genres.join(', '));
     expect(first.fields?.find((f) => f.name === 'Links')?.value).toContain(
       `https://www.imdb.com/title/tt${movie.imdbId}/`,
