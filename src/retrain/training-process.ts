@@ -1,0 +1,100 @@
+/**
+ * Runs one training in a child process (worker.ts) and turns its messages into callbacks and one
+ * promise. The child gets tsx as loader explicitly, so this works whether the bot itself runs under
+ * `tsx`, under vitest, or from another working directory.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { TrainProgress } from '../train/pipeline.ts';
+import type { TrainOutcome, TrainRequest, WorkerMessage } from './protocol.ts';
+
+export const DEFAULT_WORKER_MODULE = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+/**
+ * tsx's loader as an absolute file URL: a bare `--import tsx` would be resolved from the child's
+ * working directory, which need not be this project.
+ */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** The training process ended without a result: killed, crashed or failed to start. */
+export class TrainingProcessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingProcessError';
+  }
+}
+
+export interface TrainingProcessOptions {
+  workerModule?: string;
+  request: TrainRequest;
+  onProgress: (progress: TrainProgress) => void;
+  /** A JSON log line from the worker's pino logger. */
+  onLog: (line: string) => void;
+}
+
+export interface TrainingProcess {
+  readonly pid: number | undefined;
+  /** Resolves once the child has exited after reporting; rejects if it exited without doing so. */
+  readonly outcome: Promise<TrainOutcome>;
+  /** Asks the child to stop (SIGTERM), then forces it (SIGKILL) if it is still there after graceMs. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function startTrainingProcess(options: TrainingProcessOptions): TrainingProcess {
+  const child: ChildProcess = fork(options.workerModule ?? DEFAULT_WORKER_MODULE, [], {
+    execArgv: ['--import', TSX_LOADER],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const outcome = new Promise<TrainOutcome>((resolve, reject) => {
+    let result: TrainOutcome | undefined;
+    let failure: string | undefined;
+    child.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') options.onProgress(message.progress);
+      else if (message.type === 'log') options.onLog(message.line);
+      else if (message.type === 'result') result = message.outcome;
+      else if (message.type === 'error') failure = message.message;
+    });
+    // 'exit' rather than the result message settles the promise, so no caller ever moves on while
+    // the child might still be touching the models folder.
+    child.once('exit', (code, signal) => {
+      exited = true;
+      if (result) return resolve(result);
+      if (failure) return reject(new Error(failure));
+      reject(
+        new TrainingProcessError(
+          signal
+            ? `the training process was killed by ${signal}`
+            : `the training process exited with code ${code} without a result`,
+        ),
+      );
+    });
+    // Only when the process could not be started (or signalled); 'exit' may then never come.
+    child.once('error', (error) => {
+      if (child.pid === undefined) {
+        exited = true;
+        reject(new TrainingProcessError(`could not start the training process: ${error.message}`));
+      }
+    });
+  });
+  outcome.catch(() => {}); // The caller awaits it; this only keeps an early rejection from being "unhandled".
+
+  child.send(options.request);
+
+  return {
+    get pid() {
+      return child.pid;
+    },
+    outcome,
+    async stop(graceMs = 5_000) {
+      if (exited || child.pid === undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
