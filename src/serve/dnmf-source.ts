@@ -36,13 +36,15 @@ export function dnmfPools(artifacts: Artifacts, isExcluded: (movieId: number) =>
       reason: { kind: 'dnmf', pickId, userIds, predictedRating: ratingSum / userIds.length },
     }));
     // A movie several of the pick's fans are predicted to love is a stronger signal than one fan's top score.
-    candidates.sort((a, b) => strength(b) - strength(a) || a.movieId - b.movieId);
+    candidates.sort((a, b) => compareStrength(a, b) || a.movieId - b.movieId);
     return { candidates, exhausted: userCount >= row.length || step >= USER_WIDTHS.length - 1 };
   };
 }
 
-/** Fan count first, predicted rating (≤ 5) as the tie-break. */
-function strength(candidate: Candidate): number {
-  const reason = candidate.reason;
-  return reason.kind === 'dnmf' ? reason.userIds.length * 10 + reason.predictedRating : 0;
+/** Negative when a is stronger: more matched fans first, then the higher mean predicted rating. */
+function compareStrength(a: Candidate, b: Candidate): number {
+  if (a.reason.kind !== 'dnmf' || b.reason.kind !== 'dnmf') return 0;
+  return (
+    b.reason.userIds.length - a.reason.userIds.length || b.reason.predictedRating - a.reason.predictedRating
+  );
 }

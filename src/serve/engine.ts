@@ -51,6 +51,9 @@ export function createEngine(artifacts: Artifacts): Engine {
       validatePicks(artifacts, picks);
       const rng = options.rng ?? createRng();
       const perSource = options.perSource ?? DEFAULT_PER_SOURCE;
+      if (!Number.isInteger(perSource) || perSource < 1) {
+        throw new RangeError(`perSource must be a positive integer, got ${perSource}`);
+      }
       const taken = new Set<number>(picks);
       const isExcluded = (movieId: number) => catalogIds.has(movieId) || taken.has(movieId);
 

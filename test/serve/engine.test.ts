@@ -265,6 +265,20 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
   });
 });
 
+describe('perSource', () => {
+  it('sets the length of both lists', () => {
+    const result = createEngine(randomArtifacts(2)).recommend([1, 2, 3], { rng: createRng(1), perSource: 3 });
+    expect(result.popularPicks).toHaveLength(3);
+    expect(result.hiddenGems).toHaveLength(3);
+  });
+
+  it('must be a positive integer', () => {
+    const engine = createEngine(handArtifacts());
+    expect(() => engine.recommend([1, 2, 3], { perSource: 0 })).toThrow(RangeError);
+    expect(() => engine.recommend([1, 2, 3], { perSource: 2.5 })).toThrow(RangeError);
+  });
+});
+
 describe('pick validation', () => {
   const engine = createEngine(handArtifacts());
 
