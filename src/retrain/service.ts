@@ -11,13 +11,13 @@ import type { ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { loadArtifacts } from '../artifacts/loader.ts';
 import type { ModelRepository } from '../artifacts/repository.ts';
-import type { CatalogEntry } from '../artifacts/types.ts';
+import type { CatalogEntry, Manifest } from '../artifacts/types.ts';
 import type { ServingModels, ServingSnapshot } from '../bot/serving.ts';
 import type { Config } from '../config.ts';
 import { processLockOwner } from '../store/index.ts';
 import type { TrainOptions, TrainProgress } from '../train/pipeline.ts';
 import { CurrentWatcher } from './current-watcher.ts';
-import { RetrainLease } from './lease.ts';
+import { DEFAULT_LEASE_TTL_MS, RetrainLease } from './lease.ts';
 import { portableTrainOptions, type TrainOutcome } from './protocol.ts';
 import { catalogChanges, RetrainRecords } from './records.ts';
 import { scheduleNightly } from './schedule.ts';
@@ -31,6 +31,22 @@ export type { TrainStep } from '../train/pipeline.ts';
 export type StartResult =
   | { started: true; runId: string; done: Promise<RetrainSummary> }
   | { started: false; reason: 'running-here' | 'running-elsewhere'; progress?: RetrainProgress };
+
+export interface RetrainStatus {
+  serving: {
+    version: string;
+    /** When the serving version was trained; ageMs is now minus that. */
+    createdAt: string;
+    ageMs: number;
+    /** When this process swapped it in. */
+    loadedAt: string;
+    metrics: Manifest['dnmf']['metrics'];
+  };
+  lastRun: RetrainSummary | null;
+  /** The run in progress in this process or, read from the store, in another one. */
+  progress: RetrainProgress | null;
+  runningHere: boolean;
+}
 
 export interface RetrainServiceOptions {
   config: Config;
@@ -49,8 +65,12 @@ export interface RetrainServiceOptions {
   workerModule?: string;
 }
 
-/** Progress rows in the store outlive a crashed run only this long. */
-const PROGRESS_TTL_MS = 60 * 60_000;
+/**
+ * The progress row expires like the lock, so a crashed run's progress vanishes with its lock; a
+ * running one refreshes it (PROGRESS_HEARTBEAT_MS) even through long steps without progress events.
+ */
+const PROGRESS_TTL_MS = DEFAULT_LEASE_TTL_MS;
+const PROGRESS_HEARTBEAT_MS = PROGRESS_TTL_MS / 3;
 /** Epoch progress is written to the store at most this often (step changes always are). */
 const PROGRESS_WRITE_INTERVAL_MS = 2_000;
 
@@ -132,10 +152,13 @@ export class RetrainService {
     } finally {
       this.starting = false;
     }
+    if (lease && this.closed) {
+      await lease.release();
+      throw new Error('the retrain service is closed');
+    }
     if (!lease) {
-      const progress = await this.records.progress().catch(() => null);
       this.logger.info({ trigger }, 'retrain not started: a run is in progress in another process');
-      return { started: false, reason: 'running-elsewhere', progress: progress ?? undefined };
+      return { started: false, reason: 'running-elsewhere', progress: await this.progressElsewhere() };
     }
     const startedAt = new Date();
     const id = newRunId(startedAt);
@@ -150,7 +173,7 @@ export class RetrainService {
     };
     this.active = run;
     // Written before start() returns, so another process asking right after sees this run's progress.
-    const announced = this.records.saveProgress(run.progress, PROGRESS_TTL_MS).catch(() => {});
+    const announced = this.saveProgress(run);
     run.done = this.execute(run, lease, onProgress);
     await announced;
     return { started: true, runId: id, done: run.done };
@@ -170,6 +193,28 @@ export class RetrainService {
   /** The last finished run, whichever process ran it. */
   lastRun(): Promise<RetrainSummary | null> {
     return this.records.lastRun();
+  }
+
+  /** Everything `/retrain status` shows, the same on every shard. */
+  async status(): Promise<RetrainStatus> {
+    const { version, artifacts, loadedAt } = this.models.current;
+    const { createdAt, dnmf } = artifacts.manifest;
+    const [lastRun, progress] = await Promise.all([
+      this.records.lastRun().catch(() => null),
+      this.progress ?? this.progressElsewhere(),
+    ]);
+    return {
+      serving: {
+        version,
+        createdAt,
+        ageMs: Date.now() - Date.parse(createdAt),
+        loadedAt: loadedAt.toISOString(),
+        metrics: dnmf.metrics,
+      },
+      lastRun,
+      progress: progress ?? null,
+      runningHere: this.active !== null,
+    };
   }
 
   /**
@@ -246,6 +291,8 @@ export class RetrainService {
     const log = this.logger.child({ runId: run.id, trigger: run.trigger });
     const serving = this.models.current;
     log.info({ servingVersion: serving.version }, 'retrain started');
+    const heartbeat = setInterval(() => this.saveProgress(run), PROGRESS_HEARTBEAT_MS);
+    heartbeat.unref();
     let result: RunResult;
     try {
       result = await this.train(run, serving, log, onProgress);
@@ -267,6 +314,7 @@ export class RetrainService {
       durationMs: Math.round(performance.now() - run.startedMs),
       ...result,
     };
+    clearInterval(heartbeat);
     this.logOutcome(log, summary);
     await this.records.saveLastRun(summary).catch((error: unknown) => {
       log.warn({ err: error }, 'could not save the retrain summary in the store');
@@ -380,14 +428,30 @@ export class RetrainService {
       log.debug({ epoch: progress.epoch, validationRmse: progress.validationRmse }, 'retrain epoch done');
     }
     if (stepChanged || performance.now() - run.lastProgressWrite >= PROGRESS_WRITE_INTERVAL_MS) {
-      run.lastProgressWrite = performance.now();
-      this.records.saveProgress(run.progress, PROGRESS_TTL_MS).catch(() => {});
+      this.saveProgress(run);
     }
     try {
       onProgress?.(run.progress);
     } catch (error) {
       log.warn({ err: error }, 'retrain progress callback threw');
     }
+  }
+
+  /** Best effort: progress in the store is for other processes' status displays only. */
+  private saveProgress(run: ActiveRun): Promise<void> {
+    run.lastProgressWrite = performance.now();
+    const progress = { ...run.progress, elapsedMs: Math.round(performance.now() - run.startedMs) };
+    return this.records.saveProgress(progress, PROGRESS_TTL_MS).catch(() => {});
+  }
+
+  /** Another process's run, from the store, with its elapsed time brought up to now. */
+  private async progressElsewhere(): Promise<RetrainProgress | undefined> {
+    const progress = await this.records.progress().catch(() => null);
+    if (!progress) return undefined;
+    return {
+      ...progress,
+      elapsedMs: Math.max(progress.elapsedMs, Date.now() - Date.parse(progress.startedAt)),
+    };
   }
 
   private logOutcome(log: Logger, summary: RetrainSummary): void {

@@ -206,6 +206,18 @@ describe('a retrain that publishes', () => {
     expect(await restarted.lastRun()).toEqual(summary);
   });
 
+  it('gives a status: serving version, its metrics and age, the last run', async () => {
+    const manifest = await world.repository.manifest(summary.version!);
+    const status = await service.status();
+    expect(status).toMatchObject({
+      serving: { version: summary.version, createdAt: manifest.createdAt, metrics: manifest.dnmf.metrics },
+      lastRun: summary,
+      progress: null,
+      runningHere: false,
+    });
+    expect(status.serving.ageMs).toBeGreaterThanOrEqual(0);
+  });
+
   it('makes a second process that watches CURRENT swap too', async () => {
     await eventually(() => second.models.current.version === summary.version, 'the watcher to swap');
     expect(second.models.current.artifacts.catalog).toEqual(world.models.current.artifacts.catalog);
@@ -323,6 +335,8 @@ describe('concurrent triggers', () => {
     expect(second).toMatchObject({ started: false, reason: 'running-elsewhere' });
     if (!first.started || second.started) throw new Error('unreachable');
     expect(second.progress?.runId).toBe(first.runId);
+    // The other service's status shows the run going on elsewhere.
+    expect(await b.status()).toMatchObject({ progress: { runId: first.runId }, runningHere: false });
 
     await a.close();
     await first.done;
