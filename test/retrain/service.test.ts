@@ -274,6 +274,17 @@ describe('a retrain that must not publish', () => {
     await expectServable(world);
   });
 
+  it('fails cleanly when the training process dies before reporting', async () => {
+    const world = await retrainWorld(template);
+    const service = newService(world, { workerModule: path.join(world.dir, 'no-such-worker.ts') });
+    const started = await service.start('command');
+    if (!started.started) throw new Error('did not start');
+    const summary = await started.done;
+    expect(summary).toMatchObject({ outcome: 'failed', previousVersion: world.initialVersion });
+    expect(summary.error).toMatch(/exited with code 1 without a result/);
+    expect(world.models.current.version).toBe(world.initialVersion);
+  });
+
   it('survives kill -9 of the training process: outcome failed, old version serving, lock free', async () => {
     const world = await retrainWorld(template);
     await writeDatasetFiles(world.datasetDir, smallDataset(3));
