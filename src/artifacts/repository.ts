@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { syncDir, writeFileAtomic } from './files.ts';
@@ -8,14 +8,16 @@ import type { Manifest } from './types.ts';
 const CURRENT = 'CURRENT';
 const STAGING = '.staging';
 const REJECTED = '.rejected';
-/** Version names sort by time: 20261127T164512Z-3f9a. */
-const VERSION_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
+/**
+ * Version names sort by time, to the millisecond: 20261127T164512345Z-3f9a. (Names from before
+ * milliseconds were added, 20261127T164512Z-3f9a, still match.)
+ */
+const VERSION_PATTERN = /^\d{8}T\d{6}(\d{3})?Z-[0-9a-f]{4}$/;
+/** A staging folder this old belongs to a run that died; a live run finishes far sooner. */
+const STALE_STAGING_MS = 6 * 60 * 60_000;
 
 export function newVersionName(now = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
@@ -112,9 +114,19 @@ export class ModelRepository {
     return previous;
   }
 
-  /** Deletes what a killed run left in staging. Call only when no training is running. */
-  async cleanStaging(): Promise<void> {
-    await rm(path.join(this.root, STAGING), { recursive: true, force: true });
+  /**
+   * Deletes what killed runs left in staging. Only folders untouched for hours go, so a run in
+   * another process (the bot's retrain while an admin runs the CLI) never loses its work.
+   */
+  async cleanStaging(olderThanMs = STALE_STAGING_MS): Promise<void> {
+    const dir = path.join(this.root, STAGING);
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    for (const name of entries) {
+      const info = await stat(path.join(dir, name)).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs >= olderThanMs) {
+        await rm(path.join(dir, name), { recursive: true, force: true });
+      }
+    }
   }
 
   /** Keeps the newest `keep` versions, and always the current one. */

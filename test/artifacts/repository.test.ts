@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newVersionName, ModelRepository } from '../../src/artifacts/repository.ts';
@@ -16,7 +16,7 @@ describe('ModelRepository', () => {
   it('names versions so that they sort by time', () => {
     const a = newVersionName(new Date('2026-11-27T03:00:00.000Z'));
     const b = newVersionName(new Date('2026-11-27T03:00:01.000Z'));
-    expect(a).toMatch(/^20261127T030000Z-[0-9a-f]{4}$/);
+    expect(a).toMatch(/^20261127T030000000Z-[0-9a-f]{4}$/);
     expect([b, a].sort()).toEqual([a, b]);
   });
 
@@ -30,7 +30,7 @@ describe('ModelRepository', () => {
   it('publishes staged versions, makes the newest current and rolls back', async () => {
     const repository = new ModelRepository(await tempDir());
     const first = await stageAndPublish(repository);
-    await new Promise((r) => setTimeout(r, 1100)); // version names have one-second resolution
+    await new Promise((r) => setTimeout(r, 5)); // version names have millisecond resolution
     const second = await stageAndPublish(repository);
     expect(await repository.list()).toEqual([first, second]);
     expect(await repository.currentVersion()).toBe(second);
@@ -61,6 +61,15 @@ describe('ModelRepository', () => {
     expect(await repository.list()).toEqual([names[2], version]);
   });
 
+  it('cleans only stale staging folders, never a live run’s', async () => {
+    const repository = new ModelRepository(await tempDir());
+    const live = await repository.createStaging();
+    await repository.cleanStaging();
+    expect(await readdir(path.dirname(live.dir))).toEqual([live.version]);
+    await repository.cleanStaging(0);
+    expect(await readdir(path.dirname(live.dir))).toEqual([]);
+  });
+
   it('refuses to point CURRENT at a version that does not exist', async () => {
     const repository = new ModelRepository(await tempDir());
     await expect(repository.setCurrent('20260101T000000Z-dead')).rejects.toThrow('no published version');
@@ -74,7 +83,6 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(file, 'a\n');
     await writeFileAtomic(file, 'b\n');
     expect(await readFile(file, 'utf8')).toBe('b\n');
-    const { readdir } = await import('node:fs/promises');
     expect(await readdir(dir)).toEqual(['CURRENT']);
   });
 });
