@@ -1,0 +1,93 @@
+/**
+ * The bot alone in its own process, as in production (`npm start` → startBot), pointed at a fake
+ * Discord that runs in the benchmark process. It reports when it is ready and answers a few requests
+ * over IPC (memory, start a retrain, stop). Settings come from the environment like the real bot's.
+ */
+import { Events } from 'discord.js';
+import { once } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startBot } from '../../src/bot/start.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { BotReport, BotRequest } from '../lib/bot-protocol.ts';
+
+// Measured from process start (performance.timeOrigin): node, tsx and every import up to here.
+const mainStartedMs = performance.now();
+
+function send(report: BotReport): void {
+  process.send?.(report);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, pretty: false });
+  const startBotCalledMs = performance.now();
+  const bot = await startBot(config, logger);
+  if (!bot.client.isReady()) await once(bot.client, Events.ClientReady);
+  const readyMs = performance.now();
+  send({
+    type: 'ready',
+    version: bot.context.models.current.version,
+    mainStartedMs,
+    startBotToReadyMs: readyMs - startBotCalledMs,
+    readyMs,
+  });
+  // How late timers run in the bot: a blocked event loop delays interactions and heartbeats alike.
+  const resolutionMs = 10;
+  const loopDelay = monitorEventLoopDelay({ resolution: resolutionMs });
+  loopDelay.enable();
+  // The histogram records whole timer periods (resolution + lateness); keep only the lateness.
+  const latenessMs = (ns: number) => Math.max(0, ns / 1e6 - resolutionMs);
+
+  process.on('message', (request: BotRequest) => {
+    switch (request.type) {
+      case 'usage': {
+        const memory = process.memoryUsage();
+        const resources = process.resourceUsage();
+        send({
+          type: 'usage',
+          rss: memory.rss,
+          heapUsed: memory.heapUsed,
+          heapTotal: memory.heapTotal,
+          external: memory.external,
+          arrayBuffers: memory.arrayBuffers,
+          // ru_maxrss is in kilobytes.
+          maxRss: resources.maxRSS * 1024,
+          // µs.
+          cpuMs: (resources.userCPUTime + resources.systemCPUTime) / 1000,
+          loopDelayMs: {
+            p50: latenessMs(loopDelay.percentile(50)),
+            p99: latenessMs(loopDelay.percentile(99)),
+            max: latenessMs(loopDelay.max),
+          },
+        });
+        loopDelay.reset();
+        return;
+      }
+      case 'retrain':
+        void bot.context.retrain.start('command').then((result) => {
+          send({ type: 'retrain-started', started: result.started });
+          if (!result.started) return;
+          void result.done.then((summary) =>
+            send({
+              type: 'retrain-done',
+              outcome: summary.outcome,
+              durationMs: summary.durationMs,
+              version: summary.version,
+              servingVersion: bot.context.models.current.version,
+              error: summary.error,
+            }),
+          );
+        });
+        return;
+      case 'stop':
+        void bot.stop().finally(() => process.exit(0));
+        return;
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error('bench bot process failed:', error);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+/**
+ * Resident memory of the bot process while serving: the bot alone in a child process (the fake
+ * Discord and the traffic generator stay in this one), measured at ready and after 500 interactions.
+ */
+import { startFakeDiscord } from '../test/support/fake-discord/index.ts';
+import type { Benchmark } from './lib/benchmark.ts';
+import { startBotProcess } from './lib/bot-process.ts';
+import { loadCurrent } from './lib/models.ts';
+import { runTraffic } from './lib/traffic.ts';
+import { createWorkload } from './lib/workload.ts';
+
+/** 250 autocomplete + 250 /recommend. */
+const PAIRS = 250;
+const MB = 1024 * 1024;
+const mb = (bytes: number) => bytes / MB;
+
+export const memory: Benchmark = {
+  name: 'memory',
+  description: 'resident memory (rss) of the bot process after 500 interactions',
+  async run(context) {
+    const modelsDir = await context.models();
+    const workload = createWorkload(await loadCurrent(modelsDir));
+    const fake = await startFakeDiscord();
+    const bot = await startBotProcess({ fake, modelsDir });
+    try {
+      const atReady = await bot.usage();
+      await runTraffic(fake, workload, { pairs: PAIRS });
+      const serving = await bot.usage();
+      return {
+        rows: [
+          {
+            metric: 'bot rss after 500 interactions',
+            unit: 'MB',
+            measured: mb(serving.rss),
+            target: 200,
+          },
+          { metric: 'bot rss at ready', unit: 'MB', measured: mb(atReady.rss) },
+          { metric: 'bot peak rss (ru_maxrss)', unit: 'MB', measured: mb(serving.maxRss) },
+          { metric: 'bot V8 heap used after 500 interactions', unit: 'MB', measured: mb(serving.heapUsed) },
+        ],
+        raw: { interactions: PAIRS * 2, atReady, serving },
+      };
+    } finally {
+      await bot.stop();
+      await fake.close();
+    }
+  },
+};
