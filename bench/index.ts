@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { engine } from './engine.ts';
 import { gateway } from './gateway.ts';
 import type { BenchContext, Benchmark } from './lib/benchmark.ts';
-import { isBusy, loadAverage, machineInfo, machineLine, sampleLoad } from './lib/machine.ts';
+import { REPO_ROOT } from './lib/child.ts';
+import { isBusy, loadAverage, machineInfo, machineLine, sampleLoad, sourceState } from './lib/machine.ts';
 import { removeBenchTempDirs, trainFreshModels } from './lib/models.ts';
 import { markdownTable, type BenchmarkRecord } from './lib/report.ts';
 import { appendRun, resultsPath } from './lib/results.ts';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     throw new Error(`no MovieLens dataset in ${datasetDir}: set MOVIELENS_DIR`);
   }
   const machine = machineInfo();
+  const source = sourceState(REPO_ROOT);
   const startedAt = new Date();
 
   let modelsDir = options.models;
@@ -132,10 +134,14 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     argv: process.argv.slice(2),
     machine,
+    source,
     benchmarks: records,
   });
 
-  console.log(`\n${startedAt.toISOString().slice(0, 10)} — ${machineLine(machine)}\n`);
+  const tree = source.modified.length ? ` + ${source.modified.length} uncommitted files` : '';
+  console.log(
+    `\n${startedAt.toISOString().slice(0, 10)} — ${machineLine(machine)} — ${source.commit}${tree}\n`,
+  );
   console.log(markdownTable(records));
   console.log(
     `\nLoad average (1 min) at start / peak, ${machine.cores} cores: ${records

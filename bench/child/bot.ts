@@ -23,6 +23,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, pretty: false });
   const startBotCalledMs = performance.now();
   const bot = await startBot(config, logger);
+  // discord.js queues requests itself once it thinks a rate limit is reached: count how often.
+  let rateLimited = 0;
+  bot.client.rest.on('rateLimited', () => rateLimited++);
   if (!bot.client.isReady()) await once(bot.client, Events.ClientReady);
   const readyMs = performance.now();
   send({
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
           maxRss: resources.maxRSS * 1024,
           // µs.
           cpuMs: (resources.userCPUTime + resources.systemCPUTime) / 1000,
+          rateLimited,
           loopDelayMs: {
             p50: latenessMs(loopDelay.percentile(50)),
             p99: latenessMs(loopDelay.percentile(99)),

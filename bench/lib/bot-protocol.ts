@@ -25,6 +25,8 @@ export type BotReport =
       maxRss: number;
       /** CPU time used by the bot process so far (user + system), in ms. */
       cpuMs: number;
+      /** Requests discord.js held back for a rate limit (its own 50/s global limit included), so far. */
+      rateLimited: number;
       /** How late the event loop ran a 10 ms timer (0 = on time). */
       loopDelayMs: { p50: number; p99: number; max: number };
     }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -80,4 +81,25 @@ export function sampleLoad(everyMs = 5000): { stop(): number[] } {
       return samples;
     },
   };
+}
+
+export interface SourceState {
+  commit: string;
+  /** Uncommitted changes in the tree the benchmarks ran (others may be editing it at the same time). */
+  modified: string[];
+}
+
+export function sourceState(cwd: string): SourceState {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+  try {
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      modified: git('status', '--porcelain', '--untracked-files=no')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.slice(3)),
+    };
+  } catch {
+    return { commit: 'unknown', modified: [] };
+  }
 }

@@ -50,9 +50,9 @@ export function formatValue(value: number | undefined, unit: Unit): string {
 
 function targetText(row: Row): string {
   if (row.target === undefined) return '';
-  // Targets are round numbers ("≤ 20 ms"), except derived ones (2 × a measured p99).
-  const round = Number.isInteger(row.target) && row.unit !== 'count';
-  return `≤ ${round ? `${row.target} ${row.unit}` : formatValue(row.target, row.unit)}`;
+  if (row.unit === 'count') return `${row.target}`;
+  // Three significant digits: "≤ 20 ms", "≤ 0.5 ms", and "≤ 44.4 ms" for a target derived from a p99.
+  return `≤ ${Number(row.target.toPrecision(3))} ${row.unit}`;
 }
 
 function verdict(row: Row): string {

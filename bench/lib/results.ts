@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MachineInfo } from './machine.ts';
+import type { MachineInfo, SourceState } from './machine.ts';
 import type { BenchmarkRecord } from './report.ts';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
@@ -12,6 +12,7 @@ export interface RunRecord {
   finishedAt: string;
   argv: string[];
   machine: MachineInfo;
+  source: SourceState;
   benchmarks: BenchmarkRecord[];
 }
 
