@@ -18,12 +18,17 @@ export interface MachineInfo {
 const require = createRequire(import.meta.url);
 
 function cpuModel(): string {
-  // /proc/cpuinfo names the CPU even where os.cpus() reports a generic model (some VMs).
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('model name'));
-    if (line) return line.split(':')[1].trim();
+    const fields = new Map(
+      readFileSync('/proc/cpuinfo', 'utf8')
+        .split('\n\n')[0]
+        .split('\n')
+        .map((line) => line.split(':').map((part) => part.trim()) as [string, string]),
+    );
+    const name = fields.get('model name');
+    // VMs often report a bare "AMD EPYC": family/model and clock tell the generation apart.
+    const mhz = Math.round(Number(fields.get('cpu MHz')));
+    if (name) return `${name} (family ${fields.get('cpu family')} model ${fields.get('model')}, ${mhz} MHz)`;
   } catch {
     // not Linux
   }
@@ -90,10 +95,11 @@ export interface SourceState {
 }
 
 export function sourceState(cwd: string): SourceState {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
   try {
     return {
-      commit: git('rev-parse', '--short', 'HEAD'),
+      commit: git('rev-parse', '--short', 'HEAD').trim(),
+      // Porcelain lines are "XY path": the status columns may start with a space, so no trimming.
       modified: git('status', '--porcelain', '--untracked-files=no')
         .split('\n')
         .filter(Boolean)
