@@ -14,7 +14,7 @@ import { runTraffic, timedAutocomplete, timedRecommend } from './lib/traffic.ts'
 import { createWorkload } from './lib/workload.ts';
 
 const WARM_UP_PAIRS = 20;
-const SAMPLES = 300;
+const SAMPLES = 500;
 /**
  * discord.js holds every REST request except interaction callbacks to 50 per second (its default
  * globalRequestsPerSecond), and each /recommend edits its reply once: back to back at ~200/s every

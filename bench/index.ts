@@ -29,7 +29,9 @@ Options:
   --runs N       repetitions of the per-process benchmarks (train: 3, startup: 5 by default)
   --models DIR   serve from this models dir instead of training one (never written to)
   --keep         keep the temporary models and state dirs
-Environment: MOVIELENS_DIR (default data/ml-latest-small).`;
+Environment: MOVIELENS_DIR (default data/ml-latest-small);
+  BENCH_PROFILE_DIR=dir  write V8 CPU profiles of the bot processes there;
+  BENCH_TRAINING_NICE=n  what-if for retrain-load: run the training process at nice n.`;
 
 function parseCommandLine() {
   const { values, positionals } = parseArgs({

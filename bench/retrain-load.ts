@@ -18,7 +18,7 @@ import { createWorkload, type Workload } from './lib/workload.ts';
 const HEARTBEAT_INTERVAL_MS = 1000;
 const WARM_UP_PAIRS = 20;
 /** Pairs (autocomplete + /recommend) at rest before the retrain, and again after it. */
-const REST_PAIRS_EACH_SIDE = 150;
+const REST_PAIRS_EACH_SIDE = 250;
 /**
  * A gap between interactions, identical at rest and under load; it also keeps /recommend well under
  * discord.js's own 50 requests/s REST limit (see gateway.ts), which would otherwise dominate the p99.
@@ -137,6 +137,9 @@ export const retrainLoad: Benchmark = {
             metric: `retrain duration (${summary.outcome})`,
             unit: 's',
             measured: summary.durationMs / 1000,
+            ...(retrain.trainingNice === undefined
+              ? {}
+              : { note: `training at nice ${retrain.trainingNice}` }),
           },
         ],
         raw: {
@@ -144,6 +147,8 @@ export const retrainLoad: Benchmark = {
           heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
           pauseMs: PAUSE_MS,
           retrain: summary,
+          // Set only in a BENCH_TRAINING_NICE what-if run (see bench/child/bot.ts).
+          trainingNice: retrain.trainingNice ?? null,
           phases: Object.fromEntries(
             Object.entries({ restBefore, load, restAfter }).map(([name, p]) => [
               name,

@@ -20,7 +20,11 @@ export interface BotProcess {
   /** Memory, CPU time and event-loop delay of the bot process (the delay since the previous call). */
   usage(): Promise<Report<'usage'>>;
   /** Starts a retrain in the bot (as /retrain does); `done` settles when the run has ended. */
-  startRetrain(): Promise<{ started: boolean; done: Promise<Report<'retrain-done'>> }>;
+  startRetrain(): Promise<{
+    started: boolean;
+    trainingNice?: number;
+    done: Promise<Report<'retrain-done'>>;
+  }>;
   stop(): Promise<void>;
 }
 
@@ -79,8 +83,8 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
       const done = nextMessage(child, isReport('retrain-done'), 30 * 60_000, 'the retrain to finish');
       done.catch(() => {}); // observed by the caller when it awaits; avoid an unhandled rejection meanwhile
       request({ type: 'retrain' });
-      const { started: ok } = await startedReply;
-      return { started: ok, done };
+      const { started: ok, trainingNice } = await startedReply;
+      return { started: ok, trainingNice, done };
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -30,7 +30,12 @@ export type BotReport =
       /** How late the event loop ran a 10 ms timer (0 = on time). */
       loopDelayMs: { p50: number; p99: number; max: number };
     }
-  | { type: 'retrain-started'; started: boolean }
+  | {
+      type: 'retrain-started';
+      started: boolean;
+      /** The training process's nice value, when BENCH_TRAINING_NICE asked to lower it. */
+      trainingNice?: number;
+    }
   | {
       type: 'retrain-done';
       outcome: string;
