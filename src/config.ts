@@ -133,7 +133,7 @@ export const MISSING_TOKEN_HELP = `DISCORD_TOKEN is not set.
      "Reset Token"; put it in .env as DISCORD_TOKEN=… (see .env.example).
   2. Invite the bot with the "bot" and "applications.commands" scopes.
 To try the recommender without Discord:
-  npm run cli -- recommend "The Matrix" "Toy Story" "Fight Club"`;
+  npm run train && npm run cli -- recommend "The Matrix" "Toy Story" "Fight Club"`;
 
 export function requireDiscordToken(config: Config): string {
   if (!config.discord.token) throw new ConfigError(MISSING_TOKEN_HELP);

@@ -1,13 +1,11 @@
 import 'dotenv/config';
 import { ModelRepository } from './artifacts/repository.ts';
 import { startBot, type RunningBot } from './bot/start.ts';
-import { downloadProgress, terminalProgress } from './cli/progress.ts';
+import { trainWithProgress } from './cli/commands/train.ts';
 import { ConfigError, loadConfig, requireDiscordToken } from './config.ts';
 import { DatasetError } from './data/errors.ts';
 import { DownloadError } from './data/download.ts';
-import { ensureDataset } from './data/ensure.ts';
 import { createLogger } from './logger.ts';
-import { trainVersion } from './train/pipeline.ts';
 
 /**
  * `npm start`: from a fresh clone to a running bot. Checks the settings first (no token → stop at
@@ -19,21 +17,12 @@ async function main(): Promise<void> {
   requireDiscordToken(config);
   const logger = createLogger({ level: config.logLevel });
 
-  if ((await ensureDataset(config.movielensDir, downloadProgress())) === 'downloaded') {
-    process.stderr.write('\n');
-    logger.info({ dir: config.movielensDir }, 'dataset downloaded');
-  }
   const repository = new ModelRepository(config.modelsDir);
   if (!(await repository.currentVersion())) {
-    logger.info('no trained model yet: training one now (this takes about half a minute)');
-    await repository.cleanStaging();
-    const result = await trainVersion({
-      datasetDir: config.movielensDir,
-      repository,
-      logger,
-      onProgress: terminalProgress(),
-    });
-    process.stderr.write('\n');
+    logger.info(
+      'no trained model yet: fetching the dataset if needed and training one (about half a minute)',
+    );
+    const result = await trainWithProgress(config, repository, logger);
     if (!result.published)
       throw new Error(`the first training run failed verification: ${result.problems.join('; ')}`);
   }

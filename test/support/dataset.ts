@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createRng } from '../../src/serve/rng.ts';
 
 /** Where CI puts the real MovieLens data; integration tests skip (with a reason) without it. */
 export const REAL_DATASET_DIR = process.env.MOVIELENS_DIR;
@@ -29,17 +30,8 @@ export async function writeDatasetFiles(
   return dir;
 }
 
-/** Deterministic PRNG for generated data (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for generated data. */
+export const seeded = (seed: number) => createRng(seed);
 
 export interface SyntheticOptions {
   users: number;

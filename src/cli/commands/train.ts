@@ -1,6 +1,10 @@
 import { downloadDataset } from '../../data/download.ts';
 import { ensureDataset } from '../../data/ensure.ts';
-import { trainVersion } from '../../train/pipeline.ts';
+import type { Logger } from 'pino';
+import type { ModelRepository } from '../../artifacts/repository.ts';
+import type { Config } from '../../config.ts';
+import type { DnmfOptions } from '../../train/dnmf/index.ts';
+import { trainVersion, type TrainResult } from '../../train/pipeline.ts';
 import type { CliContext } from '../context.ts';
 import { downloadProgress, terminalProgress } from '../progress.ts';
 
@@ -10,19 +14,40 @@ export async function downloadCommand(context: CliContext): Promise<void> {
   console.log(`MovieLens ml-latest-small is in ${context.config.movielensDir} (checksums verified).`);
 }
 
-export async function trainCommand(context: CliContext, options: { epochs?: number }): Promise<void> {
-  const { config, repository, logger } = context;
-  if ((await ensureDataset(config.movielensDir, downloadProgress())) === 'downloaded')
+/**
+ * Fetches the dataset if it is missing and trains a version, with progress on the terminal. Shared
+ * by `npm run train` and by `npm start` on a machine that has no model yet.
+ */
+export async function trainWithProgress(
+  config: Config,
+  repository: ModelRepository,
+  logger: Logger,
+  dnmf?: Partial<DnmfOptions>,
+): Promise<TrainResult> {
+  if ((await ensureDataset(config.movielensDir, downloadProgress())) === 'downloaded') {
     process.stderr.write('\n');
+    logger.info({ dir: config.movielensDir }, 'dataset downloaded');
+  }
   await repository.cleanStaging();
   const result = await trainVersion({
     datasetDir: config.movielensDir,
     repository,
     logger,
     onProgress: terminalProgress(),
-    dnmf: options.epochs ? { epochs: options.epochs } : undefined,
+    dnmf,
   });
   process.stderr.write('\n');
+  return result;
+}
+
+export async function trainCommand(context: CliContext, options: { epochs?: number }): Promise<void> {
+  const { config, repository, logger } = context;
+  const result = await trainWithProgress(
+    config,
+    repository,
+    logger,
+    options.epochs ? { epochs: options.epochs } : undefined,
+  );
   if (!result.published) {
     console.error(`Version ${result.version} failed verification and was kept in ${result.rejectedDir}:`);
     for (const problem of result.problems) console.error(`  - ${problem}`);

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, requireDiscordToken } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.movielensDir).toBe(path.resolve('data/ml-latest-small'));
+    expect(config.modelsDir).toBe(path.resolve('models'));
+    expect(config.retrain).toEqual({
+      cron: '0 3 * * *',
+      timezone: undefined,
+      channelId: undefined,
+      maxRmseIncrease: 0.01,
+    });
+    expect(config.storeUrl).toBeUndefined();
+    expect(config.adminUserIds).toEqual([]);
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      DISCORD_TOKEN: 'abc.def',
+      DISCORD_GUILD_ID: '123456789012345678',
+      DISCORD_API_URL: 'http://127.0.0.1:8080/api/',
+      STORE_URL: 'redis://localhost:6379',
+      RETRAIN_CRON: '30 4 * * 1',
+      RETRAIN_TZ: 'Europe/Paris',
+      RETRAIN_MAX_RMSE_INCREASE: '0.02',
+      ADMIN_USER_IDS: '123456789012345678, 223456789012345678',
+    });
+    expect(config.discord).toEqual({
+      token: 'abc.def',
+      clientId: undefined,
+      guildId: '123456789012345678',
+      apiUrl: 'http://127.0.0.1:8080/api',
+    });
+    expect(config.storeUrl).toBe('redis://localhost:6379');
+    expect(config.retrain).toEqual({
+      cron: '30 4 * * 1',
+      timezone: 'Europe/Paris',
+      channelId: undefined,
+      maxRmseIncrease: 0.02,
+    });
+    expect(config.adminUserIds).toEqual(['123456789012345678', '223456789012345678']);
+  });
+
+  it.each([
+    [{ DISCORD_GUILD_ID: '12' }, 'DISCORD_GUILD_ID must be a Discord id'],
+    [{ DISCORD_API_URL: 'not a url' }, 'DISCORD_API_URL must be a URL'],
+    [{ STORE_URL: 'mysql://x' }, 'STORE_URL must start with redis:// or rediss:// or sqlite://'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ RETRAIN_CRON: 'every night' }, 'RETRAIN_CRON must be a cron expression'],
+    [{ RETRAIN_TZ: 'Mars/Olympus' }, 'RETRAIN_TZ must be an IANA time zone'],
+    [{ RETRAIN_MAX_RMSE_INCREASE: '-1' }, 'RETRAIN_MAX_RMSE_INCREASE must be a number ≥ 0'],
+    [
+      { ADMIN_USER_IDS: '123456789012345678,bob' },
+      'ADMIN_USER_IDS must be comma-separated Discord user ids, got "bob"',
+    ],
+    [{ DISCORD_TOKEN: 'two words' }, 'DISCORD_TOKEN contains whitespace'],
+  ])('names the malformed setting in %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('explains how to get a token when the bot has none', () => {
+    expect(() => requireDiscordToken(loadConfig({}))).toThrow(
+      /DISCORD_TOKEN is not set[\s\S]*npm run cli -- recommend/,
+    );
+  });
+});
