@@ -62,40 +62,58 @@ export function fitBiasBaseline(
 ): BiasBaseline {
   const { userLambda, itemLambda, passes } = { ...DEFAULT_BIAS_BASELINE_OPTIONS, ...options };
   const mean = meanRating(train);
-  const userBias = new Map<number, number>();
-  const itemBias = new Map<number, number>();
+  const users = denseIds(train.userIds);
+  const items = denseIds(train.movieIds);
+  const userBias = new Float64Array(users.ids.length);
+  const itemBias = new Float64Array(items.ids.length);
   const n = train.ratings.length;
+  /** Sets target[row] = Σ(r − μ − other bias) / (λ + count) over the rows' ratings. */
   const fitOneSide = (
-    ids: Int32Array,
-    otherIds: Int32Array,
-    otherBias: Map<number, number>,
+    rows: Int32Array,
+    otherRows: Int32Array,
+    otherBias: Float64Array,
     lambda: number,
-    target: Map<number, number>,
+    target: Float64Array,
   ): void => {
-    const sums = new Map<number, number>();
-    const counts = new Map<number, number>();
+    const sums = new Float64Array(target.length);
+    const counts = new Float64Array(target.length);
     for (let i = 0; i < n; i++) {
-      const id = ids[i];
-      const residual = train.ratings[i] - mean - (otherBias.get(otherIds[i]) ?? 0);
-      sums.set(id, (sums.get(id) ?? 0) + residual);
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+      sums[rows[i]] += train.ratings[i] - mean - otherBias[otherRows[i]];
+      counts[rows[i]]++;
     }
-    for (const [id, sum] of sums) target.set(id, sum / (lambda + (counts.get(id) ?? 0)));
+    for (let r = 0; r < target.length; r++) target[r] = sums[r] / (lambda + counts[r]);
   };
   for (let pass = 0; pass < passes; pass++) {
-    fitOneSide(train.movieIds, train.userIds, userBias, itemLambda, itemBias);
-    fitOneSide(train.userIds, train.movieIds, itemBias, userLambda, userBias);
+    fitOneSide(items.rows, users.rows, userBias, itemLambda, itemBias);
+    fitOneSide(users.rows, items.rows, itemBias, userLambda, userBias);
   }
+  const userMap = new Map(users.ids.map((id, r) => [id, userBias[r]]));
+  const itemMap = new Map(items.ids.map((id, r) => [id, itemBias[r]]));
   return {
     mean,
-    userBias,
-    itemBias,
+    userBias: userMap,
+    itemBias: itemMap,
     predict(userIds, movieIds) {
       const out = new Float32Array(userIds.length);
       for (let i = 0; i < out.length; i++) {
-        out[i] = clipRating(mean + (userBias.get(userIds[i]) ?? 0) + (itemBias.get(movieIds[i]) ?? 0));
+        out[i] = clipRating(mean + (userMap.get(userIds[i]) ?? 0) + (itemMap.get(movieIds[i]) ?? 0));
       }
       return out;
     },
   };
+}
+
+/** The distinct ids of a column and, per rating, the dense row of its id. */
+function denseIds(column: Int32Array): { ids: number[]; rows: Int32Array } {
+  const rowOf = new Map<number, number>();
+  const rows = new Int32Array(column.length);
+  for (let i = 0; i < column.length; i++) {
+    let row = rowOf.get(column[i]);
+    if (row === undefined) {
+      row = rowOf.size;
+      rowOf.set(column[i], row);
+    }
+    rows[i] = row;
+  }
+  return { ids: [...rowOf.keys()], rows };
 }

@@ -3,20 +3,24 @@ import type { DnmfOptions } from './types.ts';
 
 export const DEFAULT_DNMF_OPTIONS: DnmfOptions = {
   gmfDim: 32,
-  mlpDim: 32,
-  mlpLayers: [64, 32, 16],
+  mlpDim: 8,
+  mlpLayers: [16, 8],
   epochs: 40,
-  batchSize: 512,
-  learningRate: 0.002,
-  l2Embedding: 0.02,
+  batchSize: 1024,
+  minStepsPerEpoch: 50,
+  learningRate: 0.01,
+  l2EmbeddingPerRating: 0,
+  l2EmbeddingPerRow: 10,
+  l2MlpEmbeddingPerRow: 10,
   l2UserBias: 3,
   l2MovieBias: 2,
-  l2Dense: 1e-5,
+  l2Dense: 1e-3,
   validationFraction: 0.1,
-  patience: 2,
+  patience: 3,
   minImprovement: 1e-4,
+  learnGmfWeights: false,
   initBiasesFromBaseline: true,
-  initScale: 0.05,
+  initScale: 0.1,
   seed: 42,
 };
 
@@ -35,12 +39,15 @@ export function resolveDnmfOptions(overrides: Partial<DnmfOptions> = {}): DnmfOp
   positiveInt('mlpDim', o.mlpDim);
   positiveInt('epochs', o.epochs);
   positiveInt('batchSize', o.batchSize);
+  positiveInt('minStepsPerEpoch', o.minStepsPerEpoch);
   positiveInt('patience', o.patience);
   if (o.mlpLayers.length === 0) throw new Error('DNMF option mlpLayers needs at least one layer');
   o.mlpLayers.forEach((width, i) => positiveInt(`mlpLayers[${i}]`, width));
   if (!(o.learningRate > 0)) throw new Error(`DNMF option learningRate must be > 0, got ${o.learningRate}`);
   for (const name of [
-    'l2Embedding',
+    'l2EmbeddingPerRating',
+    'l2EmbeddingPerRow',
+    'l2MlpEmbeddingPerRow',
     'l2UserBias',
     'l2MovieBias',
     'l2Dense',

@@ -5,7 +5,11 @@
  * predictions of the top tables take seconds.
  */
 import { clipRating } from '../baselines.ts';
+import { dotProductsTiled } from './tiled-dot.ts';
 import type { DnmfWeights } from './weights.ts';
+
+/** Movies scored together by scoreAllMovies: big enough for tiling, small enough to stay in cache. */
+const BLOCK = 256;
 
 interface TransposedLayer {
   /** [outputs × inputs], so the inner loop over inputs reads memory in order. */
@@ -46,6 +50,9 @@ export class PairScorer {
   private readonly movieBias: Float32Array;
   private bufferA: Float64Array;
   private bufferB: Float64Array;
+  /** Activations of BLOCK movies for scoreAllMovies. */
+  private blockA: Float32Array;
+  private blockB: Float32Array;
 
   constructor(w: DnmfWeights) {
     const { users, movies, gmfDim, mlpDim } = w.shape;
@@ -74,6 +81,8 @@ export class PairScorer {
     const widest = Math.max(...w.mlp.map((l) => l.outputs));
     this.bufferA = new Float64Array(widest);
     this.bufferB = new Float64Array(widest);
+    this.blockA = new Float32Array(BLOCK * widest);
+    this.blockB = new Float32Array(BLOCK * widest);
   }
 
   /** GMF + MLP paths joined by the output layer: everything except the biases and the global mean. */
@@ -107,10 +116,47 @@ export class PairScorer {
     return score;
   }
 
-  /** Unclipped predictions of user row u for every movie row, into out (length ≥ movies). */
+  /**
+   * Unclipped predictions of user row u for every movie row, into out (length ≥ movies). Same model as
+   * interaction(), computed a block of movies at a time so the later layers run as tiled dot products.
+   */
   scoreAllMovies(u: number, out: Float64Array): void {
-    const userPart = this.globalMean + this.userBias[u];
-    for (let m = 0; m < this.movies; m++) out[m] = userPart + this.movieBias[m] + this.interaction(u, m);
+    const { gmfDim: g, firstWidth: h, movies } = this;
+    const userPart = this.globalMean + this.userBias[u] + this.outputBias;
+    const uo = u * g;
+    const ua = u * h;
+    for (let m0 = 0; m0 < movies; m0 += BLOCK) {
+      const count = Math.min(BLOCK, movies - m0);
+      let current = this.blockA;
+      let next = this.blockB;
+      for (let i = 0; i < count; i++) {
+        const m = m0 + i;
+        let score = userPart + this.movieBias[m];
+        const mo = m * g;
+        for (let k = 0; k < g; k++) score += this.userGmfWeighted[uo + k] * this.movieGmf[mo + k];
+        out[m] = score;
+        const mb = m * h;
+        for (let j = 0; j < h; j++)
+          current[i * h + j] = elu(this.userFirst[ua + j] + this.movieFirst[mb + j]);
+      }
+      let width = h;
+      for (const { kernelT, bias, inputs, outputs } of this.laterLayers) {
+        dotProductsTiled(current, kernelT, count, outputs, inputs, next, 0);
+        for (let i = 0; i < count; i++) {
+          for (let o = 0; o < outputs; o++) next[i * outputs + o] = elu(next[i * outputs + o] + bias[o]);
+        }
+        const swap = current;
+        current = next;
+        next = swap;
+        width = outputs;
+      }
+      const w = this.outputMlpWeights;
+      for (let i = 0; i < count; i++) {
+        let score = 0;
+        for (let j = 0; j < width; j++) score += w[j] * current[i * width + j];
+        out[m0 + i] += score;
+      }
+    }
   }
 
   /** Unclipped bias-only prediction: μ + b_u + b_m, with an unknown side (row −1) contributing 0. */

@@ -8,7 +8,7 @@ import { DnmfModel } from './model.ts';
 import { resolveDnmfOptions } from './options.ts';
 import { createRandom, shuffleInPlace } from './random.ts';
 import { PairScorer } from './scorer.ts';
-import { DnmfTfStep } from './tf-step.ts';
+import { DnmfTfStep, type RowPenalties } from './tf-step.ts';
 import type { DnmfEpoch, DnmfOptions, DnmfProgress, DnmfReport } from './types.ts';
 import { cloneWeights, initWeights, type DnmfWeights } from './weights.ts';
 
@@ -39,27 +39,23 @@ export async function trainDnmf(
   const { fit, validation } = holdOut(train.ratings.length, opts.validationFraction, random);
 
   const weights = initialWeights(train, data, fit, users, movies, opts, random);
-  const step = new DnmfTfStep(
-    tf,
-    weights,
-    opts,
-    biasPenaltyWeights(data, fit, users.size, movies.size, opts),
-  );
+  const step = new DnmfTfStep(tf, weights, opts, rowPenalties(data, fit, users.size, movies.size, opts));
   const history: DnmfEpoch[] = [];
   let best = { epoch: 0, rmse: Infinity, weights: cloneWeights(weights) };
   const order = fit.slice();
+  const batchSize = Math.max(1, Math.min(opts.batchSize, Math.floor(fit.length / opts.minStepsPerEpoch)));
   const batch = {
-    userRows: new Int32Array(opts.batchSize),
-    movieRows: new Int32Array(opts.batchSize),
-    ratings: new Float32Array(opts.batchSize),
+    userRows: new Int32Array(batchSize),
+    movieRows: new Int32Array(batchSize),
+    ratings: new Float32Array(batchSize),
   };
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const started = performance.now();
       shuffleInPlace(order, random);
       let lossSum = 0;
-      for (let start = 0; start < order.length; start += opts.batchSize) {
-        const size = Math.min(opts.batchSize, order.length - start);
+      for (let start = 0; start < order.length; start += batchSize) {
+        const size = Math.min(batchSize, order.length - start);
         for (let i = 0; i < size; i++) {
           const row = order[start + i];
           batch.userRows[i] = data.userRows[row];
@@ -167,23 +163,31 @@ function initialWeights(
   return weights;
 }
 
-/** λ / (ratings in the fit slice) per user and per movie; 0 for rows the fit slice never shows. */
-function biasPenaltyWeights(
+/** Penalty weights per row from its number of ratings in the fit slice (see RowPenalties). */
+function rowPenalties(
   data: EncodedRatings,
   fit: Int32Array,
   userCount: number,
   movieCount: number,
   opts: DnmfOptions,
-): { user: Float32Array; movie: Float32Array } {
+): RowPenalties {
   const perUser = new Float32Array(userCount);
   const perMovie = new Float32Array(movieCount);
   for (const row of fit) {
     perUser[data.userRows[row]]++;
     perMovie[data.movieRows[row]]++;
   }
-  perUser.forEach((n, i) => (perUser[i] = n > 0 ? opts.l2UserBias / n : 0));
-  perMovie.forEach((n, i) => (perMovie[i] = n > 0 ? opts.l2MovieBias / n : 0));
-  return { user: perUser, movie: perMovie };
+  // Rows the fit slice never shows are never read in training; their weight does not matter.
+  const weights = (counts: Float32Array, perRating: number, perRow: number): Float32Array =>
+    counts.map((n) => (n > 0 ? perRating + perRow / n : 0));
+  return {
+    userGmf: weights(perUser, opts.l2EmbeddingPerRating, opts.l2EmbeddingPerRow),
+    movieGmf: weights(perMovie, opts.l2EmbeddingPerRating, opts.l2EmbeddingPerRow),
+    userMlp: weights(perUser, opts.l2EmbeddingPerRating, opts.l2MlpEmbeddingPerRow),
+    movieMlp: weights(perMovie, opts.l2EmbeddingPerRating, opts.l2MlpEmbeddingPerRow),
+    userBias: weights(perUser, 0, opts.l2UserBias),
+    movieBias: weights(perMovie, 0, opts.l2MovieBias),
+  };
 }
 
 function zeroUnseenRows(table: Float32Array, dim: number, seen: Uint8Array): void {

@@ -9,11 +9,28 @@ export interface DnmfOptions {
   mlpLayers: number[];
   /** Maximum epochs; early stopping usually ends training well before. */
   epochs: number;
+  /** Largest mini-batch. Small datasets use smaller ones so that each epoch has minStepsPerEpoch updates. */
   batchSize: number;
+  /**
+   * Fewest optimiser steps per epoch: with 2,000 ratings a 1,024 batch would make an epoch two steps,
+   * and early stopping would judge the model before it has moved.
+   */
+  minStepsPerEpoch: number;
   /** Adam step size, for both the sparse embedding update and the dense weights. */
   learningRate: number;
-  /** L2 penalty per training example on the four embedding rows it touches. */
-  l2Embedding: number;
+  /**
+   * L2 penalty on the embedding rows charged per training rating (as in SGD matrix factorisation and
+   * weighted-λ ALS): a row read by n ratings pays n·λ·‖row‖².
+   */
+  l2EmbeddingPerRating: number;
+  /**
+   * L2 penalty on each GMF embedding row charged once per row (a Gaussian prior, as in probabilistic MF),
+   * in the units of the squared error: relative to its data, a movie with 2 ratings is shrunk 50× more
+   * than one with 100. This is what keeps rarely rated movies from fitting their few ratings exactly.
+   */
+  l2EmbeddingPerRow: number;
+  /** As l2EmbeddingPerRow, for the MLP path's embeddings. */
+  l2MlpEmbeddingPerRow: number;
   /**
    * L2 penalty on each user bias, once per user (not per rating), in pseudo-ratings: the objective has
    * the bias baseline's form Σ err² + λ_user·Σ b_u² + λ_movie·Σ b_m², so λ = 3 shrinks like 3 ratings of
@@ -30,6 +47,13 @@ export interface DnmfOptions {
   patience: number;
   /** An epoch only counts as better when it lowers validation RMSE by more than this. */
   minImprovement: number;
+  /**
+   * Learn the output layer's weights on the GMF product (NeuMF's h) instead of fixing them at 1 (a
+   * plain dot product). Learned weights create a scale symmetry (h·u·m = (c²h)·(u/c)·(m/c)) that lets
+   * the model dodge the embedding penalty: it then sits at zero interaction for epochs and overfits
+   * fast once it leaves. Off by default.
+   */
+  learnGmfWeights: boolean;
   /** Start user/movie biases from the regularised bias baseline instead of 0. */
   initBiasesFromBaseline: boolean;
   /** Standard deviation of the normal initialisation of embedding rows. */
