@@ -1,3 +1,5 @@
+import type { CountDistribution } from '../train/count-distribution.ts';
+
 /** The artifacts one training run writes to models/<version>/ and the bot serves from. */
 
 export interface CatalogEntry {
@@ -58,6 +60,8 @@ export interface Manifest {
     tableSize: number;
     minCandidateRatings: number;
   };
+  /** Rating counts of the movies each model recommends (hidden gems should be less known, not noise). */
+  ratingCounts: { hiddenGems: CountDistribution; knnNeighbours: CountDistribution };
   runtime: { node: string; tfjs: string; backend: string; hnswlib: string };
   timingsMs: Record<string, number>;
   files: Record<string, { bytes: number; sha256: string }>;

@@ -21,6 +21,7 @@ import {
   recallAtK,
   searchIndex,
 } from './knn.ts';
+import { countDistribution, neighbourMovieIds, tableMovieIds } from './count-distribution.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from './popularity.ts';
 
 export type TrainStep = 'load' | 'popularity' | 'knn' | 'dnmf' | 'tables' | 'write' | 'verify';
@@ -155,6 +156,10 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       },
       tableSize,
       minCandidateRatings,
+    },
+    ratingCounts: {
+      hiddenGems: countDistribution(tableMovieIds(tables.moviesPerUser), stats),
+      knnNeighbours: countDistribution(neighbourMovieIds(knn.neighbours), stats),
     },
     runtime: {
       node: process.version,

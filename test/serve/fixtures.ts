@@ -114,6 +114,8 @@ export function atAngle(degrees: number): number[] {
   return [Math.cos(radians), Math.sin(radians)];
 }
 
+const NO_COUNTS = { movies: 0, min: 0, p10: 0, median: 0, p90: 0, max: 0 };
+
 function manifest(popularity: { m: number; C: number }): Manifest {
   return {
     version: 'test',
@@ -121,6 +123,7 @@ function manifest(popularity: { m: number; C: number }): Manifest {
     dataset: { dir: 'test', checksums: {}, rows: {}, skipped: {} },
     popularity: { minRatings: 1, size: 100, m: popularity.m, C: popularity.C, eligible: 0 },
     knn: { minRatings: 50, k: 10, movies: 0, dimensions: 0, efSearch: 100, recallAt10: 1 },
+    ratingCounts: { hiddenGems: NO_COUNTS, knnNeighbours: NO_COUNTS },
     dnmf: {
       hyperparameters: {},
       metrics: { validationRmse: 0, bestEpoch: 0, epochs: 0 },

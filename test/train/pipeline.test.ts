@@ -113,5 +113,9 @@ describe.skipIf(!REAL_DATASET_DIR)('trainVersion on ml-latest-small', () => {
       for (const { id } of row) expect(artifacts.movies.get(id)!.count).toBeGreaterThanOrEqual(min);
     }
     expect(artifacts.usersPerMovie.size).toBe(9_724); // every rated movie
+    // …and less known than the kNN neighbours, which all have ≥ 50 ratings.
+    expect(manifest.ratingCounts.hiddenGems.min).toBeGreaterThanOrEqual(min);
+    expect(manifest.ratingCounts.knnNeighbours.min).toBeGreaterThanOrEqual(50);
+    expect(manifest.ratingCounts.hiddenGems.median).toBeLessThan(manifest.ratingCounts.knnNeighbours.median);
   });
 });

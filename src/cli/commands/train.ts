@@ -3,6 +3,7 @@ import { ensureDataset } from '../../data/ensure.ts';
 import type { Logger } from 'pino';
 import type { ModelRepository } from '../../artifacts/repository.ts';
 import type { Config } from '../../config.ts';
+import type { CountDistribution } from '../../train/count-distribution.ts';
 import type { DnmfOptions } from '../../train/dnmf/index.ts';
 import { trainVersion, type TrainResult } from '../../train/pipeline.ts';
 import type { CliContext } from '../context.ts';
@@ -60,4 +61,9 @@ export async function trainCommand(context: CliContext, options: { epochs?: numb
       `DNMF validation RMSE ${manifest.dnmf.metrics.validationRmse.toFixed(4)} (best epoch ${manifest.dnmf.metrics.bestEpoch}), ` +
       `kNN recall@10 ${manifest.knn.recallAt10.toFixed(4)}, ${(manifest.timingsMs.total / 1000).toFixed(1)} s.`,
   );
+  const row = (name: string, d: CountDistribution) =>
+    `  ${name.padEnd(16)} ${String(d.movies).padStart(6)} ${[d.min, d.p10, d.median, d.p90, d.max].map((n) => String(n).padStart(6)).join(' ')}`;
+  console.log('Ratings per recommended movie:   movies    min    p10 median    p90    max');
+  console.log(row('kNN neighbours', manifest.ratingCounts.knnNeighbours));
+  console.log(row('hidden gems', manifest.ratingCounts.hiddenGems));
 }
