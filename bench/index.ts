@@ -10,7 +10,15 @@ import { engine } from './engine.ts';
 import { gateway } from './gateway.ts';
 import type { BenchContext, Benchmark } from './lib/benchmark.ts';
 import { REPO_ROOT } from './lib/child.ts';
-import { isBusy, loadAverage, machineInfo, machineLine, sampleLoad, sourceState } from './lib/machine.ts';
+import {
+  isBusy,
+  loadAverage,
+  machineInfo,
+  machineLine,
+  sampleForeignCpu,
+  sampleLoad,
+  sourceState,
+} from './lib/machine.ts';
 import { removeBenchTempDirs, trainFreshModels } from './lib/models.ts';
 import { markdownTable, type BenchmarkRecord } from './lib/report.ts';
 import { appendRun, resultsPath } from './lib/results.ts';
@@ -103,6 +111,7 @@ async function main(): Promise<void> {
       log(`${benchmark.name}: ${benchmark.description}`);
       const started = performance.now();
       const load = sampleLoad();
+      const foreign = sampleForeignCpu();
       const record: BenchmarkRecord = {
         name: benchmark.name,
         startedAt: new Date().toISOString(),
@@ -110,6 +119,7 @@ async function main(): Promise<void> {
         loadBefore,
         loadAfter: [],
         loadPeak: Number.NaN,
+        foreignCpu: { meanCores: Number.NaN, peakCores: Number.NaN },
         rows: [],
         raw: {},
       };
@@ -124,6 +134,12 @@ async function main(): Promise<void> {
       record.durationMs = Math.round(performance.now() - started);
       record.loadAfter = loadAverage();
       record.loadPeak = Math.max(...load.stop());
+      record.foreignCpu = foreign.stop();
+      if (record.foreignCpu.meanCores > 0.25) {
+        log(
+          `warning: other processes used ${record.foreignCpu.meanCores} cores on average during ${benchmark.name}: consider re-running`,
+        );
+      }
       records.push(record);
     }
   } finally {
@@ -146,10 +162,13 @@ async function main(): Promise<void> {
   );
   console.log(markdownTable(records));
   console.log(
-    `\nLoad average (1 min) at start / peak, ${machine.cores} cores: ${records
-      .map((r) => `${r.name} ${r.loadBefore[0]} / ${r.loadPeak}`)
-      .join(', ')}`,
+    `\nOther processes' CPU (cores, mean / peak) and 1-min load average (start / peak), ${machine.cores} cores:`,
   );
+  for (const r of records) {
+    console.log(
+      `  ${r.name.padEnd(13)} others ${r.foreignCpu.meanCores} / ${r.foreignCpu.peakCores}   load ${r.loadBefore[0]} / ${r.loadPeak}`,
+    );
+  }
   console.log(`Raw results appended to ${path.relative(process.cwd(), file)}`);
   if (records.some((r) => r.error)) process.exitCode = 1;
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 
@@ -108,4 +108,90 @@ export function sourceState(cwd: string): SourceState {
   } catch {
     return { commit: 'unknown', modified: [] };
   }
+}
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s almost everywhere. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+interface ProcessTicks {
+  parent: number;
+  /** utime + stime. */
+  ticks: number;
+}
+
+function readProcesses(): Map<number, ProcessTicks> {
+  const processes = new Map<number, ProcessTicks>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return processes; // not Linux
+  }
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // The command name may contain spaces and parentheses: fields start after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      processes.set(Number(pid), {
+        parent: Number(fields[1]),
+        ticks: Number(fields[11]) + Number(fields[12]),
+      });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return processes;
+}
+
+function isOurs(pid: number, processes: Map<number, ProcessTicks>): boolean {
+  for (let current = pid; current > 1; current = processes.get(current)?.parent ?? 0) {
+    if (current === process.pid) return true;
+  }
+  return false;
+}
+
+export interface ForeignCpu {
+  /** CPU cores used on average by processes outside this benchmark's process tree. */
+  meanCores: number;
+  /** The highest of the per-interval averages. */
+  peakCores: number;
+}
+
+/**
+ * How much CPU everything else on the machine used while a benchmark ran (other people's tests,
+ * kernel threads): unlike the load average, this leaves out the benchmark's own processes.
+ */
+export function sampleForeignCpu(everyMs = 2000): { stop(): ForeignCpu } {
+  let previous = readProcesses();
+  let previousAt = performance.now();
+  const perInterval: { cores: number; seconds: number }[] = [];
+  const sample = () => {
+    const now = readProcesses();
+    const at = performance.now();
+    let ticks = 0;
+    for (const [pid, info] of now) {
+      if (isOurs(pid, now)) continue;
+      // A process started since the last sample counts from zero.
+      ticks += info.ticks - (previous.get(pid)?.ticks ?? 0);
+    }
+    const seconds = (at - previousAt) / 1000;
+    if (seconds > 0.2) perInterval.push({ cores: ticks / CLOCK_TICKS_PER_SECOND / seconds, seconds });
+    previous = now;
+    previousAt = at;
+  };
+  const timer = setInterval(sample, everyMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const seconds = perInterval.reduce((total, p) => total + p.seconds, 0);
+      const busy = perInterval.reduce((total, p) => total + p.cores * p.seconds, 0);
+      const round = (x: number) => Math.round(x * 100) / 100;
+      return {
+        meanCores: round(seconds > 0 ? busy / seconds : 0),
+        peakCores: round(Math.max(0, ...perInterval.map((p) => p.cores))),
+      };
+    },
+  };
 }

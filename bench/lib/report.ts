@@ -29,8 +29,10 @@ export interface BenchmarkRecord extends BenchmarkOutcome {
   /** os.loadavg() before and after: other work on the machine skews the figures. */
   loadBefore: number[];
   loadAfter: number[];
-  /** Highest 1-minute load average sampled while it ran. */
+  /** Highest 1-minute load average sampled while it ran (includes the benchmark's own processes). */
   loadPeak: number;
+  /** CPU used by everything outside the benchmark's process tree while it ran. */
+  foreignCpu: { meanCores: number; peakCores: number };
   error?: string;
 }
 
