@@ -51,17 +51,17 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
 }
 
 async function status(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
-  const { version, artifacts } = context.models.current;
-  const { metrics } = artifacts.manifest.dnmf;
-  const ageHours = (Date.now() - Date.parse(artifacts.manifest.createdAt)) / 3_600_000;
+  // status() reads progress and the last run from the shared store, so every shard shows the same.
+  const { serving, progress, lastRun } = await context.retrain.status();
+  const { artifacts } = context.models.current;
+  const ageHours = serving.ageMs / 3_600_000;
+  const age = ageHours < 48 ? `${ageHours.toFixed(1)} hours` : `${(ageHours / 24).toFixed(1)} days`;
   const lines = [
-    `Serving version \`${version}\`, trained ${ageHours < 48 ? `${ageHours.toFixed(1)} hours` : `${(ageHours / 24).toFixed(1)} days`} ago.`,
-    `DNMF validation RMSE ${metrics.validationRmse.toFixed(4)} (best epoch ${metrics.bestEpoch} of ${metrics.epochs}); kNN recall@10 ${artifacts.manifest.knn.recallAt10.toFixed(3)}; ${artifacts.manifest.dataset.rows.ratings.toLocaleString('en')} ratings.`,
+    `Serving version \`${serving.version}\`, trained ${age} ago.`,
+    `DNMF validation RMSE ${serving.metrics.validationRmse.toFixed(4)} (best epoch ${serving.metrics.bestEpoch} of ${serving.metrics.epochs}); kNN recall@10 ${artifacts.manifest.knn.recallAt10.toFixed(3)}; ${artifacts.manifest.dataset.rows.ratings.toLocaleString('en')} ratings.`,
   ];
-  const progress = context.retrain.progress;
   if (progress) lines.push(progressText(progress));
-  const last = await context.retrain.lastRun();
-  lines.push(last ? `Last run:\n${summaryText(last, artifacts)}` : 'No retrain has run yet.');
+  lines.push(lastRun ? `Last run:\n${summaryText(lastRun, artifacts)}` : 'No retrain has run yet.');
   await interaction.reply({ content: lines.join('\n').slice(0, 2000), flags: MessageFlags.Ephemeral });
 }
 
