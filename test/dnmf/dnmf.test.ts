@@ -10,6 +10,7 @@ import {
 } from '../../src/train/dnmf/index.ts';
 import { evaluateSplit } from '../../src/train/evaluate.ts';
 import { rmse } from '../../src/train/metrics.ts';
+import { loadTf } from '../../src/train/tf.ts';
 import { createRandom } from '../../src/train/dnmf/random.ts';
 import { lowRankRatings, rows, splitRows, table, type Rating } from './synthetic.ts';
 
@@ -63,6 +64,13 @@ describe('trainDnmf on a synthetic low-rank dataset', () => {
     expect(again.model.predict(test.userIds, test.movieIds)).toEqual(
       model.predict(test.userIds, test.movieIds),
     );
+  });
+
+  it('leaves no tensors behind (variables, optimizer state and per-step tensors are disposed)', async () => {
+    const { tf } = await loadTf();
+    const before = tf.memory().numTensors;
+    await trainDnmf(train, { ...options, epochs: 3 });
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('predicts in [0.5, 5] and falls back to biases for unknown users and movies', () => {
@@ -121,6 +129,8 @@ describe('early stopping', () => {
     l2MlpEmbeddingPerRow: 0,
     l2Dense: 0,
     initScale: 0.3,
+    // Every improvement resets patience, so the run ends exactly `patience` epochs after the best one.
+    minImprovement: 0,
     seed: 3,
   };
 

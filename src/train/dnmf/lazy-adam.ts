@@ -27,7 +27,7 @@ export class LazyAdamTable {
   constructor(
     readonly table: Float32Array,
     readonly dim: number,
-    private readonly settings: AdamSettings,
+    readonly settings: AdamSettings,
   ) {
     const rows = table.length / dim;
     this.m = new Float32Array(table.length);

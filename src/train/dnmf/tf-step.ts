@@ -78,8 +78,10 @@ export class DnmfTfStep {
       // A copy: a tfjs tensor may keep a reference to the array it was built from.
       const initial = tf.tensor(target.slice(offset, offset + size), shape);
       const trainable = kind !== 'constant';
+      const variable = tf.variable(initial, trainable);
+      initial.dispose(); // the variable holds its own reference to the data
       return {
-        variable: tf.variable(initial, trainable),
+        variable,
         target,
         offset,
         penalised: kind === 'kernel',
@@ -189,6 +191,13 @@ export class DnmfTfStep {
       };
     }) as (x: Tensor) => Tensor;
     return op(x);
+  }
+
+  /** Sets the step size of every optimiser (embedding tables and dense weights) for the next steps. */
+  setLearningRate(learningRate: number): void {
+    for (const table of this.tables) table.settings.learningRate = learningRate;
+    // tfjs reads this field on every update but types it protected; a new optimizer would lose its moments.
+    (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
   }
 
   /** Copies the dense variables back into the JS weights (the tables are updated in place already). */

@@ -15,11 +15,12 @@ export interface TopTableOptions {
   k: number;
   /**
    * Training ratings a movie needs to be recommended in moviesPerUser. Hidden gems should be less
-   * known, not noise: a movie with one or two ratings has an embedding fitted to those few people, and
-   * its (shrunk) bias is still mostly its raters' taste, so it wins many users' lists on uncertainty
-   * alone. 10 ratings is where a movie's mean stabilises (the bias shrinkage λ = 2 then moves it by
-   * under a sixth), and on ml-latest-small it keeps ~2,270 of 9,724 movies — enough for every user to
-   * get long lists while excluding the 3,400 movies seen exactly once.
+   * known, not noise: a movie with one or two ratings has a bias that is still mostly its raters' taste
+   * and an embedding fitted to a couple of people, so with nothing else it would win many users' lists
+   * on uncertainty alone. The model already shrinks such movies (the per-row prior, bias λ = 2); 10
+   * ratings is where the mean is no longer anecdotal (bias shrinkage moves it by at most 1/6) and on
+   * ml-latest-small it keeps 2,269 of 9,724 movies as candidates (3,446 movies have a single rating).
+   * usersPerMovie is not filtered: every movie gets its row.
    */
   minCandidateRatings: number;
 }

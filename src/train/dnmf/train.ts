@@ -42,6 +42,7 @@ export async function trainDnmf(
   const step = new DnmfTfStep(tf, weights, opts, rowPenalties(data, fit, users.size, movies.size, opts));
   const history: DnmfEpoch[] = [];
   let best = { epoch: 0, rmse: Infinity, weights: cloneWeights(weights) };
+  let progressMark = { epoch: 0, rmse: Infinity };
   const order = fit.slice();
   const batchSize = Math.max(1, Math.min(opts.batchSize, Math.floor(fit.length / opts.minStepsPerEpoch)));
   const batch = {
@@ -52,6 +53,7 @@ export async function trainDnmf(
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const started = performance.now();
+      step.setLearningRate(opts.learningRate * opts.learningRateDecay ** (epoch - 1));
       shuffleInPlace(order, random);
       let lossSum = 0;
       for (let start = 0; start < order.length; start += batchSize) {
@@ -80,10 +82,17 @@ export async function trainDnmf(
       onProgress?.({ phase: 'train', epoch, maxEpochs: opts.epochs, validationRmse });
 
       // Without a validation slice there is nothing to stop on: the last epoch is kept.
-      if (validation.length === 0 || validationRmse < best.rmse - opts.minImprovement) {
+      if (validation.length === 0 || validationRmse < best.rmse) {
         best = { epoch, rmse: validationRmse, weights: cloneWeights(weights) };
-      } else if (epoch - best.epoch >= opts.patience) {
-        break;
+      }
+      // Patience runs out on epochs that fail to beat the last clear improvement by minImprovement,
+      // so a long tail of tiny gains (the step size decays) does not keep training going.
+      if (validation.length > 0) {
+        if (validationRmse < progressMark.rmse - opts.minImprovement) {
+          progressMark = { epoch, rmse: validationRmse };
+        } else if (epoch - progressMark.epoch >= opts.patience) {
+          break;
+        }
       }
       // Let timers and I/O (e.g. a bot's heartbeat) run between epochs.
       await new Promise((resolve) => setImmediate(resolve));

@@ -16,8 +16,10 @@ export interface DnmfOptions {
    * and early stopping would judge the model before it has moved.
    */
   minStepsPerEpoch: number;
-  /** Adam step size, for both the sparse embedding update and the dense weights. */
+  /** Adam step size of the first epoch, for both the sparse embedding update and the dense weights. */
   learningRate: number;
+  /** Each epoch's step size is the previous one's times this (1 keeps it constant). */
+  learningRateDecay: number;
   /**
    * L2 penalty on the embedding rows charged per training rating (as in SGD matrix factorisation and
    * weighted-λ ALS): a row read by n ratings pays n·λ·‖row‖².
@@ -43,9 +45,12 @@ export interface DnmfOptions {
   l2Dense: number;
   /** Share of the training ratings held out (seeded) to pick the best epoch. 0 disables early stopping. */
   validationFraction: number;
-  /** Epochs without a new best validation RMSE before training stops. */
+  /** Epochs without a clear improvement (see minImprovement) before training stops. */
   patience: number;
-  /** An epoch only counts as better when it lowers validation RMSE by more than this. */
+  /**
+   * An epoch only resets patience when it lowers validation RMSE by more than this below the last
+   * epoch that did. The weights kept are still those of the lowest validation RMSE seen.
+   */
   minImprovement: number;
   /**
    * Learn the output layer's weights on the GMF product (NeuMF's h) instead of fixing them at 1 (a
