@@ -51,37 +51,47 @@ export class LazyAdamTable {
     penaltyPerRow: Float32Array,
     penaltyScale: number,
   ): number {
-    const { dim, gradient, touchedAt, table } = this;
+    const { dim, gradient, touchedAt, table, touched } = this;
     const batch = this.batch++;
     let distinct = 0;
     let penaltySum = 0;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       const base = row * dim;
+      const from = i * dim;
       const penalty = penaltyPerRow[row] * penaltyScale;
-      const first = touchedAt[row] !== batch;
-      if (first) {
+      const twicePenalty = 2 * penalty;
+      let squares = 0;
+      if (touchedAt[row] !== batch) {
         touchedAt[row] = batch;
-        this.touched[distinct++] = row;
+        touched[distinct++] = row;
+        for (let k = 0; k < dim; k++) {
+          const x = table[base + k];
+          gradient[base + k] = gradients[from + k] + twicePenalty * x;
+          squares += x * x;
+        }
+      } else {
+        for (let k = 0; k < dim; k++) {
+          const x = table[base + k];
+          gradient[base + k] += gradients[from + k] + twicePenalty * x;
+          squares += x * x;
+        }
       }
-      for (let k = 0; k < dim; k++) {
-        const x = table[base + k];
-        const g = gradients[i * dim + k] + 2 * penalty * x;
-        gradient[base + k] = first ? g : gradient[base + k] + g;
-        penaltySum += penalty * x * x;
-      }
+      penaltySum += penalty * squares;
     }
     const { learningRate, beta1, beta2, epsilon } = this.settings;
     const stepSize = (learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
     const { m, v } = this;
     for (let t = 0; t < distinct; t++) {
-      const row = this.touched[t];
+      const row = touched[t];
       const end = (row + 1) * dim;
       for (let j = row * dim; j < end; j++) {
         const g = gradient[j];
-        m[j] = beta1 * m[j] + (1 - beta1) * g;
-        v[j] = beta2 * v[j] + (1 - beta2) * g * g;
-        table[j] -= (stepSize * m[j]) / (Math.sqrt(v[j]) + epsilon);
+        const mj = beta1 * m[j] + (1 - beta1) * g;
+        const vj = beta2 * v[j] + (1 - beta2) * g * g;
+        m[j] = mj;
+        v[j] = vj;
+        table[j] -= (stepSize * mj) / (Math.sqrt(vj) + epsilon);
       }
     }
     return penaltySum;

@@ -5,7 +5,7 @@
  * predictions of the top tables take seconds.
  */
 import { clipRating } from '../baselines.ts';
-import { dotProductsTiled } from './tiled-dot.ts';
+import { dotProductsTiled, dotsWithVector } from './tiled-dot.ts';
 import type { DnmfWeights } from './weights.ts';
 
 /** Movies scored together by scoreAllMovies: big enough for tiling, small enough to stay in cache. */
@@ -53,6 +53,7 @@ export class PairScorer {
   /** Activations of BLOCK movies for scoreAllMovies. */
   private blockA: Float32Array;
   private blockB: Float32Array;
+  private blockGmf = new Float64Array(BLOCK);
 
   constructor(w: DnmfWeights) {
     const { users, movies, gmfDim, mlpDim } = w.shape;
@@ -129,12 +130,11 @@ export class PairScorer {
       const count = Math.min(BLOCK, movies - m0);
       let current = this.blockA;
       let next = this.blockB;
+      const gmf = this.blockGmf;
+      dotsWithVector(this.movieGmf, m0, count, g, this.userGmfWeighted, uo, gmf);
       for (let i = 0; i < count; i++) {
         const m = m0 + i;
-        let score = userPart + this.movieBias[m];
-        const mo = m * g;
-        for (let k = 0; k < g; k++) score += this.userGmfWeighted[uo + k] * this.movieGmf[mo + k];
-        out[m] = score;
+        out[m] = userPart + this.movieBias[m] + gmf[i];
         const mb = m * h;
         for (let j = 0; j < h; j++)
           current[i * h + j] = elu(this.userFirst[ua + j] + this.movieFirst[mb + j]);

@@ -101,3 +101,43 @@ export function dotProductsTiled(
     }
   }
 }
+
+/** out[i] = Σ_p x[(first + i)·k + p] · y[yOffset + p] for i < count, four rows of x at a time. */
+export function dotsWithVector(
+  x: Float32Array,
+  first: number,
+  count: number,
+  k: number,
+  y: Float32Array,
+  yOffset: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const x0 = (first + i) * k;
+    const x1 = x0 + k;
+    const x2 = x1 + k;
+    const x3 = x2 + k;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let p = 0; p < k; p++) {
+      const w = y[yOffset + p];
+      s0 += w * x[x0 + p];
+      s1 += w * x[x1 + p];
+      s2 += w * x[x2 + p];
+      s3 += w * x[x3 + p];
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
+    out[i + 2] = s2;
+    out[i + 3] = s3;
+  }
+  for (; i < count; i++) {
+    const xi = (first + i) * k;
+    let sum = 0;
+    for (let p = 0; p < k; p++) sum += y[yOffset + p] * x[xi + p];
+    out[i] = sum;
+  }
+}
