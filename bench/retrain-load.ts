@@ -32,6 +32,8 @@ interface Phase extends TrafficSamples {
   loopDelayMs: { p50: number; p99: number; max: number };
   /** REST requests discord.js held back for a rate limit: should stay 0. */
   rateLimited: number;
+  /** The bot's rss at the end of the phase (after the retrain: the new version swapped in). */
+  rssMb: number;
   durationMs: number;
 }
 
@@ -53,6 +55,7 @@ async function phase(
     missedHeartbeats: fake.stats.missedHeartbeats - before.missedHeartbeats,
     loopDelayMs: usage.loopDelayMs,
     rateLimited: usage.rateLimited - usageBefore.rateLimited,
+    rssMb: Math.round((usage.rss / 2 ** 20) * 10) / 10,
     durationMs,
   };
 }
@@ -158,6 +161,7 @@ export const retrainLoad: Benchmark = {
                 missedHeartbeats: p.missedHeartbeats,
                 loopDelayMs: p.loopDelayMs,
                 rateLimited: p.rateLimited,
+                rssMb: p.rssMb,
                 // In time order, so a spike can be placed (e.g. the swap to the new version at the end).
                 recommendMs: round(p.recommendMs),
                 autocompleteMs: round(p.autocompleteMs),
