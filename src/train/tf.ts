@@ -1,7 +1,8 @@
 /**
  * Loads TensorFlow.js once for the whole process: the native binding (@tensorflow/tfjs-node) when it is
  * installed, else pure-JS @tensorflow/tfjs on the 'cpu' backend with two kernels replaced by faster ones
- * (see registerFastCpuKernels).
+ * (see registerFastCpuKernels). The DNMF gathers embedding rows in JS (dnmf/tf-step.ts), so the
+ * UnsortedSegmentSum fix serves any other tf.gather training; the BatchMatMul one speeds its dense layers.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { dotProductsTiled } from './dnmf/tiled-dot.ts';
@@ -36,7 +37,7 @@ async function loadOnce(): Promise<LoadedTf> {
   return { tf, backend: tf.getBackend(), version: tf.version.tfjs };
 }
 
-/** tfjs-node is an optional dependency: use it when it installed, quietly fall back when it did not. */
+/** tfjs-node is an optional dependency: use it when it is installed, quietly fall back when it did not. */
 async function importNative(): Promise<Tf | undefined> {
   // A computed specifier keeps TypeScript from requiring the optional package's types at build time.
   const specifier = '@tensorflow/tfjs-node';
@@ -148,28 +149,12 @@ function transposed(values: ArrayLike<number>, offset: number, rows: number, col
 }
 
 /**
- * float32 matrix (rank-2) Transpose as a plain double loop. The stock kernel converts every flat index
- * to coordinates and back through arrays; reductions over axis 0 (every bias gradient) transpose first.
- */
-function fastTranspose(stock: KernelFunc): KernelFunc {
-  return (args) => {
-    const { x } = args.inputs as { x: TensorInfo };
-    const { perm } = args.attrs as { perm: number[] };
-    if (x.dtype !== 'float32' || x.shape.length !== 2 || perm[0] !== 1 || perm[1] !== 0) return stock(args);
-    const [rows, cols] = x.shape;
-    const out = transposed(valuesOf(args.backend, x), 0, rows, cols);
-    return (args.backend as CpuBackendData).makeTensorInfo([cols, rows], 'float32', out);
-  };
-}
-
-/**
  * Swaps kernels of the pure-JS 'cpu' backend for faster equivalents: UnsortedSegmentSum (linear instead
- * of quadratic), float32 BatchMatMul (register-tiled) and matrix Transpose. Safe to call repeatedly.
+ * of quadratic) and float32 BatchMatMul (register-tiled). Safe to call repeatedly.
  */
 export function registerFastCpuKernels(tf: Tf): void {
   replaceCpuKernel(tf, tf.UnsortedSegmentSum, () => linearUnsortedSegmentSum);
   replaceCpuKernel(tf, tf.BatchMatMul, (stock) => fastBatchMatMul(stock));
-  replaceCpuKernel(tf, tf.Transpose, (stock) => fastTranspose(stock));
 }
 
 const stockKernels = new Map<string, KernelFunc>();
