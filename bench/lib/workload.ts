@@ -4,7 +4,7 @@
  * with accents the titles do not have). Seeded, so two runs send the same requests.
  */
 import type { Artifacts } from '../../src/artifacts/types.ts';
-import { createRng, type Rng } from '../../src/serve/rng.ts';
+import { createRng, type Rng } from '../../src/random.ts';
 import { parseTitle } from '../../src/serve/titles.ts';
 
 export type PickTriple = [number, number, number];

@@ -55,7 +55,7 @@ export interface Manifest {
     recallAt10: number;
   };
   dnmf: {
-    hyperparameters: Record<string, number | string | boolean>;
+    hyperparameters: Record<string, number | string | boolean | number[]>;
     metrics: { validationRmse: number; bestEpoch: number; epochs: number; trainRmse?: number };
     tableSize: number;
     minCandidateRatings: number;

@@ -4,7 +4,7 @@
  */
 import { drawRankIndex } from './rank-sampling.ts';
 import type { Candidate } from './recommendation.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../random.ts';
 
 /**
  * Draws look at a pick's best 30 candidates only: with rank weights 0.8^rank, the ones further down have a

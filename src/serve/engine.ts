@@ -10,7 +10,7 @@ import { memoisePools, warmPools, withoutTaken } from './pool-cache.ts';
 import { createPopularityFallback } from './popularity-fallback.ts';
 import type { Candidate, Recommendation, RecommendationReason, Recommendations } from './recommendation.ts';
 import { RecommendError } from './recommend-error.ts';
-import { createRng, type Rng } from './rng.ts';
+import { createRng, type Rng } from '../random.ts';
 
 export const PICK_COUNT = 3;
 export const DEFAULT_PER_SOURCE = 5;

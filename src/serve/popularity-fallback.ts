@@ -5,7 +5,7 @@
 import type { Artifacts, MovieInfo } from '../artifacts/types.ts';
 import { drawRankIndex } from './rank-sampling.ts';
 import type { Candidate } from './recommendation.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../random.ts';
 
 /** Draw among this many of the best remaining movies, so fallbacks vary between requests too. */
 const FALLBACK_WINDOW = 10;

@@ -7,7 +7,7 @@
  * preference for both sources — the best candidate is ~7.5× likelier than the 10th — while every candidate in
  * the pool can still appear, so asking again with the same picks gives a different mix.
  */
-import type { Rng } from './rng.ts';
+import type { Rng } from '../random.ts';
 
 export const RANK_DECAY = 0.8;
 

@@ -147,7 +147,7 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       recallAt10: knn.recall,
     },
     dnmf: {
-      hyperparameters: report.options as unknown as Record<string, number | string | boolean>,
+      hyperparameters: { ...report.options },
       metrics: {
         validationRmse: report.validationRmse,
         bestEpoch: report.bestEpoch,

@@ -21,7 +21,7 @@ import {
 } from '../../src/retrain/service.ts';
 import { catalogChanges } from '../../src/retrain/records.ts';
 import { createEngine } from '../../src/serve/engine.ts';
-import { createRng } from '../../src/serve/rng.ts';
+import { createRng } from '../../src/random.ts';
 import { createStore } from '../../src/store/index.ts';
 import { writeDatasetFiles } from '../support/dataset.ts';
 import {

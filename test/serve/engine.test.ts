@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, recommend } from '../../src/serve/engine.ts';
 import { RecommendError } from '../../src/serve/recommend-error.ts';
 import type { Recommendation, Recommendations } from '../../src/serve/recommendation.ts';
-import { createRng } from '../../src/serve/rng.ts';
+import { createRng } from '../../src/random.ts';
 import {
   HAND_DNMF,
   HAND_PICKS,

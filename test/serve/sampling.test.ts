@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RANK_DECAY, drawRankIndex } from '../../src/serve/rank-sampling.ts';
-import { createRng } from '../../src/serve/rng.ts';
+import { createRng } from '../../src/random.ts';
 
 describe('createRng', () => {
   it('repeats the same sequence for the same seed and differs between seeds', () => {

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createRng } from '../../src/serve/rng.ts';
+import { createRng } from '../../src/random.ts';
 
 /** Where CI puts the real MovieLens data; integration tests skip (with a reason) without it. */
 export const REAL_DATASET_DIR = process.env.MOVIELENS_DIR;

@@ -2,7 +2,7 @@ import type { Artifacts } from '../../artifacts/types.ts';
 import { createCatalogSearch } from '../../serve/catalog-search.ts';
 import { createEngine } from '../../serve/engine.ts';
 import type { Recommendation } from '../../serve/recommendation.ts';
-import { createRng } from '../../serve/rng.ts';
+import { createRng } from '../../random.ts';
 import { displayTitle } from '../../serve/titles.ts';
 import { loadCurrentArtifacts, UsageError, type CliContext } from '../context.ts';
 import { describeReason } from '../../serve/describe-reason.ts';

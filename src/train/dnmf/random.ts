@@ -1,16 +1,8 @@
 /** Seeded randomness, so the same seed gives the same split, initialisation and batch order. */
+import { createRng, type Rng } from '../../random.ts';
 
-/** mulberry32: a tiny, fast 32-bit generator; plenty for shuffles and weight init. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's one seeded generator (mulberry32); a seed is required here, for reproducible training. */
+export const createRandom = (seed: number): Rng => createRng(seed);
 
 /** Standard normal sample (Box–Muller). */
 export function normal(random: () => number): number {

@@ -1,4 +1,4 @@
-/** Small seedable PRNG: random per request in production, reproducible in tests. */
+/** Small seedable PRNG: random per request in production, reproducible in tests and training. */
 
 /** Returns a float in [0, 1), like Math.random. */
 export type Rng = () => number;
