@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeDiscord, type FakeDiscord } from '../support/fake-discord/index.ts';
+import { tempDir } from '../support/dataset.ts';
+import { trainSmallModels } from '../support/bot-harness.ts';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+
+/** Runs `npm start`'s entry point as its own process, in an empty folder (so no .env is picked up). */
+async function startMain(env: Record<string, string>) {
+  const cwd = await tempDir('flickpick-cwd-');
+  const child = spawn(TSX, [MAIN], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: 'pipe' });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('npm start as a process', () => {
+  let fake: FakeDiscord;
+  let modelsDir: string;
+
+  beforeAll(async () => {
+    ({ modelsDir } = await trainSmallModels(31));
+    fake = await startFakeDiscord();
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('stops at once without a token, saying how to get one and how to try the CLI', async () => {
+    const main = await startMain({ MODELS_DIR: modelsDir });
+    const [code] = await main.exited;
+    expect(code).toBe(1);
+    expect(main.output().stderr).toContain('DISCORD_TOKEN is not set');
+    expect(main.output().stderr).toContain('npm run cli -- recommend');
+  });
+
+  it('stops at once on a malformed setting, naming it', async () => {
+    const main = await startMain({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: 'ftp://nope' });
+    const [code] = await main.exited;
+    expect(code).toBe(1);
+    expect(main.output().stderr).toContain('DISCORD_API_URL must start with http:// or https://');
+  });
+
+  it('connects, serves, and shuts down gracefully on SIGTERM, never logging the token', async () => {
+    const main = await startMain({
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_GUILD_ID: fake.guildId,
+      MODELS_DIR: modelsDir,
+      DATA_DIR: await tempDir('flickpick-state-'),
+      LOG_LEVEL: 'debug',
+    });
+    await fake.waitForStats((s) => s.identifies >= 1, 20_000);
+    const handle = await fake.command('popular', {});
+    expect(handle.finalMessage().embeds[0].title).toBe('Top 100 movies');
+    main.child.kill('SIGTERM');
+    const [code] = await main.exited;
+    expect(code).toBe(0);
+    const { stdout } = main.output();
+    expect(stdout).toContain('"msg":"connected to Discord"');
+    expect(stdout).toContain('"msg":"shutting down"');
+    expect(stdout).not.toContain(fake.token);
+  });
+});
