@@ -32,8 +32,8 @@ interface Phase extends TrafficSamples {
   loopDelayMs: { p50: number; p99: number; max: number };
   /** REST requests discord.js held back for a rate limit: should stay 0. */
   rateLimited: number;
-  /** The bot's rss at the end of the phase (after the retrain: the new version swapped in). */
-  rssMb: number;
+  /** The bot's memory at the end of the phase (after the retrain: the new version swapped in), in 10^6 bytes. */
+  memoryMb: { rss: number; heapUsed: number; external: number };
   durationMs: number;
 }
 
@@ -55,7 +55,12 @@ async function phase(
     missedHeartbeats: fake.stats.missedHeartbeats - before.missedHeartbeats,
     loopDelayMs: usage.loopDelayMs,
     rateLimited: usage.rateLimited - usageBefore.rateLimited,
-    rssMb: Math.round((usage.rss / 2 ** 20) * 10) / 10,
+    memoryMb: {
+      rss: Math.round(usage.rss / 1e5) / 10,
+      heapUsed: Math.round(usage.heapUsed / 1e5) / 10,
+      // Native memory held by JS objects, e.g. the hnswlib index of each loaded version.
+      external: Math.round(usage.external / 1e5) / 10,
+    },
     durationMs,
   };
 }
@@ -86,6 +91,8 @@ export const retrainLoad: Benchmark = {
           `${load.recommendMs.length} /recommend under load`,
       );
       const restAfter = await phase(fake, bot, workload, { pairs: REST_PAIRS_EACH_SIDE });
+      // Is the old version still held, or only not yet collected? A full GC tells them apart.
+      const afterFullGc = await bot.usage({ afterFullGc: true });
 
       const s = {
         restAutocomplete: summarize([...restBefore.autocompleteMs, ...restAfter.autocompleteMs]),
@@ -137,6 +144,14 @@ export const retrainLoad: Benchmark = {
             note: `at rest ${restLoopDelayMax.toFixed(0)} ms`,
           },
           {
+            // The memory target holds while serving, and a bot that retrained is serving too.
+            metric: 'bot rss after the retrain swapped versions',
+            unit: 'MB',
+            measured: restAfter.memoryMb.rss,
+            target: 200,
+            note: `before ${restBefore.memoryMb.rss.toFixed(0)} MB; after a full GC ${(afterFullGc.rss / 1e6).toFixed(0)} MB`,
+          },
+          {
             metric: `retrain duration (${summary.outcome})`,
             unit: 's',
             measured: summary.durationMs / 1000,
@@ -152,6 +167,11 @@ export const retrainLoad: Benchmark = {
           retrain: summary,
           // Set only in a BENCH_TRAINING_NICE what-if run (see bench/child/bot.ts).
           trainingNice: retrain.trainingNice ?? null,
+          memoryAfterFullGcMb: {
+            rss: afterFullGc.rss / 1e6,
+            heapUsed: afterFullGc.heapUsed / 1e6,
+            external: afterFullGc.external / 1e6,
+          },
           phases: Object.fromEntries(
             Object.entries({ restBefore, load, restAfter }).map(([name, p]) => [
               name,
@@ -161,7 +181,7 @@ export const retrainLoad: Benchmark = {
                 missedHeartbeats: p.missedHeartbeats,
                 loopDelayMs: p.loopDelayMs,
                 rateLimited: p.rateLimited,
-                rssMb: p.rssMb,
+                memoryMb: p.memoryMb,
                 // In time order, so a spike can be placed (e.g. the swap to the new version at the end).
                 recommendMs: round(p.recommendMs),
                 autocompleteMs: round(p.autocompleteMs),

@@ -18,7 +18,7 @@ export interface BotProcess {
   /** fork() called → ready report received. */
   spawnToReadyMs: number;
   /** Memory, CPU time and event-loop delay of the bot process (the delay since the previous call). */
-  usage(): Promise<Report<'usage'>>;
+  usage(options?: { afterFullGc?: boolean }): Promise<Report<'usage'>>;
   /** Starts a retrain in the bot (as /retrain does); `done` settles when the run has ended. */
   startRetrain(): Promise<{
     started: boolean;
@@ -56,7 +56,8 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
       STORE_URL: '',
       RETRAIN_CHANNEL_ID: '',
     },
-    { quietStdout: true },
+    // --expose-gc changes nothing unless gc() is called: only a usage({ afterFullGc }) request does.
+    { quietStdout: true, nodeOptions: ['--expose-gc'] },
   );
   const request = (message: BotRequest) => child.send(message);
   let ready: Report<'ready'>;
@@ -72,9 +73,9 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     pid: child.pid,
     ready,
     spawnToReadyMs,
-    usage() {
+    usage(options = {}) {
       const reply = nextMessage(child, isReport('usage'), 10_000, 'a usage report');
-      request({ type: 'usage' });
+      request({ type: 'usage', ...options });
       return reply;
     },
     async startRetrain() {

@@ -1,6 +1,8 @@
 /** Messages between the benchmark process and bench/child/bot.ts. */
 
-export type BotRequest = { type: 'usage' } | { type: 'retrain' } | { type: 'stop' };
+export type BotRequest =
+  /** afterFullGc: collect garbage first, to tell retained memory from garbage not yet collected. */
+  { type: 'usage'; afterFullGc?: boolean } | { type: 'retrain' } | { type: 'stop' };
 
 export type BotReport =
   | {

@@ -45,7 +45,7 @@ export function runTsx(args: string[], env: Record<string, string>): Promise<Com
 export function forkTs(
   modulePath: string,
   env: Record<string, string>,
-  { quietStdout = false }: { quietStdout?: boolean } = {},
+  { quietStdout = false, nodeOptions = [] }: { quietStdout?: boolean; nodeOptions?: string[] } = {},
 ): ChildProcess {
   // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of every forked process there (to see where time goes).
   const profile = process.env.BENCH_PROFILE_DIR
@@ -53,7 +53,7 @@ export function forkTs(
     : [];
   return fork(modulePath, [], {
     cwd: REPO_ROOT,
-    execArgv: ['--import', TSX_LOADER, ...profile],
+    execArgv: ['--import', TSX_LOADER, ...nodeOptions, ...profile],
     env: { ...process.env, ...env },
     stdio: ['ignore', quietStdout ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });
