@@ -1,4 +1,4 @@
-import { EmbedBuilder, escapeMarkdown, type APIEmbed } from 'discord.js';
+import { escapeMarkdown, type APIEmbed } from 'discord.js';
 import type { Artifacts, MovieInfo } from '../artifacts/types.ts';
 import { TMDB_ATTRIBUTION } from '../posters/index.ts';
 import { describeReason } from '../serve/describe-reason.ts';
@@ -31,20 +31,22 @@ function card(
     imdbUrl(movie) && `[IMDb](${imdbUrl(movie)})`,
     tmdbUrl(movie) && `[TMDB](${tmdbUrl(movie)})`,
   ].filter(Boolean);
-  const embed = new EmbedBuilder()
-    .setColor(color)
-    .setAuthor({ name: label })
-    .setTitle(truncate(displayTitle(movie.title), DISCORD_LIMITS.title))
-    .setDescription(escapeMarkdown(describeReason(recommendation.reason, artifacts)))
-    .addFields(
+  // A plain APIEmbed rather than EmbedBuilder: the builder re-validates every field on each call,
+  // which was a fifth of /recommend's CPU (see BENCHMARKS.md); the limits are checked once below.
+  const url = imdbUrl(movie) ?? tmdbUrl(movie);
+  return {
+    color,
+    author: { name: label },
+    title: truncate(displayTitle(movie.title), DISCORD_LIMITS.title),
+    ...(url ? { url } : {}),
+    description: escapeMarkdown(describeReason(recommendation.reason, artifacts)),
+    fields: [
       { name: 'Year', value: year ? String(year) : '—', inline: true },
       { name: 'Genres', value: movie.genres.length > 0 ? movie.genres.join(', ') : '—', inline: true },
       { name: 'Links', value: links.length > 0 ? links.join(' · ') : '—', inline: true },
-    );
-  const url = imdbUrl(movie) ?? tmdbUrl(movie);
-  if (url) embed.setURL(url);
-  if (poster) embed.setThumbnail(poster);
-  return embed.toJSON();
+    ],
+    ...(poster ? { thumbnail: { url: poster } } : {}),
+  };
 }
 
 function truncate(text: string, max: number): string {

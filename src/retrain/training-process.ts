@@ -4,6 +4,7 @@
  * `tsx`, under vitest, or from another working directory.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TrainProgress } from '../train/pipeline.ts';
@@ -46,6 +47,15 @@ export function startTrainingProcess(options: TrainingProcessOptions): TrainingP
     execArgv: ['--import', TSX_LOADER],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  // Training is batch work: at the lowest priority it only takes CPU the bot is not using, so
+  // answers and heartbeats keep their latency on a busy machine (measured in BENCHMARKS.md).
+  if (child.pid !== undefined) {
+    try {
+      os.setPriority(child.pid, os.constants.priority.PRIORITY_LOW);
+    } catch {
+      // Not permitted on some systems; training then simply shares the CPU evenly.
+    }
+  }
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
