@@ -11,11 +11,11 @@ export interface ServingSnapshot {
   loadedAt: Date;
 }
 
-export function createSnapshot(artifacts: Artifacts): ServingSnapshot {
+export function createSnapshot(artifacts: Artifacts, warm: 'now' | 'later' = 'now'): ServingSnapshot {
   return {
     version: artifacts.manifest.version,
     artifacts,
-    engine: createEngine(artifacts),
+    engine: createEngine(artifacts, { warm }),
     search: createCatalogSearch(artifacts),
     loadedAt: new Date(),
   };
@@ -40,6 +40,18 @@ export class ServingModels {
   swap(artifacts: Artifacts): ServingSnapshot {
     const previous = this.snapshot;
     this.snapshot = createSnapshot(artifacts);
+    return previous;
+  }
+
+  /**
+   * The same for a running bot: the new engine warms in small steps between other work, and the
+   * switch happens once it is warm, so neither the swap nor the first requests after it stall.
+   */
+  async swapGently(artifacts: Artifacts): Promise<ServingSnapshot> {
+    const next = createSnapshot(artifacts, 'later');
+    await next.engine.warmed;
+    const previous = this.snapshot;
+    this.snapshot = next;
     return previous;
   }
 }

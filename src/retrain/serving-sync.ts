@@ -42,7 +42,7 @@ export class ServingSync {
     const started = performance.now();
     // Loading verifies every file's checksum; a broken version throws here and is never swapped in.
     const artifacts = await loadArtifacts(this.repository.versionDir(version));
-    this.models.swap(artifacts);
+    await this.models.swapGently(artifacts);
     this.logger.info(
       { version, previousVersion: served, reason, ms: Math.round(performance.now() - started) },
       `now serving model version ${version}`,

@@ -6,7 +6,7 @@ import type { Artifacts } from '../artifacts/types.ts';
 import { drawBalanced, type PoolAtStep } from './balanced-draw.ts';
 import { dnmfPools } from './dnmf-source.ts';
 import { knnPools } from './knn-source.ts';
-import { memoisePools, warmPools, withoutTaken } from './pool-cache.ts';
+import { memoisePools, warmPools, warmPoolsGently, withoutTaken } from './pool-cache.ts';
 import { createPopularityFallback } from './popularity-fallback.ts';
 import type { Candidate, Recommendation, RecommendationReason, Recommendations } from './recommendation.ts';
 import { RecommendError } from './recommend-error.ts';
@@ -28,6 +28,16 @@ export interface Engine {
    * known movie ids, else a RecommendError.
    */
   recommend(picks: readonly number[], options?: RecommendOptions): Recommendations;
+  /** Resolves once every catalog movie's pools are computed (at once unless created with warm: 'later'). */
+  warmed: Promise<void>;
+}
+
+export interface CreateEngineOptions {
+  /**
+   * 'now' (default) computes every catalog movie's pools before returning; 'later' does it in the
+   * background, yielding between movies, for a bot that must keep answering while it swaps versions.
+   */
+  warm?: 'now' | 'later';
 }
 
 /**
@@ -35,7 +45,7 @@ export interface Engine {
  * the request is done here once: the catalog id set, the fallback ranking, and each catalog movie's candidate
  * pools (kNN neighbours, DNMF fans' movies) with the catalog already removed.
  */
-export function createEngine(artifacts: Artifacts): Engine {
+export function createEngine(artifacts: Artifacts, options: CreateEngineOptions = {}): Engine {
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
@@ -43,10 +53,19 @@ export function createEngine(artifacts: Artifacts): Engine {
   const dnmfBase = memoisePools(dnmfPools(artifacts, isCatalog), isCatalog);
   // Enough for any request: its share per pick (2) after losing two other picks and five other-list movies.
   const enough = PICK_COUNT - 1 + DEFAULT_PER_SOURCE + Math.ceil(DEFAULT_PER_SOURCE / PICK_COUNT);
-  warmPools(knnBase, catalogIds, enough);
-  warmPools(dnmfBase, catalogIds, enough);
+  let warmed: Promise<void>;
+  if (options.warm === 'later') {
+    warmed = warmPoolsGently(dnmfBase, catalogIds, enough).then(() =>
+      warmPoolsGently(knnBase, catalogIds, enough),
+    );
+  } else {
+    warmPools(knnBase, catalogIds, enough);
+    warmPools(dnmfBase, catalogIds, enough);
+    warmed = Promise.resolve();
+  }
 
   return {
+    warmed,
     recommend(picks, options = {}) {
       validatePicks(artifacts, picks);
       const rng = options.rng ?? createRng();

@@ -39,10 +39,27 @@ export function withoutTaken(poolAt: PoolAtStep, taken: ReadonlySet<number>): Po
  * loading are as fast as later ones.
  */
 export function warmPools(poolAt: PoolAtStep, pickIds: Iterable<number>, enough: number): void {
+  for (const pickId of pickIds) warmPick(poolAt, pickId, enough);
+}
+
+/**
+ * The same, yielding to the event loop after each pick: a running bot swapping in a retrained version
+ * keeps answering while the new engine warms (one pick takes well under a millisecond).
+ */
+export async function warmPoolsGently(
+  poolAt: PoolAtStep,
+  pickIds: Iterable<number>,
+  enough: number,
+): Promise<void> {
   for (const pickId of pickIds) {
-    for (let step = 0; ; step++) {
-      const pool = poolAt(pickId, step);
-      if (pool.exhausted || pool.candidates.length >= enough) break;
-    }
+    warmPick(poolAt, pickId, enough);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+function warmPick(poolAt: PoolAtStep, pickId: number, enough: number): void {
+  for (let step = 0; ; step++) {
+    const pool = poolAt(pickId, step);
+    if (pool.exhausted || pool.candidates.length >= enough) break;
   }
 }
