@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { RatingTable } from '../../src/data/types.ts';
 import { createRng } from '../../src/random.ts';
 
 /** Where CI puts the real MovieLens data; integration tests skip (with a reason) without it. */
@@ -28,6 +29,15 @@ export async function writeDatasetFiles(
     if (text !== undefined) await writeFile(path.join(dir, `${name}.csv`), text.replace(/\n/g, lineEnding));
   }
   return dir;
+}
+
+/** A rating table from [userId, movieId, rating] rows, for hand-checked unit tests. */
+export function ratingTable(rows: [number, number, number][]): RatingTable {
+  return {
+    userIds: Int32Array.from(rows, (r) => r[0]),
+    movieIds: Int32Array.from(rows, (r) => r[1]),
+    ratings: Float32Array.from(rows, (r) => r[2]),
+  };
 }
 
 /** Deterministic PRNG for generated data. */

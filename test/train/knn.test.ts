@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/movielens.ts';
-import type { RatingTable } from '../../src/data/types.ts';
 import {
   buildHnswIndex,
   buildItemVectors,
@@ -10,19 +9,11 @@ import {
   searchIndex,
 } from '../../src/train/knn.ts';
 import { movieStats } from '../../src/train/popularity.ts';
-import { REAL_DATASET_DIR } from '../support/dataset.ts';
-
-function table(rows: [number, number, number][]): RatingTable {
-  return {
-    userIds: Int32Array.from(rows.map((r) => r[0])),
-    movieIds: Int32Array.from(rows.map((r) => r[1])),
-    ratings: Float32Array.from(rows.map((r) => r[2])),
-  };
-}
+import { ratingTable, REAL_DATASET_DIR } from '../support/dataset.ts';
 
 describe('kNN on hand-made vectors', () => {
   // Users 1..3. Movie 10 = (4,0,3), 20 = (4,0,0), 30 = (0,5,0), 40 = (2,0,1.5) ∥ movie 10. Movie 50 has one rating.
-  const ratings = table([
+  const ratings = ratingTable([
     [1, 10, 4],
     [3, 10, 3],
     [1, 20, 4],

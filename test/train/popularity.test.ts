@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPopularity, movieStats, quantile } from '../../src/train/popularity.ts';
-import type { RatingTable } from '../../src/data/types.ts';
-
-function table(rows: [number, number, number][]): RatingTable {
-  return {
-    userIds: Int32Array.from(rows.map((r) => r[0])),
-    movieIds: Int32Array.from(rows.map((r) => r[1])),
-    ratings: Float32Array.from(rows.map((r) => r[2])),
-  };
-}
+import { ratingTable } from '../support/dataset.ts';
 
 describe('quantile', () => {
   it('interpolates linearly between ranks like pandas', () => {
@@ -20,7 +12,7 @@ describe('quantile', () => {
 
 describe('buildPopularity', () => {
   // Movie 1: 4 ratings mean 4.5; movie 2: 2 ratings mean 3; movie 3: 3 ratings mean 5; movie 4: 1 rating.
-  const ratings = table([
+  const ratings = ratingTable([
     [1, 1, 5],
     [2, 1, 4],
     [3, 1, 4.5],
