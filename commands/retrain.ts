@@ -5,7 +5,7 @@ import {
   SlashCommandBuilder,
   type ChatInputCommandInteraction,
 } from 'discord.js';
-import type { Command } from '../src/bot/command.ts';
+import { UserFacingError, type Command } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { adminOnly, guildOnly } from '../src/bot/preconditions.ts';
 import { progressText, summaryText } from '../src/bot/retrain-messages.ts';
@@ -66,6 +66,13 @@ async function status(interaction: ChatInputCommandInteraction, context: BotCont
 }
 
 async function rollback(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  // A run finishing after the rollback would publish over it; make the admin wait for it instead.
+  const running = (await context.retrain.status()).progress;
+  if (running) {
+    throw new UserFacingError(
+      `A retrain is running (run \`${running.runId}\`); roll back once it has finished, with /retrain status to follow it.`,
+    );
+  }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const { version, previousVersion } = await context.retrain.rollback();
   await interaction.editReply(`Rolled back from \`${previousVersion}\` to \`${version}\`; now serving it.`);

@@ -21,9 +21,15 @@ describe('/retrain end to end', () => {
     await bot?.close();
   });
 
-  it('retrains on demand, refuses a second run meanwhile, and hot-swaps the new version', async () => {
+  it('retrains on demand, refuses a second run and a rollback meanwhile, and hot-swaps the new version', async () => {
     const handle = await bot.fake.command('retrain run', {}, ADMIN);
     expect(handle.finalMessage().flags! & EPHEMERAL).toBe(EPHEMERAL);
+
+    const rollback = await bot.fake.command('retrain rollback', {}, ADMIN);
+    expect(rollback.finalMessage().flags! & EPHEMERAL).toBe(EPHEMERAL);
+    expect(rollback.finalMessage().content).toMatch(
+      /^A retrain is running \(run `\S+`\); roll back once it has finished/,
+    );
 
     const second = await bot.fake.command('retrain run', {}, ADMIN);
     const refusal = await second.waitForMessage((m) => !(m.flags! & 128));
