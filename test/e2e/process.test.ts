@@ -7,12 +7,13 @@ import { tempDir } from '../support/dataset.ts';
 import { trainSmallModels } from '../support/bot-harness.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const DEPLOY = fileURLToPath(new URL('../../src/bot/deploy-commands.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 /** Runs `npm start`'s entry point as its own process, in an empty folder (so no .env is picked up). */
-async function startMain(env: Record<string, string>) {
+async function startMain(env: Record<string, string>, script = MAIN) {
   const cwd = await tempDir('flickpick-cwd-');
-  const child = spawn(TSX, [MAIN], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: 'pipe' });
+  const child = spawn(TSX, [script], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -67,5 +68,25 @@ describe('npm start as a process', () => {
     expect(stdout).toContain('"msg":"connected to Discord"');
     expect(stdout).toContain('"msg":"shutting down"');
     expect(stdout).not.toContain(fake.token);
+  });
+
+  it('deploy-commands registers the commands in the guild, or globally, and running it again changes nothing', async () => {
+    const env = { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl };
+    for (let run = 0; run < 2; run++) {
+      const deploy = await startMain({ ...env, DISCORD_GUILD_ID: fake.guildId }, DEPLOY);
+      const [code] = await deploy.exited;
+      expect(code).toBe(0);
+      expect(deploy.output().stdout).toContain(`Registered 3 commands in guild ${fake.guildId}.`);
+      expect(
+        fake
+          .registeredCommands(fake.guildId)
+          .map((c) => c.name)
+          .sort(),
+      ).toEqual(['popular', 'recommend', 'retrain']);
+    }
+    const global = await startMain(env, DEPLOY);
+    expect((await global.exited)[0]).toBe(0);
+    expect(global.output().stdout).toContain('Registered 3 global commands');
+    expect(fake.registeredCommands()).toHaveLength(3);
   });
 });
