@@ -5,7 +5,7 @@
  */
 import { loadArtifacts } from '../src/artifacts/loader.ts';
 import { ModelRepository } from '../src/artifacts/repository.ts';
-import { createSnapshot } from '../src/bot/serving.ts';
+import { createSnapshot } from '../src/serve/serving-models.ts';
 import { startFakeDiscord } from '../test/support/fake-discord/index.ts';
 import type { Benchmark } from './lib/benchmark.ts';
 import { startBotProcess } from './lib/bot-process.ts';

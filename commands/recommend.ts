@@ -7,7 +7,7 @@ import type { Command } from '../src/bot/command.ts';
 import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { recommendationMessage } from '../src/bot/cards.ts';
-import type { ServingSnapshot } from '../src/bot/serving.ts';
+import type { ServingSnapshot } from '../src/serve/serving-models.ts';
 import { displayTitle } from '../src/serve/titles.ts';
 
 const OPTIONS = ['movie1', 'movie2', 'movie3'] as const;

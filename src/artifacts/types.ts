@@ -1,4 +1,13 @@
-import type { CountDistribution } from '../train/count-distribution.ts';
+/** Summary of how many ratings the movies in a table have: are hidden gems less known, or noise? */
+export interface CountDistribution {
+  /** Distinct movies in the table. */
+  movies: number;
+  min: number;
+  p10: number;
+  median: number;
+  p90: number;
+  max: number;
+}
 
 /** The artifacts one training run writes to models/<version>/ and the bot serves from. */
 

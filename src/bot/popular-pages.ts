@@ -7,7 +7,7 @@ import {
   type APIEmbed,
 } from 'discord.js';
 import type { CatalogEntry } from '../artifacts/types.ts';
-import type { ServingSnapshot } from './serving.ts';
+import type { ServingSnapshot } from '../serve/serving-models.ts';
 import { displayTitle } from '../serve/titles.ts';
 
 export const PAGE_SIZE = 10;

@@ -1,6 +1,6 @@
 import type { Artifacts } from '../artifacts/types.ts';
 import type { RetrainProgress, RetrainSummary } from '../retrain/service.ts';
-import { describeProgress } from '../cli/progress.ts';
+import { describeProgress } from '../train/progress-text.ts';
 import { displayTitle } from '../serve/titles.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

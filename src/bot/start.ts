@@ -12,7 +12,7 @@ import type { BotContext } from './context.ts';
 import { deployCommands } from './deploy-commands.ts';
 import { summaryText } from './retrain-messages.ts';
 import { createRouter } from './router.ts';
-import { ServingModels } from './serving.ts';
+import { ServingModels } from '../serve/serving-models.ts';
 
 export interface RunningBot {
   client: Client;

@@ -1,24 +1,7 @@
 import type { TrainProgress } from '../train/pipeline.ts';
+import { describeProgress } from '../train/progress-text.ts';
 
-const STEP_NAMES: Record<TrainProgress['step'], string> = {
-  load: 'Loading the dataset',
-  popularity: 'Building the popularity catalog',
-  knn: 'Building the kNN index',
-  dnmf: 'Training the DNMF model',
-  tables: 'Computing DNMF top-10 tables',
-  write: 'Writing artifacts',
-  verify: 'Verifying the new version',
-};
-
-export function describeProgress(p: TrainProgress): string {
-  let text = STEP_NAMES[p.step];
-  if (p.epoch !== undefined) {
-    text += ` — epoch ${p.epoch}/${p.maxEpochs}`;
-    if (p.validationRmse !== undefined) text += `, validation RMSE ${p.validationRmse.toFixed(4)}`;
-  }
-  if (p.done !== undefined && p.total) text += ` — ${Math.round((100 * p.done) / p.total)}%`;
-  return text;
-}
+export { describeProgress };
 
 /** Logs (not terminals) get table progress in 10 % steps, not one line per percent. */
 function coarse(p: TrainProgress): TrainProgress {

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { loadArtifacts } from '../artifacts/loader.ts';
 import type { ModelRepository } from '../artifacts/repository.ts';
 import type { CatalogEntry, Manifest } from '../artifacts/types.ts';
-import type { ServingModels, ServingSnapshot } from '../bot/serving.ts';
+import type { ServingModels, ServingSnapshot } from '../serve/serving-models.ts';
 import type { Config } from '../config.ts';
 import { processLockOwner } from '../store/index.ts';
 import type { TrainOptions, TrainProgress } from '../train/pipeline.ts';

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { loadArtifacts } from '../artifacts/loader.ts';
 import type { ModelRepository } from '../artifacts/repository.ts';
 import type { Artifacts } from '../artifacts/types.ts';
-import type { ServingModels } from '../bot/serving.ts';
+import type { ServingModels } from '../serve/serving-models.ts';
 
 export interface SyncResult {
   /** The version served after the call. */

@@ -4,7 +4,10 @@
  * short precomputed strings (100 movies × a few keys).
  */
 import type { Artifacts } from '../artifacts/types.ts';
+import type { Choice } from './choice.ts';
 import { createGenreSearch } from './genres.ts';
+
+export type { Choice };
 import { normalizeForSearch, normalizeJoiningWords } from './normalize.ts';
 import { displayTitle, parseTitle, truncatedDisplayTitle } from './titles.ts';
 
@@ -13,11 +16,6 @@ export const MAX_CHOICES = 25;
 export const MAX_CHOICE_NAME_LENGTH = 100;
 /** How many titles an "ambiguous" answer lists. */
 export const MAX_RESOLVE_CANDIDATES = 5;
-
-export interface Choice {
-  name: string;
-  value: string;
-}
 
 export type ResolveResult =
   { ok: true; movieId: number } | { ok: false; reason: 'not-found' | 'ambiguous'; candidates: string[] };

@@ -1,6 +1,6 @@
 /** Genre lists and genre autocomplete for commands that filter the catalog by genre (/popular). */
 import type { Artifacts } from '../artifacts/types.ts';
-import type { Choice } from './catalog-search.ts';
+import type { Choice } from './choice.ts';
 import { normalizeForSearch } from './normalize.ts';
 
 /** MovieLens's placeholder for "no genre"; not something to filter by. */

@@ -1,16 +1,7 @@
-import type { ScoredId, Neighbour } from '../artifacts/types.ts';
+import type { CountDistribution, ScoredId, Neighbour } from '../artifacts/types.ts';
 import type { MovieStats } from './popularity.ts';
 
-/** Summary of how many ratings the movies in a table have: are hidden gems less known, or noise? */
-export interface CountDistribution {
-  /** Distinct movies in the table. */
-  movies: number;
-  min: number;
-  p10: number;
-  median: number;
-  p90: number;
-  max: number;
-}
+export type { CountDistribution };
 
 function nearestRank(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];

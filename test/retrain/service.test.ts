@@ -11,7 +11,7 @@ import type { Keyv } from 'keyv';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadArtifacts } from '../../src/artifacts/loader.ts';
 import { verifyArtifacts } from '../../src/artifacts/verify.ts';
-import type { ServingSnapshot } from '../../src/bot/serving.ts';
+import type { ServingSnapshot } from '../../src/serve/serving-models.ts';
 import type { Config } from '../../src/config.ts';
 import {
   RetrainService,

@@ -46,7 +46,7 @@ async function service(datasetDir: string, modelsDir: string, storeFile: string)
   ] = await Promise.all([
     import('pino'),
     import('../../src/artifacts/loader.ts'),
-    import('../../src/bot/serving.ts'),
+    import('../../src/serve/serving-models.ts'),
     import('../../src/retrain/service.ts'),
     import('../../src/store/index.ts'),
     import('./retrain-fixtures.ts'),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadArtifacts } from '../../src/artifacts/loader.ts';
 import { ModelRepository } from '../../src/artifacts/repository.ts';
-import { ServingModels } from '../../src/bot/serving.ts';
+import { ServingModels } from '../../src/serve/serving-models.ts';
 import type { Config } from '../../src/config.ts';
 import { trainVersion } from '../../src/train/pipeline.ts';
 import { syntheticDataset, tempDir, writeDatasetFiles } from './dataset.ts';

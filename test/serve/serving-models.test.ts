@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServingModels } from '../../src/bot/serving.ts';
+import { ServingModels } from '../../src/serve/serving-models.ts';
 import { createRng } from '../../src/random.ts';
 import { HAND_PICKS, handArtifacts } from '../serve/fixtures.ts';
 

@@ -1,6 +1,6 @@
 import type { Artifacts } from '../artifacts/types.ts';
-import { createCatalogSearch, type CatalogSearch } from '../serve/catalog-search.ts';
-import { createEngine, type Engine } from '../serve/engine.ts';
+import { createCatalogSearch, type CatalogSearch } from './catalog-search.ts';
+import { createEngine, type Engine } from './engine.ts';
 
 /** One loaded version with everything derived from it, built once when it is swapped in. */
 export interface ServingSnapshot {

@@ -1,0 +1,5 @@
+/** One autocomplete choice, as Discord takes it. */
+export interface Choice {
+  name: string;
+  value: string;
+}
