@@ -9,6 +9,7 @@ import { UserFacingError, type Command } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { adminOnly, guildOnly } from '../src/bot/preconditions.ts';
 import { progressText, summaryText } from '../src/bot/retrain-messages.ts';
+import { VersionLockBusyError } from '../src/retrain/service.ts';
 
 /** Progress edits are throttled: Discord rate-limits webhook edits, and a few per minute is plenty. */
 const PROGRESS_EDIT_INTERVAL_MS = 2_000;
@@ -74,7 +75,15 @@ async function rollback(interaction: ChatInputCommandInteraction, context: BotCo
     );
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const { version, previousVersion } = await context.retrain.rollback();
+  // The service holds the version lock while it rolls back; a run that started in between wins.
+  const { version, previousVersion } = await context.retrain.rollback().catch((error: unknown) => {
+    if (error instanceof VersionLockBusyError)
+      throw new UserFacingError(
+        'A retrain has just started; roll back once it has finished (/retrain status).',
+      );
+    // No earlier version, or it does not load: nothing changed, and the admin should know why.
+    throw new UserFacingError(`Rollback refused, nothing changed: ${(error as Error).message}`);
+  });
   await interaction.editReply(`Rolled back from \`${previousVersion}\` to \`${version}\`; now serving it.`);
 }
 

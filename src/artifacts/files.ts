@@ -12,6 +12,16 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** fsyncs a file written by someone else's code (hnswlib writes its index synchronously, unsynced). */
+export async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes a file durably: its bytes are on disk before this resolves. */
 export async function writeDurable(file: string, data: string | Uint8Array): Promise<void> {
   const handle = await open(file, 'w');

@@ -13,8 +13,16 @@ export function logOutcome(log: Logger, summary: RetrainSummary, servingNow: str
     rows,
     rmseBefore,
     rmseAfter,
+    rmseBasis: summary.rmseBasis,
+    memberRatings: summary.memberRatings,
+    dataUnchanged: summary.dataUnchanged,
   };
-  if (summary.outcome === 'published') {
+  if (summary.outcome === 'skipped') {
+    log.info(
+      fields,
+      `nightly retrain skipped: neither the dataset nor members' ratings changed since ${previousVersion}`,
+    );
+  } else if (summary.outcome === 'published') {
     log.info(
       {
         ...fields,

@@ -1,15 +1,22 @@
 /**
- * One retrain run, from the moment it holds the retrain lease to its summary: trains in a child
- * process, which verifies and publishes (or rejects) the new version itself, then makes this
- * process serve whatever CURRENT names, records the summary and frees the lease. The bot keeps
- * answering from its current snapshot throughout.
+ * One retrain run, from the moment it holds the retrain lease to its summary: reads the members'
+ * ratings, skips a nightly run whose data has not changed, trains in a child process, which
+ * verifies and publishes (or rejects) the new version itself once this process has confirmed it
+ * still holds the lease, then makes this process serve whatever CURRENT names, records the summary
+ * and frees the lease. The bot keeps answering from its current snapshot throughout.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { TrainOptions } from '../train/pipeline.ts';
+import {
+  dataFingerprint,
+  datasetChecksums,
+  NO_MEMBER_RATINGS,
+  type MemberTrainingRatings,
+} from '../train/training-data.ts';
 import type { RetrainLease } from './lease.ts';
-import { portableTrainOptions, type TrainOutcome } from './protocol.ts';
+import { portableMemberRatings, portableTrainOptions, type TrainOutcome } from './protocol.ts';
 import { catalogChanges, type RetrainRecords } from './records.ts';
 import { logOutcome, relog } from './run-log.ts';
 import { RunProgress } from './run-progress.ts';
@@ -17,12 +24,18 @@ import { startTrainingProcess, type TrainingProcess } from './training-process.t
 import type { RetrainProgress, RetrainSummary, RetrainTrigger } from './types.ts';
 import type { VersionControl } from './version-control.ts';
 
+/** Where members' ratings come from (MemberRatings in src/store/member-ratings.ts). */
+export interface MemberRatingsSource {
+  trainingRatings(): Promise<MemberTrainingRatings>;
+}
+
 /** What every run of one service shares. */
 export interface RunContext {
   config: Config;
   logger: Logger;
   records: RetrainRecords;
   versions: VersionControl;
+  memberRatings?: MemberRatingsSource;
   /** Called with the summary of every scheduled run. */
   notify?: (summary: RetrainSummary) => Promise<void>;
   trainOptions?: Partial<TrainOptions>;
@@ -50,8 +63,8 @@ export class RetrainRun {
   readonly progress: RunProgress;
   private readonly log: Logger;
   private process: TrainingProcess | undefined;
-  /** Set by cancel(): the run is being stopped on purpose. */
-  private cancelled = false;
+  /** Why the run is being stopped on purpose (the service closes, the lease was lost). */
+  private stopReason: string | undefined;
 
   constructor(
     private readonly context: RunContext,
@@ -62,6 +75,7 @@ export class RetrainRun {
     this.id = newRunId(this.startedAt);
     this.log = context.logger.child({ runId: this.id, trigger });
     this.progress = new RunProgress(context.records, this.id, trigger, this.startedAt, this.log, onProgress);
+    lease.onLost((reason) => void this.stop(`the retrain lock was lost (${reason}); nothing was published`));
   }
 
   /** Pid of the training process, once started. */
@@ -79,8 +93,12 @@ export class RetrainRun {
   }
 
   /** Stops the training process; the summary says the service was closed. */
-  async cancel(): Promise<void> {
-    this.cancelled = true;
+  cancel(): Promise<void> {
+    return this.stop('stopped because the retrain service was closed (bot shutting down)');
+  }
+
+  private async stop(reason: string): Promise<void> {
+    this.stopReason ??= reason;
     await this.process?.stop();
   }
 
@@ -94,10 +112,7 @@ export class RetrainRun {
       result = {
         outcome: 'failed',
         previousVersion: serving.version,
-        rmseBefore: serving.artifacts.manifest.dnmf.metrics.validationRmse,
-        error: this.cancelled
-          ? 'stopped because the retrain service was closed (bot shutting down)'
-          : errorMessage(error),
+        error: this.stopReason ?? errorMessage(error),
       };
     }
     const summary: RetrainSummary = {
@@ -124,14 +139,47 @@ export class RetrainRun {
     return summary;
   }
 
+  /** Members' ratings with pseudonymous ids; a store failure fails the run rather than forget them. */
+  private async memberRatings(): Promise<MemberTrainingRatings> {
+    const source = this.context.memberRatings;
+    if (!source) return NO_MEMBER_RATINGS;
+    try {
+      return await source.trainingRatings();
+    } catch (error) {
+      throw new Error(`could not read the members' ratings from the store: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** True when the serving version was trained on exactly this data (undefined: cannot tell). */
+  private async sameDataAsServing(members: MemberTrainingRatings): Promise<boolean | undefined> {
+    const served = this.context.versions.serving.artifacts.manifest.data?.fingerprint;
+    if (served === undefined) return undefined;
+    try {
+      const checksums = await datasetChecksums(this.context.config.movielensDir);
+      return dataFingerprint(checksums, members.fingerprint) === served;
+    } catch {
+      return undefined; // The training process will say clearly what is wrong with the dataset.
+    }
+  }
+
   private async train(): Promise<RunResult> {
     const { config, versions } = this.context;
     const { repository } = versions;
     const serving = versions.serving;
-    const rmseBefore = serving.artifacts.manifest.dnmf.metrics.validationRmse;
+    const members = await this.memberRatings();
+    const dataUnchanged = (await this.sameDataAsServing(members)) === true;
+    if (dataUnchanged && this.trigger === 'schedule') {
+      return {
+        outcome: 'skipped',
+        previousVersion: serving.version,
+        dataUnchanged,
+      };
+    }
     // We hold the retrain lock, so whatever is in staging was left by a killed run.
     await repository.cleanStaging();
-    if (this.cancelled) throw new Error('cancelled');
+    if (this.stopReason) throw new Error(this.stopReason);
     this.process = startTrainingProcess({
       workerModule: this.context.workerModule,
       request: {
@@ -139,15 +187,23 @@ export class RetrainRun {
         datasetDir: config.movielensDir,
         modelsDir: repository.root,
         keep: repository.keep,
-        servingRmse: Number.isFinite(rmseBefore) ? rmseBefore : null,
+        servingVersion: serving.version,
         maxRmseIncrease: config.retrain.maxRmseIncrease,
         options: portableTrainOptions(this.context.trainOptions),
+        members: members.ratings.length > 0 ? portableMemberRatings(members) : undefined,
         logLevel: this.context.logger.level,
       },
       onProgress: (progress) => this.progress.report(progress),
       onLog: (line) => relog(this.log, line),
+      mayPublish: async () => {
+        if (this.stopReason) throw new Error(this.stopReason);
+        await this.lease.confirm();
+      },
     });
-    this.log.debug({ pid: this.process.pid }, 'training process started');
+    this.log.debug(
+      { pid: this.process.pid, memberRatings: members.ratings.length },
+      'training process started',
+    );
     let outcome: TrainOutcome;
     try {
       outcome = await this.process.outcome;
@@ -162,8 +218,11 @@ export class RetrainRun {
       version: outcome.version,
       previousVersion: serving.version,
       rows: outcome.manifest?.dataset.rows.ratings,
-      rmseBefore,
-      rmseAfter: outcome.manifest?.dnmf.metrics.validationRmse,
+      memberRatings: outcome.manifest?.data?.members.ratings,
+      rmseBefore: outcome.gate?.servingRmse ?? undefined,
+      rmseAfter: outcome.gate?.candidateRmse,
+      rmseBasis: outcome.gate?.basis,
+      dataUnchanged,
     };
     if (!outcome.published) {
       return { ...base, outcome: 'rejected', problems: outcome.problems, rejectedDir: outcome.rejectedDir };

@@ -14,15 +14,17 @@ import type { ServingModels } from '../serve/serving-models.ts';
 import type { Config } from '../config.ts';
 import { processLockOwner } from '../store/index.ts';
 import type { TrainOptions } from '../train/pipeline.ts';
-import { RetrainLease } from './lease.ts';
+import { RetrainLease, VersionLockBusyError, withVersionLock } from './lease.ts';
 import { RetrainRecords } from './records.ts';
-import { RetrainRun, type RunContext } from './run.ts';
+import { RetrainRun, type MemberRatingsSource, type RunContext } from './run.ts';
 import { progressElsewhere } from './run-progress.ts';
 import { scheduleNightly } from './schedule.ts';
 import type { RetrainProgress, RetrainSummary, RetrainTrigger } from './types.ts';
 import { VersionControl } from './version-control.ts';
 
 export type { RetrainProgress, RetrainSummary, RetrainTrigger } from './types.ts';
+export { VersionLockBusyError } from './lease.ts';
+export type { MemberRatingsSource } from './run.ts';
 export type { TrainStep } from '../train/pipeline.ts';
 
 export type StartResult =
@@ -53,6 +55,8 @@ export interface RetrainServiceOptions {
   store: Keyv;
   /** Called with the summary of every scheduled run (the bot posts it to RETRAIN_CHANNEL_ID). */
   notify?: (summary: RetrainSummary) => Promise<void>;
+  /** Members' ratings to train on as extra users (pseudonymous ids only); none when absent. */
+  memberRatings?: MemberRatingsSource;
   /**
    * Test seam: pipeline options for the training process. Only `dnmf`, `tableSize` and
    * `minCandidateRatings` are used; the rest cannot cross the process boundary.
@@ -91,6 +95,7 @@ export class RetrainService {
       logger: options.logger,
       records: this.records,
       versions: this.versions,
+      memberRatings: options.memberRatings,
       notify: options.notify,
       trainOptions: options.trainOptions,
       workerModule: options.workerModule,
@@ -173,11 +178,17 @@ export class RetrainService {
   }
 
   /**
-   * Makes the version published before the current one current again and serves it. If it cannot
-   * be loaded, CURRENT is put back and the error thrown, so nothing is left pointing at it.
+   * Makes the version served before the current one current again and serves it. Holds the
+   * version lock while it does, so it cannot interleave with a run publishing (here or in another
+   * process): while a run goes on it throws VersionLockBusyError and changes nothing. A target
+   * that does not load is refused before CURRENT changes.
    */
-  rollback(): Promise<{ version: string; previousVersion: string }> {
-    return this.versions.rollback();
+  async rollback(): Promise<{ version: string; previousVersion: string }> {
+    if (this.closed) throw new Error('the retrain service is closed');
+    if (this.active || this.starting) throw new VersionLockBusyError('rollback');
+    // Its own owner id: under the service's, a run starting meanwhile would share the lease.
+    const owner = `${this.owner}:rollback-${randomBytes(2).toString('hex')}`;
+    return withVersionLock(this.store, owner, this.logger, 'rollback', () => this.versions.rollback());
   }
 
   /** Follows models/CURRENT, so this process also serves what other processes publish or roll back to. */

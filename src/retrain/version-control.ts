@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { loadArtifacts } from '../artifacts/loader.ts';
+import { loadServable } from '../artifacts/servable.ts';
 import type { ModelRepository } from '../artifacts/repository.ts';
 import type { CatalogEntry } from '../artifacts/types.ts';
 import type { ServingModels, ServingSnapshot } from '../serve/serving-models.ts';
@@ -39,14 +40,20 @@ export class VersionControl {
   }
 
   /**
-   * Makes the version published before the current one current again and serves it. If it cannot
-   * be loaded, CURRENT is put back and the error thrown, so nothing is left pointing at it.
+   * Makes the version served before the current one current again and serves it. The caller holds
+   * the version lock. The target is loaded and verified first, so CURRENT never names a version
+   * that does not load; if the swap still fails, CURRENT is put back and the error thrown.
    */
   async rollback(): Promise<{ version: string; previousVersion: string }> {
     const previousVersion = (await this.repository.currentVersion()) ?? this.models.current.version;
+    const target = await this.repository.rollbackTarget();
+    if (target === null) throw new Error('there is no earlier version to roll back to');
+    const artifacts = await loadServable(this.repository.versionDir(target)).catch((error: unknown) => {
+      throw new Error(`cannot roll back to ${target}: ${errorMessage(error)}`, { cause: error });
+    });
     const version = await this.repository.rollback();
     try {
-      await this.sync.sync('rollback');
+      await this.sync.sync('rollback', artifacts);
     } catch (error) {
       await this.repository.setCurrent(previousVersion);
       throw new Error(`cannot roll back to ${version}: ${errorMessage(error)}`, { cause: error });
@@ -56,7 +63,7 @@ export class VersionControl {
   }
 
   /**
-   * After a run published `version`: checks this process serves it. A version that verified in
+   * After a run published `version` (the run holds the version lock): checks this process serves it. A version that verified in
    * the training process yet does not load here is taken out of CURRENT again (throws), so no
    * process picks it up; one replaced by someone else right away is only logged.
    */
@@ -64,9 +71,9 @@ export class VersionControl {
     const now = this.models.current;
     if (now.version === version) return;
     if ((await this.repository.currentVersion()) === version) {
-      await this.repository.setCurrent(before.version);
+      const restored = await this.repository.withdraw(version);
       throw new Error(
-        `version ${version} was published but could not be loaded; ${before.version} is current again`,
+        `version ${version} was published but could not be loaded; ${restored} is current again`,
       );
     }
     log.warn(
