@@ -18,7 +18,8 @@ const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
 /** Punctuation inside words: "Schindler's", "Spider-Man", "E.T.". */
 const IN_WORD_PUNCTUATION = /['’`.\-‐–]/g;
 const IN_WORD_PUNCTUATION_TEST = /['’`.\-‐–]/;
-const ASCII = /^[\x00-\x7f]*$/;
+// Printable ASCII (space to tilde); titles with anything else take the Unicode path.
+const ASCII = /^[ -~]*$/;
 const ASCII_NOT_LETTER_OR_DIGIT = /[^a-z0-9]+/g;
 
 /** Lowercase, accents stripped (NFD + drop combining marks), punctuation → space, whitespace collapsed. */
