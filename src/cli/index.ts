@@ -4,6 +4,7 @@ import { DatasetError } from '../data/errors.ts';
 import { DownloadError } from '../data/download.ts';
 import { createCliContext, UsageError } from './context.ts';
 import { evaluateCommand, splitCommand } from './commands/evaluate.ts';
+import { evaluateRankingCommand } from './commands/evaluate-ranking.ts';
 import { popularCommand, similarCommand } from './commands/inspect.ts';
 import { recommendCommand } from './commands/recommend.ts';
 import { downloadCommand, trainCommand } from './commands/train.ts';
@@ -15,6 +16,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   train [--epochs N]             train all models and publish a new version (also: npm run train)
   evaluate --train A.csv --test B.csv [--movies M.csv]
                                  train the DNMF on A, score B; prints one JSON line
+  evaluate-ranking --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band 10-60]
+                                 train the pipeline on A, simulate /recommend for B's users next to
+                                 baselines; one JSON line per list (README "Evaluation")
   split --test-idx FILE --out DIR [--ratings FILE]
                                  write train.csv/test.csv from a list of test row indices
   similar "<title>" [--json]     kNN neighbours of a movie, with cosine distances
@@ -32,6 +36,8 @@ async function main(argv: string[]): Promise<void> {
       train: { type: 'string' },
       test: { type: 'string' },
       movies: { type: 'string' },
+      links: { type: 'string' },
+      band: { type: 'string' },
       ratings: { type: 'string' },
       'test-idx': { type: 'string' },
       out: { type: 'string' },
@@ -63,6 +69,16 @@ async function main(argv: string[]): Promise<void> {
         train: values.train,
         test: values.test,
         movies: values.movies,
+        epochs,
+      });
+    case 'evaluate-ranking':
+      return evaluateRankingCommand(context, {
+        train: values.train,
+        test: values.test,
+        movies: values.movies,
+        links: values.links,
+        seed: integer('seed', values.seed),
+        band: values.band,
         epochs,
       });
     case 'split':
