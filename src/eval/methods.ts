@@ -112,15 +112,22 @@ function summedCosine(facts: TrainingFacts, candidates: number[], k: number) {
   const columns = candidates.map((movieId) => facts.cosine.column(movieId));
   return (picks: readonly number[], exclude: ReadonlySet<number>) => {
     const rows = picks.flatMap((pick) => facts.cosine.row(pick) ?? []);
-    const scored: { movieId: number; score: number }[] = [];
+    // The best k so far, best first: thousands of candidates per request, so no full sort.
+    const best: { movieId: number; score: number }[] = [];
+    const beats = (a: { movieId: number; score: number }, b: { movieId: number; score: number }) =>
+      a.score > b.score || (a.score === b.score && a.movieId < b.movieId);
     candidates.forEach((movieId, i) => {
       if (exclude.has(movieId) || picks.includes(movieId)) return;
       let score = 0;
       for (const row of rows) score += row[columns[i]] ?? 0;
-      scored.push({ movieId, score });
+      const entry = { movieId, score };
+      if (best.length === k && !beats(entry, best[k - 1])) return;
+      let at = best.length === k ? k - 1 : best.length;
+      while (at > 0 && beats(entry, best[at - 1])) at--;
+      best.splice(at, 0, entry);
+      if (best.length > k) best.pop();
     });
-    scored.sort((a, b) => b.score - a.score || a.movieId - b.movieId);
-    return scored.slice(0, k).map((s) => s.movieId);
+    return best.map((s) => s.movieId);
   };
 }
 
