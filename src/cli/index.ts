@@ -6,7 +6,7 @@ import { createCliContext, UsageError } from './context.ts';
 import { evaluateCommand, splitCommand } from './commands/evaluate.ts';
 import { evaluateRankingCommand } from './commands/evaluate-ranking.ts';
 import { popularCommand, similarCommand } from './commands/inspect.ts';
-import { recommendCommand } from './commands/recommend.ts';
+import { recommendBatchCommand, recommendCommand } from './commands/recommend.ts';
 import { downloadCommand, trainCommand } from './commands/train.ts';
 import { rollbackCommand, versionsCommand } from './commands/versions.ts';
 
@@ -25,6 +25,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   popular [--genre G] [--json]   the top-100 catalog
   recommend "<t1>" "<t2>" "<t3>" [--seed N] [--json]
                                  the 5 + 5 recommendations the bot would give
+  recommend --batch FILE [--seed N] [--json]
+                                 one request per line (JSON array of 3 ids or titles; FILE - = stdin),
+                                 one JSON line per request: {"picks","popular","gems"} or {"error"}
   versions                       trained versions (* = current)
   rollback                       make the previous version current`;
 
@@ -43,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
       out: { type: 'string' },
       genre: { type: 'string' },
       seed: { type: 'string' },
+      batch: { type: 'string' },
       epochs: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -88,6 +92,11 @@ async function main(argv: string[]): Promise<void> {
     case 'popular':
       return popularCommand(context, values.genre, values.json);
     case 'recommend':
+      if (values.batch !== undefined) {
+        if (args.length > 0) throw new UsageError('recommend --batch FILE takes no titles: they are in FILE');
+        await recommendBatchCommand(context, values.batch, { seed: integer('seed', values.seed) });
+        return;
+      }
       return recommendCommand(context, args, { seed: integer('seed', values.seed), json: values.json });
     case 'versions':
       return versionsCommand(context);
