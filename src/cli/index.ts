@@ -21,6 +21,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                  baselines; one JSON line per list (README "Evaluation")
   split --test-idx FILE --out DIR [--ratings FILE]
                                  write train.csv/test.csv from a list of test row indices
+  split --seed N --out DIR [--ratings FILE]
+                                 the same from a seeded random permutation cut at 80/20
   similar "<title>" [--json]     kNN neighbours of a movie, with cosine distances
   popular [--genre G] [--json]   the top-100 catalog
   recommend "<t1>" "<t2>" "<t3>" [--seed N] [--json]
@@ -86,7 +88,12 @@ async function main(argv: string[]): Promise<void> {
         epochs,
       });
     case 'split':
-      return splitCommand(context, { ratings: values.ratings, testIdx: values['test-idx'], out: values.out });
+      return splitCommand(context, {
+        ratings: values.ratings,
+        testIdx: values['test-idx'],
+        seed: integer('seed', values.seed),
+        out: values.out,
+      });
     case 'similar':
       return similarCommand(context, args.join(' ') || undefined, values.json);
     case 'popular':
