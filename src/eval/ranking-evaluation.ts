@@ -4,17 +4,14 @@
  * to the baselines, and returns one result object per list (printed as one JSON line each). Deterministic for
  * a seed: training is seeded by its own options, everything here by `seed`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Logger } from 'pino';
-import { ModelRepository } from '../artifacts/repository.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { Movie, RatingTable } from '../data/types.ts';
 import { createRng } from '../random.ts';
-import { createEngine } from '../serve/engine.ts';
+import { createEngine, type CreateEngineOptions, type Engine } from '../serve/engine.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
-import { trainVersion } from '../train/pipeline.ts';
+import { DEFAULT_FOLD_IN_FRACTION, foldInQuality } from './fold-in.ts';
+import { trainTemporaryModel } from './temporary-model.ts';
 import { cosineFromSources } from './cosine.ts';
 import { heldOut, pickSensitivity, randomTriples, round, tripleStats } from './measure.ts';
 import {
@@ -45,6 +42,8 @@ export interface RankingEvaluationOptions {
   /** Pairs of disjoint triples for pick sensitivity. */
   sensitivityPairs?: number;
   protocol?: ProtocolOptions;
+  /** Share of the protocol's users held out of a second model for the fold-in check; 0 skips it. */
+  foldInFraction?: number;
   dnmf?: Partial<DnmfOptions>;
   logger?: Logger;
   /** Progress lines for a person watching (stderr in the CLI); never part of the results. */
@@ -64,7 +63,14 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
   const started = performance.now();
 
   say(`training on ${options.train.ratings.length} rows`);
-  const artifacts = await trainTemporary(options, options.train);
+  const model = {
+    movies: options.movies,
+    checksums: options.checksums,
+    dnmf: options.dnmf,
+    logger: options.logger,
+  };
+  // One model serves both today's method ('fan-tables', which needs the old tables) and the default.
+  const artifacts = await trainTemporaryModel({ ...model, ratings: options.train, legacyTables: true });
   say(`trained in ${seconds(started)} s`);
 
   const catalog = artifacts.catalog.map((entry) => entry.movieId);
@@ -72,9 +78,14 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
   const facts = trainingFacts(options.train, catalog);
   const ratingCount = (movieId: number) => facts.counts.get(movieId) ?? 0;
 
-  const engine = engineMethod('engine', createEngine(artifacts), engineHyperparameters(artifacts), k);
+  const defaultEngine = createEngine(artifacts);
+  const engines = [engineMethod('engine', defaultEngine, engineHyperparameters(artifacts, defaultEngine), k)];
+  const fanTables = todaysMethod(artifacts, defaultEngine);
+  if (fanTables) {
+    engines.push(engineMethod('fan-tables', fanTables, engineHyperparameters(artifacts, fanTables), k));
+  }
   const methods: Method[] = [
-    engine,
+    ...engines,
     randomBandMethod(facts, band, k),
     cosineBandMethod(facts, band, k),
     cosineAllMethod(facts, k),
@@ -137,12 +148,25 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
           medianCount: t.novelty,
           ...(t.fans.topFanShare === null && list !== 'gems' ? {} : { fans: roundFans(t.fans) }),
         },
-        ...(method === engine ? { droppedByExclude: engine.dropped() } : {}),
+        ...engineDropped(method),
       });
     }
   }
   say(`measured in ${seconds(started)} s`);
+
+  const foldInFraction = options.foldInFraction ?? DEFAULT_FOLD_IN_FRACTION;
+  if (foldInFraction > 0) {
+    lines.push(
+      await foldInQuality(artifacts, options.train, users, model, { fraction: foldInFraction, seed, k }),
+    );
+    say(`fold-in measured in ${seconds(started)} s`);
+  }
   return lines;
+
+  function engineDropped(method: Method): Record<string, number> {
+    const engine = engines.find((candidate) => candidate === method);
+    return engine ? { droppedByExclude: engine.dropped() } : {};
+  }
 }
 
 function roundFans<T extends { topFanShare: number | null }>(fans: T): T {
@@ -153,34 +177,26 @@ function seconds(since: number): number {
   return round((performance.now() - since) / 1000, 1);
 }
 
-/** The production pipeline into a throw-away repository; the artifacts are loaded before it is deleted. */
-async function trainTemporary(options: RankingEvaluationOptions, ratings: RatingTable): Promise<Artifacts> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'flickpick-eval-'));
-  try {
-    const result = await trainVersion({
-      datasetDir: '(evaluate-ranking: train rows)',
-      repository: new ModelRepository(root),
-      logger: options.logger,
-      dnmf: options.dnmf,
-      dataset: { movies: options.movies, ratings, checksums: options.checksums ?? {}, skipped: {} },
-    });
-    if (!result.published)
-      throw new Error(`the evaluation model failed verification: ${result.problems.join('; ')}`);
-    return result.artifacts;
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
 function trainingFacts(train: RatingTable, catalog: readonly number[]): TrainingFacts {
   const counts = new Map<number, number>();
   for (const movieId of train.movieIds) counts.set(movieId, (counts.get(movieId) ?? 0) + 1);
   return { counts, catalog: new Set(catalog), cosine: cosineFromSources(train, catalog) };
 }
 
-function engineHyperparameters(artifacts: Artifacts): Record<string, unknown> {
+/**
+ * Today's serving method, kept in the engine as `method: 'fan-tables'` (issue 7); undefined for an engine from
+ * before that option, which is itself today's method.
+ */
+function todaysMethod(artifacts: Artifacts, defaultEngine: Engine): Engine | undefined {
+  if (!('method' in defaultEngine)) return undefined;
+  const options: CreateEngineOptions & { method: string } = { method: 'fan-tables' };
+  return createEngine(artifacts, options);
+}
+
+function engineHyperparameters(artifacts: Artifacts, engine: Engine): Record<string, unknown> {
   const { dnmf, knn } = artifacts.manifest;
   return {
+    method: (engine as { method?: string }).method ?? 'fan-tables (before issue 7)',
     knn: { k: knn.k, minRatings: knn.minRatings },
     dnmf: {
       ...dnmf.hyperparameters,

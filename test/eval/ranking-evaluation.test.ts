@@ -81,7 +81,9 @@ describe('evaluate-ranking on a generated dataset', () => {
       sensitivityPairs: 1000,
     });
     expect(protocol.users as number).toBeGreaterThan(20);
-    for (const line of lines.slice(1)) {
+    const lists = lines.filter((line) => 'hitRate' in line);
+    expect(lists.length).toBeGreaterThanOrEqual(6);
+    for (const line of lists) {
       expect(line.users).toBe(protocol.users);
       for (const metric of [
         'hitRate',
@@ -105,6 +107,24 @@ describe('evaluate-ranking on a generated dataset', () => {
     expect(byName.get('engine.gems')!.fans).toMatchObject({ reasons: expect.any(Number) });
     // Nothing a user rated in train counts as served.
     expect(byName.get('engine.gems')!.droppedByExclude).toBeGreaterThanOrEqual(0);
+  });
+
+  it('compares fold-in with trained-in embeddings for a held-out sample of the users', () => {
+    const foldIn = lines.find((line) => line.name === 'fold-in')!;
+    if ('skipped' in foldIn) {
+      expect(foldIn.skipped).toBe('the engine has no forYou/forTrainedUser yet');
+      return;
+    }
+    const users = lines[0].users as number;
+    expect(foldIn.users).toBe(Math.round(users * 0.25));
+    for (const side of ['trainedIn', 'foldedIn', 'foldedInKnownUsers']) {
+      const scores = foldIn[side] as Record<string, { hit: number; hitsPer100: number }>;
+      for (const list of ['popular', 'gems', 'all']) expect(scores[list].hit).toBeGreaterThanOrEqual(0);
+    }
+    const ratio = foldIn.ratio as { gems: number | null };
+    const gems = (foldIn.foldedIn as Record<string, { hitsPer100: number }>).gems.hitsPer100;
+    const trained = (foldIn.trainedIn as Record<string, { hitsPer100: number }>).gems.hitsPer100;
+    if (trained > 0) expect(ratio.gems).toBeCloseTo(gems / trained, 2);
   });
 
   it('gives the same JSON through the CLI for the same seed, and never writes to MODELS_DIR', async () => {
