@@ -11,6 +11,7 @@ import {
   checkTables,
 } from './manifest-schema.ts';
 import { parseJson, type Check } from './schema.ts';
+import { servingDnmf, type ServingDnmf } from './serving-dnmf.ts';
 import type { Artifacts } from './types.ts';
 
 /** An artifact version that cannot be served: a file is missing, altered or inconsistent. */
@@ -50,11 +51,20 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
       throw new ArtifactError(`${name} does not match its checksum in ${FILES.manifest}`, dir);
     }
   }
-  const [catalog, movieList, tables] = await Promise.all([
+  // The legacy tables exist only in versions trained with legacyTables (listed in the manifest then).
+  const hasTables = FILES.tables in manifest.files;
+  const [catalog, movieList, tables, serialized] = await Promise.all([
     readJson(dir, FILES.catalog, checkCatalog),
     readJson(dir, FILES.movies, checkMovies),
-    readJson(dir, FILES.tables, checkTables),
+    hasTables ? readJson(dir, FILES.tables, checkTables) : { usersPerMovie: [], moviesPerUser: [] },
+    loadDnmfModel(dir),
   ]);
+  let dnmf: ServingDnmf;
+  try {
+    dnmf = servingDnmf(serialized);
+  } catch (error) {
+    throw new ArtifactError(`cannot read the DNMF model: ${(error as Error).message}`, dir);
+  }
   let knn: HnswNeighbourIndex;
   try {
     knn = HnswNeighbourIndex.load(
@@ -70,12 +80,13 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
     catalog,
     movies: new Map(movieList.map((m) => [m.movieId, m])),
     knn,
+    dnmf,
     usersPerMovie: rowsToTable(tables.usersPerMovie),
     moviesPerUser: rowsToTable(tables.moviesPerUser),
   };
 }
 
-/** The trained DNMF weights of a version (not needed to serve; used to evaluate or continue). */
+/** The trained DNMF weights of a version (serving scores with them; evaluation and training read them too). */
 export async function loadDnmfModel(dir: string): Promise<SerializedModel> {
   const { meta, layout } = await readJson(dir, FILES.dnmfModel, checkDnmfModelFile);
   const bytes = await readFile(path.join(dir, FILES.dnmfWeights));

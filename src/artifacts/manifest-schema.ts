@@ -38,7 +38,9 @@ const fileList: Check<Manifest['files']> = (value, path) => {
     if (name.includes('/') || name.includes('\\') || name.startsWith('.'))
       throw new SchemaError(`${path}.${name}`, 'must name a file inside the version folder');
   }
-  const missing = Object.values(FILES).filter((name) => name !== FILES.manifest && !(name in files));
+  // The legacy all-pairs tables are optional (checkManifest requires them when legacyTables says so).
+  const optionalFiles = new Set<string>([FILES.manifest, FILES.tables]);
+  const missing = Object.values(FILES).filter((name) => !optionalFiles.has(name) && !(name in files));
   if (missing.length > 0) throw new SchemaError(path, `must list ${missing.join(', ')}`);
   return files;
 };
@@ -89,6 +91,7 @@ const manifestCheck: Check<Manifest> = object({
     }),
     tableSize: integer,
     minCandidateRatings: integer,
+    legacyTables: optional(boolean),
   }),
   ratingCounts: object({ hiddenGems: countDistribution, knnNeighbours: countDistribution }),
   runtime: object({ node: string, tfjs: string, backend: string, hnswlib: string }),
@@ -105,7 +108,8 @@ const manifestCheck: Check<Manifest> = object({
 
 export const checkManifest: Check<Manifest> = (value, path) => {
   const manifest = manifestCheck(value, path);
-  if (Object.keys(manifest.files).length === 0) throw new SchemaError(`${path}.files`, 'must not be empty');
+  if (manifest.dnmf.legacyTables && !(FILES.tables in manifest.files))
+    throw new SchemaError(`${path}.files`, `must list ${FILES.tables} (dnmf.legacyTables is set)`);
   return manifest;
 };
 

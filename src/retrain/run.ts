@@ -12,6 +12,7 @@ import type { TrainOptions } from '../train/pipeline.ts';
 import {
   dataFingerprint,
   datasetChecksums,
+  membersFingerprint,
   NO_MEMBER_RATINGS,
   type MemberTrainingRatings,
 } from '../train/training-data.ts';
@@ -158,7 +159,7 @@ export class RetrainRun {
     if (served === undefined) return undefined;
     try {
       const checksums = await datasetChecksums(this.context.config.movielensDir);
-      return dataFingerprint(checksums, members.fingerprint) === served;
+      return dataFingerprint(checksums, membersFingerprint(members)) === served;
     } catch {
       return undefined; // The training process will say clearly what is wrong with the dataset.
     }

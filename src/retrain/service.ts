@@ -13,6 +13,7 @@ import type { Manifest } from '../artifacts/types.ts';
 import type { ServingModels } from '../serve/serving-models.ts';
 import type { Config } from '../config.ts';
 import { processLockOwner } from '../store/index.ts';
+import { MemberRatings } from '../store/member-ratings.ts';
 import type { TrainOptions } from '../train/pipeline.ts';
 import { RetrainLease, VersionLockBusyError, withVersionLock } from './lease.ts';
 import { RetrainRecords } from './records.ts';
@@ -55,7 +56,7 @@ export interface RetrainServiceOptions {
   store: Keyv;
   /** Called with the summary of every scheduled run (the bot posts it to RETRAIN_CHANNEL_ID). */
   notify?: (summary: RetrainSummary) => Promise<void>;
-  /** Members' ratings to train on as extra users (pseudonymous ids only); none when absent. */
+  /** Members' ratings to train on as extra users (pseudonymous ids only); defaults to the store's. */
   memberRatings?: MemberRatingsSource;
   /**
    * Test seam: pipeline options for the training process. Only `dnmf`, `tableSize` and
@@ -95,7 +96,7 @@ export class RetrainService {
       logger: options.logger,
       records: this.records,
       versions: this.versions,
-      memberRatings: options.memberRatings,
+      memberRatings: options.memberRatings ?? new MemberRatings(options.store),
       notify: options.notify,
       trainOptions: options.trainOptions,
       workerModule: options.workerModule,

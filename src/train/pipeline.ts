@@ -5,6 +5,7 @@ import { loadArtifacts } from '../artifacts/loader.ts';
 import type { ModelRepository } from '../artifacts/repository.ts';
 import type { Artifacts, Manifest, MovieInfo } from '../artifacts/types.ts';
 import { verifyArtifacts } from '../artifacts/verify.ts';
+import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import { loadDataset } from '../data/movielens.ts';
 import type { Dataset, RatingTable } from '../data/types.ts';
 import {
@@ -27,6 +28,7 @@ import { scorePredictor } from './evaluate.ts';
 import { HOLDOUT_RULE, splitHoldout } from './holdout.ts';
 import {
   dataFingerprint,
+  membersFingerprint,
   NO_MEMBER_RATINGS,
   withMemberRatings,
   type MemberTrainingRatings,
@@ -51,7 +53,13 @@ export interface TrainOptions {
   logger?: Logger;
   onProgress?: (progress: TrainProgress) => void;
   dnmf?: Partial<DnmfOptions>;
-  /** Rows per DNMF table (top users per movie, top movies per user). */
+  /**
+   * Also compute the legacy all-pairs DNMF tables (O(users × movies) predictions) for the engine's
+   * 'fan-tables' method, the ranking evaluation's baseline. Off in production: serving scores the DNMF
+   * at request time instead.
+   */
+  legacyTables?: boolean;
+  /** Rows per legacy DNMF table (top users per movie, top movies per user). */
   tableSize?: number;
   /** A movie needs this many ratings to be a hidden-gem candidate (see README). */
   minCandidateRatings?: number;
@@ -139,13 +147,18 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
     }),
   );
   const holdoutRmse = holdout.ratings.length > 0 ? scorePredictor(model, holdout).rmse : undefined;
-  const tableSize = options.tableSize ?? 10;
+  const legacyTables = options.legacyTables ?? false;
+  const tableSize = legacyTables ? (options.tableSize ?? 10) : 0;
   const minCandidateRatings = options.minCandidateRatings ?? DEFAULT_MIN_CANDIDATE_RATINGS;
-  const tables = await time('tables', () =>
-    computeTopTables(model, ratings, { k: tableSize, minCandidateRatings }, (p) => {
-      if (p.phase === 'tables') progress({ step: 'tables', done: p.done, total: p.total });
-    }),
-  );
+  const tables = legacyTables
+    ? await time('tables', () =>
+        computeTopTables(model, ratings, { k: tableSize, minCandidateRatings }, (p) => {
+          if (p.phase === 'tables') progress({ step: 'tables', done: p.done, total: p.total });
+        }),
+      )
+    : undefined;
+  const band = gemBand({ dnmf: { minCandidateRatings }, knn: { minRatings: knnOptions.minRatings } });
+  const gemCandidates = [...stats].filter(([, s]) => inGemBand(band, s.count)).map(([movieId]) => movieId);
 
   const movieInfos: MovieInfo[] = [...movies.values()].map((m) => ({
     ...m,
@@ -188,9 +201,10 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       },
       tableSize,
       minCandidateRatings,
+      legacyTables,
     },
     ratingCounts: {
-      hiddenGems: countDistribution(tableMovieIds(tables.moviesPerUser), stats),
+      hiddenGems: countDistribution(tables ? tableMovieIds(tables.moviesPerUser) : gemCandidates, stats),
       knnNeighbours: countDistribution(neighbourMovieIds(knn.neighbours), stats),
     },
     runtime: {
@@ -201,8 +215,12 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
     },
     timingsMs: timings,
     data: {
-      fingerprint: dataFingerprint(dataset.checksums, memberRatings.fingerprint),
-      members: { fingerprint: memberRatings.fingerprint, users: members.users, ratings: members.ratings },
+      fingerprint: dataFingerprint(dataset.checksums, membersFingerprint(memberRatings)),
+      members: {
+        fingerprint: membersFingerprint(memberRatings),
+        users: members.users,
+        ratings: members.ratings,
+      },
     },
     holdout: { rule: HOLDOUT_RULE, ratings: holdout.ratings.length },
   };
@@ -213,8 +231,7 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       movies: movieInfos,
       neighbours: knn.neighbours,
       knnIndex: knn.index,
-      usersPerMovie: tables.usersPerMovie,
-      moviesPerUser: tables.moviesPerUser,
+      tables,
       dnmf: model.serialize(),
     }),
   );

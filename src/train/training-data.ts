@@ -71,6 +71,11 @@ export async function datasetChecksums(dir: string): Promise<Record<string, stri
   return checksums;
 }
 
+/** The members' part of the data fingerprint: none at all is 'none', however it was read. */
+export function membersFingerprint(members: MemberTrainingRatings): string {
+  return members.ratings.length === 0 ? NO_MEMBER_RATINGS.fingerprint : members.fingerprint;
+}
+
 /**
  * One hash over everything a version's training data depends on: the dataset files, the members'
  * ratings and the hold-out rule. Equal fingerprints mean a retrain would learn nothing new.

@@ -9,6 +9,7 @@ import { trainVersion, type TrainResult } from '../../train/pipeline.ts';
 import type { CliContext } from '../context.ts';
 import { downloadProgress, terminalProgress } from '../progress.ts';
 import { withCliVersionLock } from '../version-lock.ts';
+import { MemberRatings } from '../../store/member-ratings.ts';
 
 export async function downloadCommand(context: CliContext): Promise<void> {
   await downloadDataset({ targetDir: context.config.movielensDir, onProgress: downloadProgress() });
@@ -42,8 +43,10 @@ export async function trainWithProgress(
   const result = await withCliVersionLock(
     { config, repository, logger },
     'training a new version',
-    async (lease) => {
+    async (lease, store) => {
       await repository.cleanStaging();
+      // The same training data as the bot's retrain: MovieLens plus the members' ratings.
+      const memberRatings = await new MemberRatings(store).trainingRatings();
       return trainVersion({
         datasetDir: config.movielensDir,
         repository,
@@ -51,6 +54,7 @@ export async function trainWithProgress(
         onProgress: terminalProgress(),
         dnmf,
         beforePublish: () => lease.confirm(),
+        memberRatings,
       });
     },
     CLI_TRAIN_LEASE_MS,
