@@ -65,6 +65,8 @@ export interface RetrainServiceOptions {
   trainOptions?: Partial<TrainOptions>;
   /** Test seam: the module the training process runs (defaults to src/retrain/worker.ts). */
   workerModule?: string;
+  /** Test seam: the retrain lease's TTL (DEFAULT_LEASE_TTL_MS). */
+  leaseTtlMs?: number;
 }
 
 export class RetrainService {
@@ -75,6 +77,7 @@ export class RetrainService {
   private readonly records: RetrainRecords;
   private readonly versions: VersionControl;
   private readonly runContext: RunContext;
+  private readonly leaseTtlMs?: number;
   /** Unique per service, not just per process, so two services in one process exclude each other too. */
   private readonly owner = `${processLockOwner()}:${randomBytes(4).toString('hex')}`;
 
@@ -90,6 +93,7 @@ export class RetrainService {
     this.models = options.models;
     this.store = options.store;
     this.records = new RetrainRecords(options.store);
+    this.leaseTtlMs = options.leaseTtlMs;
     this.versions = new VersionControl(options.repository, options.models, options.logger);
     this.runContext = {
       config: options.config,
@@ -115,7 +119,7 @@ export class RetrainService {
     this.starting = true;
     let lease: RetrainLease | null;
     try {
-      lease = await RetrainLease.acquire(this.store, this.owner, this.logger);
+      lease = await RetrainLease.acquire(this.store, this.owner, this.logger, this.leaseTtlMs);
     } finally {
       this.starting = false;
     }
@@ -144,6 +148,11 @@ export class RetrainService {
   /** The run going on in this process, if any. */
   get progress(): RetrainProgress | null {
     return this.active?.run.progress.snapshot() ?? null;
+  }
+
+  /** The owner id this service's runs hold the retrain lock under (for diagnostics and tests). */
+  get lockOwner(): string {
+    return this.owner;
   }
 
   /** Pid of the running training process (for diagnostics and tests). */
