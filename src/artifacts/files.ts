@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/** fsyncs a directory so a rename inside it survives a power loss, not just a process kill. */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+async function fsync(target: string, flags: string): Promise<void> {
+  const handle = await open(target, flags);
   try {
     await handle.sync();
   } finally {
@@ -12,14 +11,14 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** fsyncs a directory so a rename inside it survives a power loss, not just a process kill. */
+export function syncDir(dir: string): Promise<void> {
+  return fsync(dir, 'r');
+}
+
 /** fsyncs a file written by someone else's code (hnswlib writes its index synchronously, unsynced). */
-export async function syncFile(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+export function syncFile(file: string): Promise<void> {
+  return fsync(file, 'r+');
 }
 
 /** Writes a file durably: its bytes are on disk before this resolves. */
