@@ -57,9 +57,13 @@ async function status(interaction: ChatInputCommandInteraction, context: BotCont
   const { artifacts } = context.models.current;
   const ageHours = serving.ageMs / 3_600_000;
   const age = ageHours < 48 ? `${ageHours.toFixed(1)} hours` : `${(ageHours / 24).toFixed(1)} days`;
+  const holdoutRmse = serving.metrics.holdoutRmse;
+  const holdout = holdoutRmse === undefined ? '' : `, hold-out RMSE ${holdoutRmse.toFixed(4)}`;
+  const memberRatings = artifacts.manifest.data?.members.ratings ?? 0;
+  const members = memberRatings > 0 ? ` + ${memberRatings.toLocaleString('en')} from members` : '';
   const lines = [
     `Serving version \`${serving.version}\`, trained ${age} ago.`,
-    `DNMF validation RMSE ${serving.metrics.validationRmse.toFixed(4)} (best epoch ${serving.metrics.bestEpoch} of ${serving.metrics.epochs}); kNN recall@10 ${artifacts.manifest.knn.recallAt10.toFixed(3)}; ${artifacts.manifest.dataset.rows.ratings.toLocaleString('en')} ratings.`,
+    `DNMF validation RMSE ${serving.metrics.validationRmse.toFixed(4)} (best epoch ${serving.metrics.bestEpoch} of ${serving.metrics.epochs})${holdout}; kNN recall@10 ${artifacts.manifest.knn.recallAt10.toFixed(3)}; ${artifacts.manifest.dataset.rows.ratings.toLocaleString('en')} ratings${members}.`,
   ];
   if (progress) lines.push(progressText(progress));
   lines.push(lastRun ? `Last run:\n${summaryText(lastRun, artifacts)}` : 'No retrain has run yet.');
