@@ -31,7 +31,7 @@ import { registerBot } from './users.ts';
 import { VOICE_INTENT, voiceChannelId, voiceRoom, voiceStatePayload } from './voice.ts';
 import { createRestHandler } from './rest.ts';
 import { FakeState, type FakeStats, type RecordedRequest, type StoredMessage } from './state.ts';
-import { walkComponents } from './validate.ts';
+import { walkComponents, type LooseComponent } from './validate.ts';
 
 export { InteractionHandle } from './interactions.ts';
 export type { RecordedEvent } from './interactions.ts';
@@ -289,6 +289,7 @@ export class FakeDiscord {
         `No enabled ${ComponentType[componentType]} "${customId}" on message ${id} (has: ${ids.join(', ') || 'none'})`,
       );
     }
+    if (componentType === ComponentType.StringSelect) assertSelectable(component, extra.values ?? []);
     return this.trigger({
       ...this.actor(as),
       type: InteractionType.MessageComponent,
@@ -323,6 +324,23 @@ export class FakeDiscord {
       () => `the initial response to ${spec.label}`,
     );
     return handle;
+  }
+}
+
+/** A Discord client only sends values the select offers, between min_values and max_values of them. */
+function assertSelectable(select: LooseComponent, values: readonly string[]): void {
+  const offered = (select.options ?? []).map((option) => (option as { value: string }).value);
+  const { min_values: min = 1, max_values: max = 1 } = select as { min_values?: number; max_values?: number };
+  const unknown = values.filter((value) => !offered.includes(value));
+  if (
+    unknown.length > 0 ||
+    values.length < min ||
+    values.length > max ||
+    new Set(values).size !== values.length
+  ) {
+    throw new Error(
+      `Select "${select.custom_id}" cannot send ${JSON.stringify(values)} (offers ${offered.length} values, ${min}–${max} at once)`,
+    );
   }
 }
 
