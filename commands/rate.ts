@@ -1,4 +1,5 @@
 import {
+  escapeMarkdown,
   MessageFlags,
   SlashCommandBuilder,
   type AutocompleteInteraction,
@@ -66,7 +67,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
       ? `Rate ${missing} more movie${missing === 1 ? '' : 's'} and /foryou can pick for you.`
       : '/foryou picks from your ratings; /ratings lists them.';
   await interaction.reply({
-    content: `Saved: **${displayTitle(movie.title)}** ${starsText(stars)}. It won't be recommended to you again. ${next}`,
+    content: `Saved: **${escapeMarkdown(displayTitle(movie.title))}** ${starsText(stars)}. It won't be recommended to you again. ${next}`,
     flags: MessageFlags.Ephemeral,
     allowedMentions: { parse: [] },
   });

@@ -1,4 +1,5 @@
 import {
+  escapeMarkdown,
   MessageFlags,
   SlashCommandBuilder,
   type ButtonInteraction,
@@ -67,7 +68,7 @@ export const ratingsRemoveSelect: SelectHandler<RatingsPageState> = {
     const { artifacts } = context.models.current;
     await members.remove(state.ownerId, movieId);
     const title = artifacts.movies.get(movieId)?.title;
-    const notice = `Removed **${title ? displayTitle(title) : `movie #${movieId}`}**: it can be recommended to you again.`;
+    const notice = `Removed **${title ? escapeMarkdown(displayTitle(title)) : `movie #${movieId}`}**: it can be recommended to you again.`;
     await interaction.update({
       ...renderRatingsPage(await members.list(state.ownerId), artifacts, state, notice),
       allowedMentions: { parse: [] },

@@ -273,6 +273,34 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     expect(markRefusal.content).toContain('is not in the current model any more');
   }, 60_000);
 
+  it('/ratings pages ten at a time, newest first, and removes an entry in place', async () => {
+    const EVE = '1100000000000000305';
+    const movies = [...artifacts.movies.values()].slice(20, 32);
+    for (const movie of movies) {
+      await bot.fake.command('rate', { movie: String(movie.movieId), stars: 3.5 }, { userId: EVE });
+    }
+    const handle = await bot.fake.command('ratings', {}, { userId: EVE });
+    const first = handle.finalMessage();
+    expect(first.content).toMatch(
+      /^\*\*Your ratings and marks\*\*: 12 ratings, 0 marks, newest first — page 1\/2/,
+    );
+    const newestFirst = [...movies].reverse().map((m) => String(m.movieId));
+    expect(component(first, 'ratings:remove:').options.map((o) => o.value)).toEqual(newestFirst.slice(0, 10));
+    const next = components(first).find(
+      (c) => c.custom_id.startsWith('ratings:page:') && c.custom_id.endsWith(':1'),
+    )!;
+    await bot.fake.clickButton(first, next.custom_id, { userId: EVE });
+    const second = handle.finalMessage();
+    expect(second.content).toContain('page 2/2');
+    const remove = component(second, 'ratings:remove:');
+    expect(remove.options.map((o) => o.value)).toEqual(newestFirst.slice(10));
+    await bot.fake.selectMenu(second, remove.custom_id, [newestFirst[11]], { userId: EVE });
+    const after = handle.finalMessage();
+    expect(after.content).toMatch(/^Removed \*\*.+\*\*: it can be recommended to you again\./);
+    expect(after.content).toContain('11 ratings');
+    expect(component(after, 'ratings:remove:').options.map((o) => o.value)).toEqual([newestFirst[10]]);
+  });
+
   it('/forget-me deletes everything after the confirm button, and /ratings is empty', async () => {
     const ask = (await bot.fake.command('forget-me', {}, { userId: ALICE })).finalMessage();
     expect(isPrivate(ask)).toBe(true);
