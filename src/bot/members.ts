@@ -1,6 +1,8 @@
 /** The bot's one MemberRatings per store, so that all of a process's writes of a member queue behind each other. */
 import type { Keyv } from 'keyv';
 import { MemberRatings } from '../store/member-ratings.ts';
+import { MIN_PERSONAL_RATINGS, type MemberRating } from '../serve/engine.ts';
+import type { ServingSnapshot } from '../serve/serving-models.ts';
 import type { BotContext } from './context.ts';
 
 const byStore = new WeakMap<Keyv, MemberRatings>();
@@ -11,9 +13,11 @@ export function memberRatings(context: Pick<BotContext, 'store'>): MemberRatings
   return members;
 }
 
-/** Ratings /foryou needs before it can pick (the engine's MIN_PERSONAL_RATINGS). */
-export const MIN_PERSONAL_RATINGS = 3;
-
 export function ratingsStillNeeded(ratings: number): number {
   return Math.max(0, MIN_PERSONAL_RATINGS - ratings);
+}
+
+/** How many of these ratings the serving model can use (movies its DNMF knows), as the engine counts them. */
+export function usableRatingCount(snapshot: ServingSnapshot, ratings: readonly MemberRating[]): number {
+  return ratings.filter((rating) => snapshot.artifacts.dnmf.movieRows.has(rating.movieId)).length;
 }

@@ -3,6 +3,7 @@
  * who clicked and is sent only after the store confirmed the write, so "Saved" means saved.
  */
 import {
+  escapeMarkdown,
   MessageFlags,
   type ButtonInteraction,
   type MessageComponentInteraction,
@@ -43,7 +44,7 @@ function movieOrRefusal(
   if (movie) return movie;
   const shownAs = optionLabel(interaction, movieId);
   throw new UserFacingError(
-    `${shownAs ? `“${shownAs}”` : `Movie #${movieId}`} is not in the current model any more ` +
+    `${shownAs ? `“${escapeMarkdown(shownAs)}”` : `Movie #${movieId}`} is not in the current model any more ` +
       `(this answer came from version \`${version}\`, the bot now serves \`${snapshot.version}\`), ` +
       'so it cannot be rated or marked from here. Run /recommend or /foryou for a fresh answer.',
   );
@@ -63,7 +64,7 @@ function optionLabel(interaction: MessageComponentInteraction, movieId: number):
 }
 
 function title(movie: MovieInfo): string {
-  return `**${displayTitle(movie.title)}**`;
+  return `**${escapeMarkdown(displayTitle(movie.title))}**`;
 }
 
 /** "Saved" plus what the member can do next. */

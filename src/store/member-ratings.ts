@@ -57,6 +57,8 @@ interface StoredEntry {
 
 interface MemberDocument {
   pseudonym: number;
+  /** The latest entry time; each new entry gets a later one, so "newest first" is exact even within a millisecond. */
+  lastAt?: number;
   /** Keyed by movie id (as a string: JSON object keys). */
   entries: Record<string, StoredEntry>;
 }
@@ -88,8 +90,8 @@ export class MemberRatings {
     assertMember(discordUserId);
     assertMovieId(movieId);
     assertStars(stars);
-    await this.change(discordUserId, (entries) => {
-      entries[String(movieId)] = { s: stars, at: Date.now() };
+    await this.change(discordUserId, (entries, now) => {
+      entries[String(movieId)] = { s: stars, at: now };
     });
   }
 
@@ -98,10 +100,10 @@ export class MemberRatings {
     assertMember(discordUserId);
     assertMovieId(movieId);
     if (mark !== 'seen' && mark !== 'not-interested') throw new RangeError(`unknown mark ${String(mark)}`);
-    await this.change(discordUserId, (entries) => {
+    await this.change(discordUserId, (entries, now) => {
       const existing = entries[String(movieId)];
       if (mark === 'seen' && existing?.s !== undefined) return;
-      entries[String(movieId)] = { m: mark, at: Date.now() };
+      entries[String(movieId)] = { m: mark, at: now };
     });
   }
 
@@ -188,14 +190,19 @@ export class MemberRatings {
   }
 
   /** Read-change-write of one member's document, queued in this process and leased across processes. */
-  private change(discordUserId: string, edit: (entries: Record<string, StoredEntry>) => void): Promise<void> {
+  private change(
+    discordUserId: string,
+    edit: (entries: Record<string, StoredEntry>, now: number) => void,
+  ): Promise<void> {
     return this.queued(discordUserId, () =>
       this.leased(memberLease(discordUserId), async () => {
         const document = (await this.read(discordUserId)) ?? {
           pseudonym: await this.register(discordUserId),
           entries: {},
         };
-        edit(document.entries);
+        const now = Math.max(Date.now(), (document.lastAt ?? 0) + 1);
+        edit(document.entries, now);
+        document.lastAt = now;
         await this.store.set(memberKey(discordUserId), document);
       }),
     );

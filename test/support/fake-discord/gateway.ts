@@ -17,6 +17,7 @@ import {
 import { WebSocketServer, type WebSocket } from 'ws';
 import { guildCreatePayload, readyPayload } from './payloads.ts';
 import type { FakeState } from './state.ts';
+import { withVoice } from './voice.ts';
 
 interface Session {
   id: string;
@@ -24,6 +25,8 @@ interface Session {
   /** Dispatches sent in this session, replayed on RESUME from the client's last seen sequence. */
   history: GatewayDispatchPayload[];
   connection?: Connection;
+  /** The intents of its IDENTIFY: some dispatches (voice states) only go to sessions that asked. */
+  intents: bigint;
 }
 
 interface Connection {
@@ -69,6 +72,12 @@ export class Gateway {
   /** Sends a dispatch to every session; sessions without a live connection get it on RESUME. */
   dispatch<T extends GatewayDispatchPayload>(t: T['t'], d: T['d']): void {
     for (const session of this.sessions.values()) this.send(session, t, d);
+  }
+
+  /** Like dispatch, but only to sessions that identified with `intent` (e.g. GuildVoiceStates). */
+  dispatchWithIntent<T extends GatewayDispatchPayload>(intent: bigint, t: T['t'], d: T['d']): void {
+    for (const session of this.sessions.values())
+      if ((session.intents & intent) !== 0n) this.send(session, t, d);
   }
 
   /** Drops every connection with `code` (4000 = unknown error → discord.js resumes). */
@@ -160,13 +169,23 @@ export class Gateway {
         if (shardId !== 0 || shardCount !== 1)
           return ws.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
         this.state.stats.identifies++;
-        const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, history: [], connection };
+        const session: Session = {
+          id: randomBytes(16).toString('hex'),
+          seq: 0,
+          history: [],
+          connection,
+          intents: BigInt(payload.d.intents),
+        };
         connection.session = session;
         this.sessions.set(session.id, session);
         this.send(session, GatewayDispatchEvents.Ready, readyPayload(config, session.id, this.resumeUrl));
         // Without the Guilds intent Discord sends no GUILD_CREATE; discord.js then readies immediately.
         if ((BigInt(payload.d.intents) & BigInt(GatewayIntentBits.Guilds)) !== 0n) {
-          this.send(session, GatewayDispatchEvents.GuildCreate, guildCreatePayload(config));
+          this.send(
+            session,
+            GatewayDispatchEvents.GuildCreate,
+            withVoice(guildCreatePayload(config), this.state, session.intents),
+          );
         }
         this.state.changed();
         return;
