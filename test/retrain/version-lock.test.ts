@@ -19,6 +19,7 @@ import {
   type RetrainServiceOptions,
 } from '../../src/retrain/service.ts';
 import { acquireLock, createStore, releaseLock } from '../../src/store/index.ts';
+import { MemberRatings } from '../../src/store/member-ratings.ts';
 import { writeDatasetFiles } from '../support/dataset.ts';
 import {
   captureLogger,
@@ -130,6 +131,28 @@ describe('one lock for every writer of CURRENT', () => {
       if (rolledBack) expect(await world.repository.currentVersion()).toBe(world.earlier);
       await service.close();
     }
+  });
+
+  it('lets `npm run train` publish under the lock, with the members’ ratings, and frees it after', async () => {
+    const world = await worldWithTwoVersions();
+    const store = openStore(world);
+    const movieId = world.models.current.artifacts.catalog[0].movieId;
+    await new MemberRatings(store).rate('123456789012345678', movieId, 4.5);
+    const [pseudonym] = (await new MemberRatings(store).trainingRatings()).userIds;
+    const result = await trainWithProgress(
+      sharedConfig(world),
+      world.repository,
+      captureLogger().logger,
+      FAST_TRAIN.dnmf,
+    );
+    if (!result.published) throw new Error(result.problems.join('; '));
+    expect(await world.repository.currentVersion()).toBe(result.version);
+    expect(result.manifest.data?.members).toMatchObject({ users: 1, ratings: 1 });
+    expect(result.artifacts.dnmf.userRows.has(pseudonym)).toBe(true);
+    const service = newService(world);
+    const started = await service.start('command');
+    expect(started.started).toBe(true);
+    await service.close();
   });
 
   it('refuses a CLI rollback to a version that does not load, before touching CURRENT', async () => {
