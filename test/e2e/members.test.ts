@@ -117,8 +117,9 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     }
     const excluded = new Set([...shown, ...answerMovies(answer)]);
     for (let round = 0; round < 3; round++) {
-      const again = answerMovies(await recommend(ALICE));
-      expect(again.filter((id) => excluded.has(id))).toEqual([]);
+      const again = await recommend(ALICE, round === 0 ? { private: true } : {});
+      expect(isPrivate(again)).toBe(round === 0);
+      expect(answerMovies(again).filter((id) => excluded.has(id))).toEqual([]);
     }
   });
 
