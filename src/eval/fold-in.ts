@@ -7,7 +7,7 @@
 import type { Artifacts } from '../artifacts/types.ts';
 import type { Movie, RatingTable } from '../data/types.ts';
 import { createRng, type Rng } from '../random.ts';
-import { createEngine, type Engine, type RecommendOptions } from '../serve/engine.ts';
+import { createEngine, type RecommendOptions } from '../serve/engine.ts';
 import type { Recommendations } from '../serve/recommendation.ts';
 import { meanScores, scoreList, type ListScores } from './metrics.ts';
 import { round } from './measure.ts';
@@ -25,20 +25,6 @@ export interface FoldInOptions {
 export const DEFAULT_FOLD_IN_FRACTION = 0.25;
 /** The issue-10 target: fold-in reaches at least this share of the trained-in hit rate. */
 export const FOLD_IN_TARGET = 0.9;
-
-type Rating = { movieId: number; rating: number };
-/** The personal-picks side of the engine (issue 10), looked up at run time so older engines still evaluate. */
-interface PersonalEngine {
-  forYou(ratings: readonly Rating[], options?: RecommendOptions): Recommendations;
-  forTrainedUser(userId: number, ratings: readonly Rating[], options?: RecommendOptions): Recommendations;
-}
-
-function personal(engine: Engine): PersonalEngine | undefined {
-  const candidate = engine as Engine & Partial<PersonalEngine>;
-  return typeof candidate.forYou === 'function' && typeof candidate.forTrainedUser === 'function'
-    ? (candidate as unknown as PersonalEngine)
-    : undefined;
-}
 
 /** A seeded sample of `fraction` of the users (at least one), in user order. */
 export function sampleUsers(users: readonly EvalUser[], fraction: number, rng: Rng): EvalUser[] {
@@ -95,13 +81,10 @@ export async function foldInQuality(
   options: FoldInOptions,
 ): Promise<Record<string, unknown>> {
   const base = { name: 'fold-in', target: `folded-in hits >= ${FOLD_IN_TARGET} x trained-in hits` };
-  const withEmbedding = personal(createEngine(trainedIn));
-  if (!withEmbedding) return { ...base, skipped: 'the engine has no forYou/forTrainedUser yet' };
+  const withEmbedding = createEngine(trainedIn);
   const sample = sampleUsers(users, options.fraction, createRng(options.seed));
   const heldOut = new Set(sample.map((u) => u.userId));
-  const folded = personal(
-    createEngine(await trainTemporaryModel({ ...model, ratings: withoutUsers(train, heldOut) })),
-  )!;
+  const folded = createEngine(await trainTemporaryModel({ ...model, ratings: withoutUsers(train, heldOut) }));
 
   const ask = (answerFor: (user: EvalUser, options: RecommendOptions) => Recommendations) => {
     const rng = createRng(options.seed);

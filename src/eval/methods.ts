@@ -39,9 +39,9 @@ export interface TrainingFacts {
 }
 
 /**
- * The production engine as /recommend calls it. `exclude` is passed as the engine option; when the engine
- * ignores it (an engine from before the option), movies it serves anyway are dropped here and counted in
- * `dropped`, so the metrics always see what a member would be shown minus what they rated.
+ * The production engine as /recommend calls it, with the user's train movies as `exclude`. Should the engine
+ * serve one anyway it is dropped here and counted in `dropped` (0 when `exclude` works), so the metrics
+ * always see what a member would be shown minus what they rated.
  */
 export function engineMethod(
   name: string,
@@ -56,8 +56,7 @@ export function engineMethod(
     lists: ['popular', 'gems'],
     dropped: () => dropped,
     answer(picks, exclude, rng) {
-      const options = { rng, perSource, exclude };
-      const result = engine.recommend(picks, options);
+      const result = engine.recommend(picks, { rng, perSource, exclude });
       const keep = (list: { movieId: number; reason: object }[]): Served[] => {
         const kept = list.filter((r) => !exclude.has(r.movieId));
         dropped += list.length - kept.length;

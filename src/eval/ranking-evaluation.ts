@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { Movie, RatingTable } from '../data/types.ts';
 import { createRng } from '../random.ts';
-import { createEngine, type CreateEngineOptions, type Engine } from '../serve/engine.ts';
+import { createEngine, type Engine } from '../serve/engine.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
 import { DEFAULT_FOLD_IN_FRACTION, foldInQuality } from './fold-in.ts';
 import { trainTemporaryModel } from './temporary-model.ts';
@@ -80,10 +80,9 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
 
   const defaultEngine = createEngine(artifacts);
   const engines = [engineMethod('engine', defaultEngine, engineHyperparameters(artifacts, defaultEngine), k)];
-  const fanTables = todaysMethod(artifacts, defaultEngine);
-  if (fanTables) {
-    engines.push(engineMethod('fan-tables', fanTables, engineHyperparameters(artifacts, fanTables), k));
-  }
+  // Today's serving method (before issue 7), kept in the engine as a named method for this comparison.
+  const fanTables = createEngine(artifacts, { method: 'fan-tables' });
+  engines.push(engineMethod('fan-tables', fanTables, engineHyperparameters(artifacts, fanTables), k));
   const methods: Method[] = [
     ...engines,
     randomBandMethod(facts, band, k),
@@ -183,20 +182,10 @@ function trainingFacts(train: RatingTable, catalog: readonly number[]): Training
   return { counts, catalog: new Set(catalog), cosine: cosineFromSources(train, catalog) };
 }
 
-/**
- * Today's serving method, kept in the engine as `method: 'fan-tables'` (issue 7); undefined for an engine from
- * before that option, which is itself today's method.
- */
-function todaysMethod(artifacts: Artifacts, defaultEngine: Engine): Engine | undefined {
-  if (!('method' in defaultEngine)) return undefined;
-  const options: CreateEngineOptions & { method: string } = { method: 'fan-tables' };
-  return createEngine(artifacts, options);
-}
-
 function engineHyperparameters(artifacts: Artifacts, engine: Engine): Record<string, unknown> {
   const { dnmf, knn } = artifacts.manifest;
   return {
-    method: (engine as { method?: string }).method ?? 'fan-tables (before issue 7)',
+    method: engine.method,
     knn: { k: knn.k, minRatings: knn.minRatings },
     dnmf: {
       ...dnmf.hyperparameters,
