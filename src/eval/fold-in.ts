@@ -1,8 +1,10 @@
 /**
  * Fold-in quality (issue 10): are personal picks for a member the model has never seen (their user vector
- * fitted at request time from their ratings) nearly as good as for a user it was trained with? A seeded sample
- * of the protocol's users is held out of a second model; for them, that model's forYou (fold-in) is compared
- * with the first model's forTrainedUser (their trained embedding), on the same relevant test movies.
+ * fitted at request time from their ratings) nearly as good as for a user it was trained with? The protocol's
+ * users are dealt into seeded folds; for each fold a model is trained on the train rows without that fold's
+ * users, and its forYou (fold-in) is compared with the full model's forTrainedUser (their trained
+ * embedding), on the same relevant test movies. Folds, so every user is folded in once: a single sample has
+ * too few gem hits to give a steady ratio.
  */
 import type { Artifacts } from '../artifacts/types.ts';
 import type { Movie, RatingTable } from '../data/types.ts';
@@ -15,29 +17,32 @@ import { withoutUsers, type EvalUser } from './protocol.ts';
 import { trainTemporaryModel, type TemporaryModelOptions } from './temporary-model.ts';
 
 export interface FoldInOptions {
-  /** Share of the protocol's users held out of the second model. */
-  fraction: number;
-  /** The sample's seed (the evaluation's seed). */
+  /** Folds of users, one extra model each (each trained without one fold's users). */
+  folds: number;
+  /** Seed of the dealing and of the requests (the evaluation's seed). */
   seed: number;
   k: number;
 }
 
-export const DEFAULT_FOLD_IN_FRACTION = 0.25;
+export const DEFAULT_FOLD_IN_FOLDS = 4;
 /** The issue-10 target: fold-in reaches at least this share of the trained-in hit rate. */
 export const FOLD_IN_TARGET = 0.9;
 
-/** A seeded sample of `fraction` of the users (at least one), in user order. */
-export function sampleUsers(users: readonly EvalUser[], fraction: number, rng: Rng): EvalUser[] {
+/** The users dealt into `folds` seeded folds of near-equal size, each in user order. */
+export function dealFolds(users: readonly EvalUser[], folds: number, rng: Rng): EvalUser[][] {
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new RangeError(`folds must be an integer >= 2, got ${folds}`);
   const order = users.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const size = Math.max(1, Math.round(users.length * fraction));
-  return order
-    .slice(0, size)
-    .sort((a, b) => a - b)
-    .map((i) => users[i]);
+  return Array.from({ length: folds }, (_, fold) =>
+    order
+      .filter((_, position) => position % folds === fold)
+      .sort((a, b) => a - b)
+      .map((i) => users[i]),
+  );
 }
 
 interface Scored {
@@ -82,37 +87,49 @@ export async function foldInQuality(
 ): Promise<Record<string, unknown>> {
   const base = { name: 'fold-in', target: `folded-in hits >= ${FOLD_IN_TARGET} x trained-in hits` };
   const withEmbedding = createEngine(trainedIn);
-  const sample = sampleUsers(users, options.fraction, createRng(options.seed));
-  const heldOut = new Set(sample.map((u) => u.userId));
-  const folded = createEngine(await trainTemporaryModel({ ...model, ratings: withoutUsers(train, heldOut) }));
-
-  const ask = (answerFor: (user: EvalUser, options: RecommendOptions) => Recommendations) => {
-    const rng = createRng(options.seed);
-    return sample.map((user) => answerFor(user, { rng, perSource: options.k, exclude: user.trainMovies }));
-  };
+  const folds = dealFolds(users, options.folds, createRng(options.seed));
+  const ordered = folds.flat();
+  const foldedAnswers: Recommendations[] = [];
+  for (const fold of folds) {
+    const heldOut = new Set(fold.map((u) => u.userId));
+    const folded = createEngine(
+      await trainTemporaryModel({ ...model, ratings: withoutUsers(train, heldOut) }),
+    );
+    foldedAnswers.push(...ask(fold, (u, o) => folded.forYou(u.trainRatings, o)));
+  }
   const trained = score(
-    sample,
-    ask((u, o) => withEmbedding.forTrainedUser(u.userId, u.trainRatings, o)),
+    ordered,
+    ask(ordered, (u, o) => withEmbedding.forTrainedUser(u.userId, u.trainRatings, o)),
     options.k,
   );
-  const foldedIn = score(
-    sample,
-    ask((u, o) => folded.forYou(u.trainRatings, o)),
-    options.k,
-  );
+  const foldedIn = score(ordered, foldedAnswers, options.k);
   // The same users folded into the model that did see them: separates "fold-in vs embedding" from
   // "a model without these users".
   const foldedKnown = score(
-    sample,
-    ask((u, o) => withEmbedding.forYou(u.trainRatings, o)),
+    ordered,
+    ask(ordered, (u, o) => withEmbedding.forYou(u.trainRatings, o)),
     options.k,
   );
+
+  function ask(
+    of: readonly EvalUser[],
+    answerFor: (user: EvalUser, options: RecommendOptions) => Recommendations,
+  ): Recommendations[] {
+    // One RNG per user, from the seed and the user id: the two sides draw alike whatever the order.
+    return of.map((user) =>
+      answerFor(user, {
+        rng: createRng(options.seed * 1_000_003 + user.userId),
+        perSource: options.k,
+        exclude: user.trainMovies,
+      }),
+    );
+  }
   const ratio = (list: keyof Scored) =>
     trained[list].hitsPer100 === 0 ? null : round(foldedIn[list].hitsPer100 / trained[list].hitsPer100, 3);
   return {
     ...base,
-    users: sample.length,
-    sample: { fraction: options.fraction, seed: options.seed, heldOutOfSecondModel: true },
+    users: ordered.length,
+    folds: { count: options.folds, seed: options.seed, users: folds.map((fold) => fold.length) },
     k: options.k,
     trainedIn: trained,
     foldedIn,

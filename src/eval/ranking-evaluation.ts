@@ -10,7 +10,7 @@ import type { Movie, RatingTable } from '../data/types.ts';
 import { createRng } from '../random.ts';
 import { createEngine, type Engine } from '../serve/engine.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
-import { DEFAULT_FOLD_IN_FRACTION, foldInQuality } from './fold-in.ts';
+import { DEFAULT_FOLD_IN_FOLDS, foldInQuality } from './fold-in.ts';
 import { trainTemporaryModel } from './temporary-model.ts';
 import { cosineFromSources } from './cosine.ts';
 import { heldOut, pickSensitivity, randomTriples, round, tripleStats } from './measure.ts';
@@ -42,8 +42,8 @@ export interface RankingEvaluationOptions {
   /** Pairs of disjoint triples for pick sensitivity. */
   sensitivityPairs?: number;
   protocol?: ProtocolOptions;
-  /** Share of the protocol's users held out of a second model for the fold-in check; 0 skips it. */
-  foldInFraction?: number;
+  /** Folds of users for the fold-in check (one extra model each); 0 skips it. */
+  foldInFolds?: number;
   dnmf?: Partial<DnmfOptions>;
   logger?: Logger;
   /** Progress lines for a person watching (stderr in the CLI); never part of the results. */
@@ -153,11 +153,9 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
   }
   say(`measured in ${seconds(started)} s`);
 
-  const foldInFraction = options.foldInFraction ?? DEFAULT_FOLD_IN_FRACTION;
-  if (foldInFraction > 0) {
-    lines.push(
-      await foldInQuality(artifacts, options.train, users, model, { fraction: foldInFraction, seed, k }),
-    );
+  const folds = options.foldInFolds ?? DEFAULT_FOLD_IN_FOLDS;
+  if (folds > 0) {
+    lines.push(await foldInQuality(artifacts, options.train, users, model, { folds, seed, k }));
     say(`fold-in measured in ${seconds(started)} s`);
   }
   return lines;

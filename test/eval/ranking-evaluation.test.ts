@@ -57,6 +57,7 @@ describe('evaluate-ranking on a generated dataset', () => {
       movies,
       seed: 7,
       dnmf: { epochs: 2 },
+      foldInFolds: 2,
     });
   }, 60_000);
 
@@ -109,10 +110,14 @@ describe('evaluate-ranking on a generated dataset', () => {
     expect(byName.get('engine.gems')!.droppedByExclude).toBeGreaterThanOrEqual(0);
   });
 
-  it('compares fold-in with trained-in embeddings for a held-out sample of the users', () => {
+  it('compares fold-in with trained-in embeddings for a user folds, every user folded in once', () => {
     const foldIn = lines.find((line) => line.name === 'fold-in')!;
     const users = lines[0].users as number;
-    expect(foldIn.users).toBe(Math.round(users * 0.25));
+    expect(foldIn.users).toBe(users);
+    const folds = foldIn.folds as { count: number; users: number[] };
+    expect(folds.count).toBe(2);
+    expect(folds.users.reduce((a, b) => a + b, 0)).toBe(users);
+    for (const size of folds.users) expect(Math.abs(size - users / 2)).toBeLessThan(1);
     for (const side of ['trainedIn', 'foldedIn', 'foldedInKnownUsers']) {
       const scores = foldIn[side] as Record<string, { hit: number; hitsPer100: number }>;
       for (const list of ['popular', 'gems', 'all']) expect(scores[list].hit).toBeGreaterThanOrEqual(0);
@@ -134,6 +139,8 @@ describe('evaluate-ranking on a generated dataset', () => {
       '--seed',
       String(seed),
       '--epochs',
+      '2',
+      '--fold-in-folds',
       '2',
     ];
     const same = await runCli(args(7), env);
