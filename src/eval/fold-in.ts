@@ -124,8 +124,13 @@ export async function foldInQuality(
       }),
     );
   }
-  const ratio = (list: keyof Scored) =>
-    trained[list].hitsPer100 === 0 ? null : round(foldedIn[list].hitsPer100 / trained[list].hitsPer100, 3);
+  const ratio = (of: Scored, list: keyof Scored) =>
+    trained[list].hitsPer100 === 0 ? null : round(of[list].hitsPer100 / trained[list].hitsPer100, 3);
+  const ratios = (of: Scored) => ({
+    gems: ratio(of, 'gems'),
+    popular: ratio(of, 'popular'),
+    all: ratio(of, 'all'),
+  });
   return {
     ...base,
     users: ordered.length,
@@ -134,6 +139,7 @@ export async function foldInQuality(
     trainedIn: trained,
     foldedIn,
     foldedInKnownUsers: foldedKnown,
-    ratio: { gems: ratio('gems'), popular: ratio('popular'), all: ratio('all') },
+    ratio: ratios(foldedIn),
+    ratioKnownUsers: ratios(foldedKnown),
   };
 }
