@@ -8,7 +8,7 @@
  */
 import type { Artifacts } from '../artifacts/types.ts';
 import type { Movie, RatingTable } from '../data/types.ts';
-import { createRng, type Rng } from '../random.ts';
+import { createRng, shuffleInPlace, type Rng } from '../random.ts';
 import { createEngine, type RecommendOptions } from '../serve/engine.ts';
 import type { Recommendations } from '../serve/recommendation.ts';
 import { meanScores, scoreList, type ListScores } from './metrics.ts';
@@ -32,11 +32,10 @@ export const FOLD_IN_TARGET = 0.9;
 export function dealFolds(users: readonly EvalUser[], folds: number, rng: Rng): EvalUser[][] {
   if (!Number.isInteger(folds) || folds < 2)
     throw new RangeError(`folds must be an integer >= 2, got ${folds}`);
-  const order = users.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = shuffleInPlace(
+    users.map((_, i) => i),
+    rng,
+  );
   return Array.from({ length: folds }, (_, fold) =>
     order
       .filter((_, position) => position % folds === fold)

@@ -4,7 +4,7 @@
  * each baseline answers one.
  */
 import type { Engine } from '../serve/engine.ts';
-import type { Rng } from '../random.ts';
+import { sampleDistinct, type Rng } from '../random.ts';
 import type { CosineTable } from './cosine.ts';
 
 export interface Served {
@@ -91,18 +91,12 @@ function outsideCatalog(facts: TrainingFacts): number[] {
   return [...facts.counts.keys()].filter((movieId) => !facts.catalog.has(movieId)).sort((a, b) => a - b);
 }
 
-/** k distinct random movies of the band the user has not rated (partial Fisher–Yates over a copy). */
+/** k distinct random movies of the band the user has not rated. */
 export function randomBandMethod(facts: TrainingFacts, band: Band, k: number): Method {
   const candidates = inBand(facts, band);
   return single('random-band', { band, k, candidates: candidates.length }, (picks, exclude, rng) => {
     const pool = candidates.filter((movieId) => !exclude.has(movieId) && !picks.includes(movieId));
-    const chosen: number[] = [];
-    for (let i = 0; i < Math.min(k, pool.length); i++) {
-      const j = i + Math.floor(rng() * (pool.length - i));
-      [pool[i], pool[j]] = [pool[j], pool[i]];
-      chosen.push(pool[i]);
-    }
-    return chosen;
+    return sampleDistinct(pool, k, rng);
   });
 }
 

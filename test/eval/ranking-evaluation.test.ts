@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLinks, loadMovies, loadRatings } from '../../src/data/movielens.ts';
 import { evaluateRanking, type ResultLine } from '../../src/eval/ranking-evaluation.ts';
+import { runCli } from '../support/cli.ts';
 import { seeded, syntheticDataset, tempDir, writeDatasetFiles } from '../support/dataset.ts';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A generated MovieLens folder plus a seeded 80/20 split of its ratings into train.csv and test.csv. */
 async function generatedSplit(): Promise<string> {
@@ -21,24 +18,6 @@ async function generatedSplit(): Promise<string> {
   await writeFile(path.join(dir, 'train.csv'), train.join('\n') + '\n');
   await writeFile(path.join(dir, 'test.csv'), test.join('\n') + '\n');
   return dir;
-}
-
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/index.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
 }
 
 describe('evaluate-ranking on a generated dataset', () => {
