@@ -110,7 +110,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
-  const gems = createGemSource(artifacts, isCatalog);
+  const gems = createGemSource(artifacts);
   const neighbours = createNeighbourSource(artifacts, isCatalog, catalogIds.size);
   // Enough for any legacy request: its share per pick (2) after losing two other picks and five movies.
   const enough = PICK_COUNT - 1 + DEFAULT_PER_SOURCE + Math.ceil(DEFAULT_PER_SOURCE / PICK_COUNT);
