@@ -89,13 +89,19 @@ export async function foldInQuality(
   const folds = dealFolds(users, options.folds, createRng(options.seed));
   const ordered = folds.flat();
   const foldedAnswers: Recommendations[] = [];
-  for (const fold of folds) {
+  // Control for model-to-model variance: each fold model also answers the next fold's users, whom it was
+  // trained with, from their embeddings. Near 1 → a gap in `ratio` is the fold-in's, not another model's.
+  const otherModelAnswers: Recommendations[][] = folds.map(() => []);
+  for (const [index, fold] of folds.entries()) {
     const heldOut = new Set(fold.map((u) => u.userId));
     const folded = createEngine(
       await trainTemporaryModel({ ...model, ratings: withoutUsers(train, heldOut) }),
     );
     foldedAnswers.push(...ask(fold, (u, o) => folded.forYou(u.trainRatings, o)));
+    const next = (index + 1) % folds.length;
+    otherModelAnswers[next] = ask(folds[next], (u, o) => folded.forTrainedUser(u.userId, u.trainRatings, o));
   }
+  const otherModel = score(ordered, otherModelAnswers.flat(), options.k);
   const trained = score(
     ordered,
     ask(ordered, (u, o) => withEmbedding.forTrainedUser(u.userId, u.trainRatings, o)),
@@ -138,7 +144,9 @@ export async function foldInQuality(
     trainedIn: trained,
     foldedIn,
     foldedInKnownUsers: foldedKnown,
+    trainedInOtherModel: otherModel,
     ratio: ratios(foldedIn),
     ratioKnownUsers: ratios(foldedKnown),
+    ratioOtherModel: ratios(otherModel),
   };
 }

@@ -97,7 +97,7 @@ describe('evaluate-ranking on a generated dataset', () => {
     expect(folds.count).toBe(2);
     expect(folds.users.reduce((a, b) => a + b, 0)).toBe(users);
     for (const size of folds.users) expect(Math.abs(size - users / 2)).toBeLessThan(1);
-    for (const side of ['trainedIn', 'foldedIn', 'foldedInKnownUsers']) {
+    for (const side of ['trainedIn', 'foldedIn', 'foldedInKnownUsers', 'trainedInOtherModel']) {
       const scores = foldIn[side] as Record<string, { hit: number; hitsPer100: number }>;
       for (const list of ['popular', 'gems', 'all']) expect(scores[list].hit).toBeGreaterThanOrEqual(0);
     }
