@@ -252,10 +252,11 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
         );
       }
       members.forEach((ratings) => validateRatings(ratings));
-      const folded = members.map(foldMember).filter(({ known }) => known >= MIN_PERSONAL_RATINGS);
-      if (folded.length === 0) requireEnough(Math.max(0, ...members.map((r) => gems.rowRatings(r).length)));
-      const users = folded.map(({ user }) => user);
-      const qualifying = members.filter((r) => gems.rowRatings(r).length >= MIN_PERSONAL_RATINGS);
+      const folded = members.map(foldMember);
+      const qualifies = folded.map(({ known }) => known >= MIN_PERSONAL_RATINGS);
+      if (!qualifies.includes(true)) requireEnough(Math.max(...folded.map(({ known }) => known)));
+      const users = folded.filter((_, i) => qualifies[i]).map(({ user }) => user);
+      const qualifying = members.filter((_, i) => qualifies[i]);
       const everyRated = members.flatMap((ratings) => ratings.map((r) => r.movieId));
       return answer([], options, false, everyRated, (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId);

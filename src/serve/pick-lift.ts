@@ -15,10 +15,10 @@
  * lift equally the one more people could have seen comes first (all are in the gem band, so still less
  * known). Nothing here is fitted to a split: the reference is the catalog itself, the weight of ln n is 1.
  *
- * At request time only a small union is re-scored: per catalog movie, the POOL_SIZE band movies that its own
- * term ranks best (ᾱ·x_j·x_m / sd_m + c_m / 3, ᾱ the reference's mean share per pick, c_m the pick-independent
- * part), plus the POOL_SIZE best by c_m alone. p = Σ α_j x_j, so a movie outside every pool could only win
- * with shares far from the reference's — and each pick's exact share is what the card names.
+ * Because the penalty on p is isotropic, p = Σ_j α_j·x_j (fold-in.ts), so p·x_m = Σ_j α_j·(x_j·x_m). Each
+ * catalog movie's similarities x_j·x_m to every band movie are computed once per version (catalog × band
+ * floats), and p̄·x_m and sd_m once per band movie; a request then scores the whole band exactly with three
+ * multiply-adds per movie, and each pick's share α_j·x_j·x_m (what the card names) comes for free.
  */
 import type { Artifacts } from '../artifacts/types.ts';
 import { gemBandRows } from '../artifacts/gem-band.ts';
@@ -33,8 +33,6 @@ export const PICK_RATING = RATING_MAX;
 /** Random catalog triples that define "a typical viewer" (seeded: the same for a given version). */
 export const REFERENCE_TRIPLES = 200;
 const REFERENCE_SEED = 20_261_201;
-/** Band movies per catalog pick's pool (and in the shared pool). */
-export const POOL_SIZE = 200;
 
 /** Candidates returned per request: more than a list's draw window and its own length. */
 export const RANKED = 40;
@@ -66,7 +64,6 @@ export function createPickLift(artifacts: Artifacts, catalogIds: readonly number
   // The reference population: p̄, and the covariance of p − p̄ (for sd_m = sqrt(x_mᵀ C x_m)).
   const meanP = new Float64Array(g);
   const samples: Float64Array[] = [];
-  let meanShare = 0;
   if (catalogRows.length >= 3) {
     const rng = createRng(REFERENCE_SEED);
     for (let t = 0; t < REFERENCE_TRIPLES; t++) {
@@ -74,7 +71,6 @@ export function createPickLift(artifacts: Artifacts, catalogIds: readonly number
       while (triple.size < 3) triple.add(catalogRows[Math.floor(rng() * catalogRows.length)]);
       const folded = foldPicks([...triple]);
       samples.push(Float64Array.from(folded.gmfWeighted));
-      for (const share of folded.shares) meanShare += share / (3 * REFERENCE_TRIPLES);
     }
     for (const sample of samples) for (let k = 0; k < g; k++) meanP[k] += sample[k] / samples.length;
   }
@@ -86,93 +82,106 @@ export function createPickLift(artifacts: Artifacts, catalogIds: readonly number
     }
   }
   const meanPVector = Float32Array.from(meanP);
-  const sd = new Float64Array(scorer.movies);
-  const independent = new Float64Array(scorer.movies).fill(Number.NaN);
   const movieGmf = scorer.movieGmf;
+  const size = bandRows.length;
+  const sd = new Float64Array(size);
+  const meanLift = new Float64Array(size);
+  const bandLogCount = Float64Array.from(bandRows, (row) => logCount[row]);
   let sdSum = 0;
-  for (const m of bandRows) {
+  bandRows.forEach((m, b) => {
     let quadratic = 0;
-    for (let a = 0; a < g; a++) {
+    for (let i = 0; i < g; i++) {
       let row = 0;
-      for (let b = 0; b < g; b++) row += covariance[a * g + b] * movieGmf[m * g + b];
-      quadratic += movieGmf[m * g + a] * row;
+      for (let j = 0; j < g; j++) row += covariance[i * g + j] * movieGmf[m * g + j];
+      quadratic += movieGmf[m * g + i] * row;
     }
-    sd[m] = Math.sqrt(Math.max(quadratic, 0));
-    sdSum += sd[m];
-  }
+    sd[b] = Math.sqrt(Math.max(quadratic, 0));
+    sdSum += sd[b];
+    meanLift[b] = scorer.gmfPath(meanPVector, m);
+  });
   // A movie the reference does not move at all (a zero embedding) would divide by zero: floor sd at a
-  // small share of the typical one, so such a movie scores by its pick-independent part only.
-  const sdFloor = bandRows.length > 0 ? Math.max((1e-3 * sdSum) / bandRows.length, 1e-12) : 1e-12;
-  for (const m of bandRows) {
-    sd[m] = Math.max(sd[m], sdFloor);
-    independent[m] = logCount[m] - scorer.gmfPath(meanPVector, m) / sd[m];
-  }
-  const sharedPool = topRows(bandRows, independent, POOL_SIZE);
+  // small share of the typical one, so such a movie scores by its rating count only.
+  const sdFloor = size > 0 ? Math.max((1e-3 * sdSum) / size, 1e-12) : 1e-12;
+  for (let b = 0; b < size; b++) sd[b] = Math.max(sd[b], sdFloor);
   const w = scorer.gmfOutputWeights;
-  const pools = new Map<number, number[]>();
-  const scratch = new Float64Array(scorer.movies).fill(Number.NaN);
+  const similarities = new Map<number, Float32Array>();
+  const catalogSet = new Set(catalogIds);
+  const scores = new Float64Array(size);
 
-  /** x_pick ⊙ w, so gmfPath(v, m) = x_pick · x_m (x = GMF features as the output layer weighs them). */
-  function similarityVector(row: number): Float32Array {
-    const v = new Float32Array(g);
-    for (let k = 0; k < g; k++) v[k] = w[k] * w[k] * movieGmf[row * g + k];
-    return v;
-  }
-
-  function poolOf(pickId: number): number[] {
-    const cached = pools.get(pickId);
+  /** x_pick · x_m for every band movie m (x = GMF features as the output layer weighs them). */
+  function similaritiesOf(pickId: number): Float32Array | undefined {
+    const cached = similarities.get(pickId);
     if (cached) return cached;
     const row = dnmf.movieRows.get(pickId);
-    if (row === undefined) return [];
-    const v = similarityVector(row);
-    for (const m of bandRows) scratch[m] = (meanShare * scorer.gmfPath(v, m)) / sd[m] + independent[m] / 3;
-    const pool = topRows(bandRows, scratch, POOL_SIZE);
-    for (const m of bandRows) scratch[m] = Number.NaN;
-    // Only catalog movies are cached (what users pick); the cache is bounded by the catalog.
-    if (catalogIds.includes(pickId)) pools.set(pickId, pool);
-    return pool;
+    if (row === undefined) return undefined;
+    const v = new Float32Array(g);
+    for (let k = 0; k < g; k++) v[k] = w[k] * w[k] * movieGmf[row * g + k];
+    const out = Float32Array.from(bandRows, (m) => scorer.gmfPath(v, m));
+    // Only catalog movies are kept (what users pick), so the table is bounded by catalog × band.
+    if (catalogSet.has(pickId)) similarities.set(pickId, out);
+    return out;
   }
 
   return {
     warm(pickId) {
-      poolOf(pickId);
+      similaritiesOf(pickId);
     },
 
     rank(picks, isExcluded) {
       const known = picks.filter((pickId) => dnmf.movieRows.has(pickId));
       if (known.length === 0) return [];
-      const rows = known.map((pickId) => dnmf.movieRows.get(pickId)!);
-      const user = foldPicks(rows);
-      const relative = Float32Array.from(user.gmfWeighted, (x, k) => x - meanP[k]);
-      const union = new Set<number>(sharedPool);
-      for (const pickId of known) for (const m of poolOf(pickId)) union.add(m);
-      const ranked: Array<{ row: number; lift: number; score: number }> = [];
-      for (const m of union) {
-        if (isExcluded(dnmf.movieIds[m])) continue;
-        const lift = scorer.gmfPath(relative, m);
+      const user = foldPicks(known.map((pickId) => dnmf.movieRows.get(pickId)!));
+      const tables = known.map((pickId) => similaritiesOf(pickId)!);
+      const alphas = Array.from(user.shares);
+      const [a0, a1 = 0, a2 = 0] = alphas;
+      const [t0, t1 = tables[0], t2 = tables[0]] = tables;
+      const extra = alphas.slice(3);
+      const indices: number[] = [];
+      for (let b = 0; b < size; b++) {
+        let lift = a0 * t0[b] + a1 * t1[b] + a2 * t2[b] - meanLift[b];
+        for (let j = 0; j < extra.length; j++) lift += extra[j] * tables[j + 3][b];
         // Only movies the picks lift more than a typical triple does: anything else does not depend on them.
-        if (lift > 0) ranked.push({ row: m, lift, score: lift / sd[m] + logCount[m] });
+        if (!(lift > 0)) {
+          scores[b] = Number.NaN;
+          continue;
+        }
+        scores[b] = lift / sd[b] + bandLogCount[b];
+        indices.push(b);
       }
-      // Equal scores (rare with real weights): the lower row, so ties are broken the same way every time.
-      ranked.sort((a, b) => b.score - a.score || a.row - b.row);
-      const vectors = rows.map(similarityVector);
-      // Reasons only for what a draw can reach (gems are drawn first, so nothing else is taken yet).
-      return ranked.slice(0, RANKED).map(({ row, lift, score }) => {
-        // Each pick's exact share of p·x_m: α_j · x_j · x_m.
-        const shares = known.map((pickId, j) => ({
-          pickId,
-          share: user.shares[j] * scorer.gmfPath(vectors[j], row),
-        }));
-        const pickIds = shares
+      // Reasons only for what a draw can reach (gems are drawn first, so nothing else is taken yet);
+      // excluded movies are skipped while selecting, so the best RANKED open ones come out.
+      const best = topOpen(indices, scores, RANKED, (b) => isExcluded(dnmf.movieIds[bandRows[b]]));
+      return best.map((b) => {
+        const lift = (scores[b] - bandLogCount[b]) * sd[b];
+        const pickIds = known
+          .map((pickId, j) => ({ pickId, share: alphas[j] * tables[j][b] }))
           .filter((entry) => entry.share > 0)
-          .sort((a, b) => b.share - a.share)
+          .sort((x, y) => y.share - x.share)
           .map((entry) => entry.pickId);
         return {
-          movieId: dnmf.movieIds[row],
-          score,
+          movieId: dnmf.movieIds[bandRows[b]],
+          score: scores[b],
           reason: { kind: 'dnmf-fold-in' as const, pickIds, lift },
         };
       });
     },
   };
+}
+
+/** The k best indices by score (ties: the lower index), skipping excluded ones. */
+function topOpen(
+  indices: readonly number[],
+  scores: Float64Array,
+  k: number,
+  isExcluded: (index: number) => boolean,
+): number[] {
+  const best = topRows(indices, scores, k + 16);
+  const open = best.filter((index) => !isExcluded(index));
+  if (open.length >= k || best.length < k + 16) return open.slice(0, k);
+  // Many of the best are excluded (a member who rated much of the band): select again without them.
+  return topRows(
+    indices.filter((index) => !isExcluded(index)),
+    scores,
+    k,
+  );
 }
