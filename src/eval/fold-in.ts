@@ -129,12 +129,12 @@ export async function foldInQuality(
       }),
     );
   }
-  const ratio = (of: Scored, list: keyof Scored) =>
-    trained[list].hitsPer100 === 0 ? null : round(of[list].hitsPer100 / trained[list].hitsPer100, 3);
-  const ratios = (of: Scored) => ({
-    gems: ratio(of, 'gems'),
-    popular: ratio(of, 'popular'),
-    all: ratio(of, 'all'),
+  const ratio = (of: Scored, to: Scored, list: keyof Scored) =>
+    to[list].hitsPer100 === 0 ? null : round(of[list].hitsPer100 / to[list].hitsPer100, 3);
+  const ratios = (of: Scored, to = trained) => ({
+    gems: ratio(of, to, 'gems'),
+    popular: ratio(of, to, 'popular'),
+    all: ratio(of, to, 'all'),
   });
   return {
     ...base,
@@ -148,5 +148,7 @@ export async function foldInQuality(
     ratio: ratios(foldedIn),
     ratioKnownUsers: ratios(foldedKnown),
     ratioOtherModel: ratios(otherModel),
+    // Like for like: folded-in vs trained-in users of models trained on as many rows.
+    ratioSameSizeModels: ratios(foldedIn, otherModel),
   };
 }
