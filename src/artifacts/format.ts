@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type hnswlib from 'hnswlib-node';
-import { fileDigest, syncDir, writeDurable } from './files.ts';
+import { fileDigest, syncDir, syncFile, writeDurable } from './files.ts';
 import type { CatalogEntry, Manifest, MovieInfo, Neighbour, ScoredId } from './types.ts';
 
 /** The files of one artifact version; manifest.json is written last and lists the others. */
@@ -91,6 +91,7 @@ export async function writeVersion(dir: string, content: VersionContent): Promis
     ),
   );
   content.knnIndex.writeIndexSync(path.join(dir, FILES.knnIndex));
+  await syncFile(path.join(dir, FILES.knnIndex));
   if (content.tables) {
     await writeDurable(
       path.join(dir, FILES.tables),

@@ -67,7 +67,14 @@ export interface Manifest {
   };
   dnmf: {
     hyperparameters: Record<string, number | string | boolean | number[]>;
-    metrics: { validationRmse: number; bestEpoch: number; epochs: number; trainRmse?: number };
+    metrics: {
+      validationRmse: number;
+      bestEpoch: number;
+      epochs: number;
+      trainRmse?: number;
+      /** RMSE on the fixed MovieLens hold-out (see `holdout`), which no version trains on. */
+      holdoutRmse?: number;
+    };
     /** Rows per legacy table; 0 when the version has none (production). */
     tableSize: number;
     minCandidateRatings: number;
@@ -79,6 +86,17 @@ export interface Manifest {
   runtime: { node: string; tfjs: string; backend: string; hnswlib: string };
   timingsMs: Record<string, number>;
   files: Record<string, { bytes: number; sha256: string }>;
+  /** What the version was trained on, so a nightly run can tell whether anything changed. */
+  data?: TrainingDataInfo;
+  /** The fixed hold-out of MovieLens ratings left out of training (absent in older versions). */
+  holdout?: { rule: string; ratings: number };
+}
+
+export interface TrainingDataInfo {
+  /** One hash over the dataset's checksums, the members' ratings fingerprint and the hold-out rule. */
+  fingerprint: string;
+  /** Members' ratings trained on as extra users (pseudonymous ids only, never Discord ids). */
+  members: { fingerprint: string; users: number; ratings: number };
 }
 
 /** Everything the serving side needs, loaded from one version directory. */
