@@ -23,12 +23,22 @@ import { removeBenchTempDirs, trainFreshModels } from './lib/models.ts';
 import { markdownTable, type BenchmarkRecord } from './lib/report.ts';
 import { appendRun, resultsPath } from './lib/results.ts';
 import { members } from './members.ts';
+import { titleSearch } from './title-search.ts';
 import { memory } from './memory.ts';
 import { retrainLoad } from './retrain-load.ts';
 import { startup } from './startup.ts';
 import { train } from './train.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [train, engine, gateway, members, startup, memory, retrainLoad];
+const BENCHMARKS: readonly Benchmark[] = [
+  train,
+  engine,
+  gateway,
+  members,
+  titleSearch,
+  startup,
+  memory,
+  retrainLoad,
+];
 
 const USAGE = `Usage: npm run bench -- [${BENCHMARKS.map((b) => b.name).join('|')} …] [options]
 

@@ -4,7 +4,7 @@ import type { Command } from '../src/bot/command.ts';
 import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { PERSONAL } from '../src/bot/install-contexts.ts';
-import { memberRatings, ratingsStillNeeded, usableRatingCount } from '../src/bot/members.ts';
+import { memberProfile, memberRatings, ratingsStillNeeded, usableRatingCount } from '../src/bot/members.ts';
 import { MIN_PERSONAL_RATINGS } from '../src/serve/engine.ts';
 
 export const data = new SlashCommandBuilder()
@@ -21,7 +21,7 @@ export const data = new SlashCommandBuilder()
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const snapshot = context.models.current;
   const members = memberRatings(context);
-  const ratings = await members.ratings(interaction.user.id);
+  const { ratings, excluded: exclude } = await memberProfile(members, interaction.user.id);
   const usable = usableRatingCount(snapshot, ratings);
   const missing = ratingsStillNeeded(usable);
   if (missing > 0) {
@@ -37,7 +37,6 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   }
   const isPrivate = interaction.options.getBoolean('private') ?? false;
   await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
-  const exclude = await members.excluded(interaction.user.id);
   const result = snapshot.engine.forYou(ratings, { exclude });
   await sendAnswer(
     interaction,

@@ -4,7 +4,7 @@ import type { Command } from '../src/bot/command.ts';
 import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
-import { memberRatings, ratingsStillNeeded, usableRatingCount } from '../src/bot/members.ts';
+import { memberProfile, memberRatings, ratingsStillNeeded, usableRatingCount } from '../src/bot/members.ts';
 import { guildOnly } from '../src/bot/preconditions.ts';
 import { MAX_MOVIE_NIGHT_MEMBERS, MIN_PERSONAL_RATINGS } from '../src/serve/engine.ts';
 
@@ -87,13 +87,8 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const members = memberRatings(context);
   const profiles = await Promise.all(
     group.map(async (id) => {
-      const ratings = await members.ratings(id);
-      return {
-        id,
-        ratings,
-        excluded: await members.excluded(id),
-        missing: ratingsStillNeeded(usableRatingCount(snapshot, ratings)),
-      };
+      const { ratings, excluded } = await memberProfile(members, id);
+      return { id, ratings, excluded, missing: ratingsStillNeeded(usableRatingCount(snapshot, ratings)) };
     }),
   );
   const tooFew = profiles.filter((p) => p.missing > 0);

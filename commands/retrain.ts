@@ -1,5 +1,4 @@
 import {
-  InteractionContextType,
   MessageFlags,
   PermissionFlagsBits,
   SlashCommandBuilder,
@@ -7,6 +6,7 @@ import {
 } from 'discord.js';
 import { UserFacingError, type Command } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
+import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
 import { adminOnly, guildOnly } from '../src/bot/preconditions.ts';
 import { progressText, summaryText } from '../src/bot/retrain-messages.ts';
 import { VersionLockBusyError } from '../src/retrain/service.ts';
@@ -18,7 +18,9 @@ export const data = new SlashCommandBuilder()
   .setName('retrain')
   .setDescription('Retrain the recommendation models (admins only).')
   .setDefaultMemberPermissions(PermissionFlagsBits.Administrator)
-  .setContexts(InteractionContextType.Guild)
+  // Servers only, and never through a member's own (user) install of the app.
+  .setIntegrationTypes(...SERVER_ONLY.integrationTypes)
+  .setContexts(...SERVER_ONLY.contexts)
   .addSubcommand((sub) =>
     sub.setName('run').setDescription('Retrain now and hot-swap the new models when they pass checks.'),
   )

@@ -4,7 +4,7 @@
  * minRatings). The popular picks come from the kNN, so the two lists split the catalogue by popularity
  * instead of by a tuned cut-off; both bounds come from the version's own manifest.
  */
-import type { Manifest } from './types.ts';
+import type { Artifacts, Manifest } from './types.ts';
 
 export interface GemBand {
   minRatings: number;
@@ -21,4 +21,15 @@ export function gemBand(manifest: {
 
 export function inGemBand(band: GemBand, ratingCount: number): boolean {
   return ratingCount >= band.minRatings && ratingCount < band.belowRatings;
+}
+
+/** The DNMF rows of the movies in a version's gem band, in row order. */
+export function gemBandRows(artifacts: Pick<Artifacts, 'manifest' | 'movies' | 'dnmf'>): number[] {
+  const band = gemBand(artifacts.manifest);
+  const rows: number[] = [];
+  artifacts.dnmf.movieIds.forEach((movieId, row) => {
+    const movie = artifacts.movies.get(movieId);
+    if (movie && inGemBand(band, movie.count)) rows.push(row);
+  });
+  return rows;
 }

@@ -21,3 +21,15 @@ export function ratingsStillNeeded(ratings: number): number {
 export function usableRatingCount(snapshot: ServingSnapshot, ratings: readonly MemberRating[]): number {
   return ratings.filter((rating) => snapshot.artifacts.dnmf.movieRows.has(rating.movieId)).length;
 }
+
+/** A member's star ratings and everything never to recommend to them, from one read of the store. */
+export async function memberProfile(
+  members: MemberRatings,
+  discordUserId: string,
+): Promise<{ ratings: MemberRating[]; excluded: Set<number> }> {
+  const entries = await members.list(discordUserId);
+  return {
+    ratings: entries.flatMap((e) => (e.kind === 'rating' ? [{ movieId: e.movieId, rating: e.stars }] : [])),
+    excluded: new Set(entries.map((e) => e.movieId)),
+  };
+}

@@ -17,6 +17,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   evaluate --train A.csv --test B.csv [--movies M.csv]
                                  train the DNMF on A, score B; prints one JSON line
   evaluate-ranking --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band 10-60]
+                   [--fold-in-folds N (default 4, 0 = skip)]
                                  train the pipeline on A, simulate /recommend for B's users next to
                                  baselines; one JSON line per list (README "Evaluation")
   split --test-idx FILE --out DIR [--ratings FILE]
@@ -43,6 +44,7 @@ async function main(argv: string[]): Promise<void> {
       movies: { type: 'string' },
       links: { type: 'string' },
       band: { type: 'string' },
+      'fold-in-folds': { type: 'string' },
       ratings: { type: 'string' },
       'test-idx': { type: 'string' },
       out: { type: 'string' },
@@ -86,6 +88,7 @@ async function main(argv: string[]): Promise<void> {
         seed: integer('seed', values.seed),
         band: values.band,
         epochs,
+        foldInFolds: integer('fold-in-folds', values['fold-in-folds']),
       });
     case 'split':
       return splitCommand(context, {

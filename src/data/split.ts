@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createRng } from '../random.ts';
+import { createRng, shuffleInPlace } from '../random.ts';
 import { DatasetError } from './errors.ts';
 
 /**
@@ -36,12 +36,10 @@ export async function writeRandomSplit(ratingsFile: string, outDir: string, seed
   if (!(testFraction > 0 && testFraction < 1))
     throw new RangeError(`the test fraction must be between 0 and 1, got ${testFraction}`);
   const { header, rows } = await readRows(ratingsFile);
-  const order = Array.from(rows, (_, i) => i);
-  const random = createRng(seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = shuffleInPlace(
+    Array.from(rows, (_, i) => i),
+    createRng(seed),
+  );
   return writeRows(outDir, header, rows, new Set(order.slice(0, Math.round(rows.length * testFraction))));
 }
 

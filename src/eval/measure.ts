@@ -3,7 +3,7 @@
  * catalog triples are served, and how much the answer changes with the picks. Every method gets its own RNG
  * from the same seed, so adding a method never changes another's numbers.
  */
-import { createRng, type Rng } from '../random.ts';
+import { createRng, sampleDistinct, type Rng } from '../random.ts';
 import { jaccard, meanScores, scoreList, type ListScores } from './metrics.ts';
 import { fanStats, servedStats, type FanStats, type ServedStats } from './list-stats.ts';
 import type { Method, Served } from './methods.ts';
@@ -73,14 +73,7 @@ export function heldOut(
 export function randomTriples(catalog: readonly number[], n: number, rng: Rng, size = 3): number[][] {
   if (catalog.length < size)
     throw new RangeError(`a catalog of ${catalog.length} has no ${size} distinct movies`);
-  return Array.from({ length: n }, () => {
-    const pool = [...catalog];
-    for (let i = 0; i < size; i++) {
-      const j = i + Math.floor(rng() * (pool.length - i));
-      [pool[i], pool[j]] = [pool[j], pool[i]];
-    }
-    return pool.slice(0, size);
-  });
+  return Array.from({ length: n }, () => sampleDistinct(catalog, size, rng));
 }
 
 export interface TripleResult extends ServedStats {

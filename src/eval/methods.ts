@@ -4,7 +4,7 @@
  * each baseline answers one.
  */
 import type { Engine } from '../serve/engine.ts';
-import type { Rng } from '../random.ts';
+import { sampleDistinct, type Rng } from '../random.ts';
 import type { CosineTable } from './cosine.ts';
 
 export interface Served {
@@ -39,9 +39,9 @@ export interface TrainingFacts {
 }
 
 /**
- * The production engine as /recommend calls it. `exclude` is passed as the engine option; when the engine
- * ignores it (an engine from before the option), movies it serves anyway are dropped here and counted in
- * `dropped`, so the metrics always see what a member would be shown minus what they rated.
+ * The production engine as /recommend calls it, with the user's train movies as `exclude`. Should the engine
+ * serve one anyway it is dropped here and counted in `dropped` (0 when `exclude` works), so the metrics
+ * always see what a member would be shown minus what they rated.
  */
 export function engineMethod(
   name: string,
@@ -56,8 +56,7 @@ export function engineMethod(
     lists: ['popular', 'gems'],
     dropped: () => dropped,
     answer(picks, exclude, rng) {
-      const options = { rng, perSource, exclude };
-      const result = engine.recommend(picks, options);
+      const result = engine.recommend(picks, { rng, perSource, exclude });
       const keep = (list: { movieId: number; reason: object }[]): Served[] => {
         const kept = list.filter((r) => !exclude.has(r.movieId));
         dropped += list.length - kept.length;
@@ -92,18 +91,12 @@ function outsideCatalog(facts: TrainingFacts): number[] {
   return [...facts.counts.keys()].filter((movieId) => !facts.catalog.has(movieId)).sort((a, b) => a - b);
 }
 
-/** k distinct random movies of the band the user has not rated (partial Fisher–Yates over a copy). */
+/** k distinct random movies of the band the user has not rated. */
 export function randomBandMethod(facts: TrainingFacts, band: Band, k: number): Method {
   const candidates = inBand(facts, band);
   return single('random-band', { band, k, candidates: candidates.length }, (picks, exclude, rng) => {
     const pool = candidates.filter((movieId) => !exclude.has(movieId) && !picks.includes(movieId));
-    const chosen: number[] = [];
-    for (let i = 0; i < Math.min(k, pool.length); i++) {
-      const j = i + Math.floor(rng() * (pool.length - i));
-      [pool[i], pool[j]] = [pool[j], pool[i]];
-      chosen.push(pool[i]);
-    }
-    return chosen;
+    return sampleDistinct(pool, k, rng);
   });
 }
 

@@ -8,9 +8,9 @@ import type { Logger } from 'pino';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { Movie, RatingTable } from '../data/types.ts';
 import { createRng } from '../random.ts';
-import { createEngine, type CreateEngineOptions, type Engine } from '../serve/engine.ts';
+import { createEngine, type Engine } from '../serve/engine.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
-import { DEFAULT_FOLD_IN_FRACTION, foldInQuality } from './fold-in.ts';
+import { DEFAULT_FOLD_IN_FOLDS, foldInQuality } from './fold-in.ts';
 import { trainTemporaryModel } from './temporary-model.ts';
 import { cosineFromSources } from './cosine.ts';
 import { heldOut, pickSensitivity, randomTriples, round, tripleStats } from './measure.ts';
@@ -42,8 +42,8 @@ export interface RankingEvaluationOptions {
   /** Pairs of disjoint triples for pick sensitivity. */
   sensitivityPairs?: number;
   protocol?: ProtocolOptions;
-  /** Share of the protocol's users held out of a second model for the fold-in check; 0 skips it. */
-  foldInFraction?: number;
+  /** Folds of users for the fold-in check (one extra model each); 0 skips it. */
+  foldInFolds?: number;
   dnmf?: Partial<DnmfOptions>;
   logger?: Logger;
   /** Progress lines for a person watching (stderr in the CLI); never part of the results. */
@@ -80,10 +80,9 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
 
   const defaultEngine = createEngine(artifacts);
   const engines = [engineMethod('engine', defaultEngine, engineHyperparameters(artifacts, defaultEngine), k)];
-  const fanTables = todaysMethod(artifacts, defaultEngine);
-  if (fanTables) {
-    engines.push(engineMethod('fan-tables', fanTables, engineHyperparameters(artifacts, fanTables), k));
-  }
+  // Today's serving method (before issue 7), kept in the engine as a named method for this comparison.
+  const fanTables = createEngine(artifacts, { method: 'fan-tables' });
+  engines.push(engineMethod('fan-tables', fanTables, engineHyperparameters(artifacts, fanTables), k));
   const methods: Method[] = [
     ...engines,
     randomBandMethod(facts, band, k),
@@ -154,11 +153,9 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
   }
   say(`measured in ${seconds(started)} s`);
 
-  const foldInFraction = options.foldInFraction ?? DEFAULT_FOLD_IN_FRACTION;
-  if (foldInFraction > 0) {
-    lines.push(
-      await foldInQuality(artifacts, options.train, users, model, { fraction: foldInFraction, seed, k }),
-    );
+  const folds = options.foldInFolds ?? DEFAULT_FOLD_IN_FOLDS;
+  if (folds > 0) {
+    lines.push(await foldInQuality(artifacts, options.train, users, model, { folds, seed, k }));
     say(`fold-in measured in ${seconds(started)} s`);
   }
   return lines;
@@ -183,20 +180,10 @@ function trainingFacts(train: RatingTable, catalog: readonly number[]): Training
   return { counts, catalog: new Set(catalog), cosine: cosineFromSources(train, catalog) };
 }
 
-/**
- * Today's serving method, kept in the engine as `method: 'fan-tables'` (issue 7); undefined for an engine from
- * before that option, which is itself today's method.
- */
-function todaysMethod(artifacts: Artifacts, defaultEngine: Engine): Engine | undefined {
-  if (!('method' in defaultEngine)) return undefined;
-  const options: CreateEngineOptions & { method: string } = { method: 'fan-tables' };
-  return createEngine(artifacts, options);
-}
-
 function engineHyperparameters(artifacts: Artifacts, engine: Engine): Record<string, unknown> {
   const { dnmf, knn } = artifacts.manifest;
   return {
-    method: (engine as { method?: string }).method ?? 'fan-tables (before issue 7)',
+    method: engine.method,
     knn: { k: knn.k, minRatings: knn.minRatings },
     dnmf: {
       ...dnmf.hyperparameters,

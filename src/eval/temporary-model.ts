@@ -23,7 +23,7 @@ export interface TemporaryModelOptions {
 export async function trainTemporaryModel(options: TemporaryModelOptions): Promise<Artifacts> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'flickpick-eval-'));
   try {
-    const train: TrainOptions & { legacyTables?: boolean } = {
+    const train: TrainOptions = {
       datasetDir: '(evaluation: train rows)',
       repository: new ModelRepository(root),
       logger: options.logger,

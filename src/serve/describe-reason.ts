@@ -45,8 +45,8 @@ export function describeReason(reason: RecommendationReason, artifacts: Artifact
           ? `, mostly because of ${joinNames(reason.pickIds.map((id) => pickName(id, artifacts)))}`
           : '';
       return (
-        `The DNMF model, fitting one viewer who loves your three picks, expects them to rate this ` +
-        `${formatLift(reason.lift)} than its baseline for the movie${because}.`
+        `A less-known movie the DNMF model, fitting one viewer who loves your three picks, expects them to ` +
+        `rate ${formatLift(reason.lift)} than a fan of three typical top-${artifacts.catalog.length} movies${because}.`
       );
     }
     case 'dnmf-personal':

@@ -110,7 +110,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
-  const gems = createGemSource(artifacts, isCatalog);
+  const gems = createGemSource(artifacts);
   const neighbours = createNeighbourSource(artifacts, isCatalog, catalogIds.size);
   // Enough for any legacy request: its share per pick (2) after losing two other picks and five movies.
   const enough = PICK_COUNT - 1 + DEFAULT_PER_SOURCE + Math.ceil(DEFAULT_PER_SOURCE / PICK_COUNT);
@@ -252,10 +252,11 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
         );
       }
       members.forEach((ratings) => validateRatings(ratings));
-      const folded = members.map(foldMember).filter(({ known }) => known >= MIN_PERSONAL_RATINGS);
-      if (folded.length === 0) requireEnough(Math.max(0, ...members.map((r) => gems.rowRatings(r).length)));
-      const users = folded.map(({ user }) => user);
-      const qualifying = members.filter((r) => gems.rowRatings(r).length >= MIN_PERSONAL_RATINGS);
+      const folded = members.map(foldMember);
+      const qualifies = folded.map(({ known }) => known >= MIN_PERSONAL_RATINGS);
+      if (!qualifies.includes(true)) requireEnough(Math.max(...folded.map(({ known }) => known)));
+      const users = folded.filter((_, i) => qualifies[i]).map(({ user }) => user);
+      const qualifying = members.filter((_, i) => qualifies[i]);
       const everyRated = members.flatMap((ratings) => ratings.map((r) => r.movieId));
       return answer([], options, false, everyRated, (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId);

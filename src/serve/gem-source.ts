@@ -1,30 +1,21 @@
 /**
- * Hidden gems from the DNMF, scored at request time against its movie side (no all-pairs tables).
+ * Hidden gems from the DNMF, scored at request time against its movie side (no all-pairs tables), always
+ * among the less-known movies of the gem band (gem-band.ts).
  *
- * /recommend: the three picks are folded in as one viewer who rates each of them 5 (fold-in.ts) and the
- * less-known movies (gem-band.ts) are ranked by lift — predicted rating minus the model's baseline for
- * that viewer and movie — which is the fitted GMF vector's dot product with the movie's (the MLP term
- * and the biases are the same for every pick triple). Ranking by lift rather than by the predicted
- * rating keeps movies the model rates highly for everyone (and clipped 5.0 predictions) from winning
- * regardless of the picks. Because p = Σ α_j·x_j, the lift is a weighted sum of each pick's GMF
- * similarity x_j·x_m, so a movie close to two picks beats one close to only one, and only movies high in
- * some pick's similarity ranking can reach the top: each catalog movie's best GEM_POOL_SIZE band movies
- * by x_pick·x_m are precomputed once per version (O(catalog × movies)), and a request re-scores the union.
- *
- * /foryou and /movienight: members have real ratings, so candidates are ranked by predicted rating over
- * the whole band (a few thousand dot products, well within the 20 ms budget).
+ * /recommend: the picks' lift, relative to a typical catalog triple (pick-lift.ts).
+ * /foryou: the member folded in from their ratings (fold-in.ts), ranked by predicted rating — a member with
+ * real ratings has a real preference scale, and this is the model's answer for them. /movienight: every
+ * qualifying member folded in, ranked by the mean prediction with a guard against anyone's dislike.
+ * Both score the whole band (a few thousand dot products, well within the 20 ms budget).
  */
 import type { Artifacts } from '../artifacts/types.ts';
-import { RATING_MAX, clipToScale, type UserVector } from '../artifacts/dnmf.ts';
-import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
+import { clipToScale, type UserVector } from '../artifacts/dnmf.ts';
+import { gemBandRows } from '../artifacts/gem-band.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
+import { createPickLift } from './pick-lift.ts';
 import { topRows } from './ranked-draw.ts';
 import type { ScoredCandidate } from './recommendation.ts';
 
-/** Band movies kept per catalog pick: far more than a list needs, so the union's top is exact in practice. */
-export const GEM_POOL_SIZE = 300;
-/** The rating a pick stands for: /recommend's picks are movies the member loves. */
-export const PICK_RATING = RATING_MAX;
 /** Candidates a personal or group ranking returns (the draw window and exclusions need more than 5). */
 export const PERSONAL_RANKED = 60;
 /**
@@ -55,44 +46,15 @@ export interface GemSource {
   predictions(users: readonly UserVector[], movieId: number): number[] | undefined;
 }
 
-interface Pool {
-  rows: Int32Array;
-}
-
-export function createGemSource(artifacts: Artifacts, isCacheable: (movieId: number) => boolean): GemSource {
+export function createGemSource(artifacts: Artifacts): GemSource {
   const dnmf = artifacts.dnmf;
   const { scorer } = dnmf;
-  const g = scorer.gmfDim;
-  const band = gemBand(artifacts.manifest);
-  const bandRows: number[] = [];
-  for (let row = 0; row < dnmf.movieIds.length; row++) {
-    const movie = artifacts.movies.get(dnmf.movieIds[row]);
-    if (movie && inGemBand(band, movie.count)) bandRows.push(row);
-  }
-  const bandRowArray = Int32Array.from(bandRows);
+  const bandRows = gemBandRows(artifacts);
   const scratch = new Float64Array(scorer.movies).fill(Number.NaN);
-  const pools = new Map<number, Pool>();
-  const w = scorer.gmfOutputWeights;
-
-  /** x_pick ⊙ w, so gmfPath(v, m) = x_pick · x_m (x = GMF features as the output layer weighs them). */
-  function similarityVector(row: number): Float32Array {
-    const v = new Float32Array(g);
-    for (let k = 0; k < g; k++) v[k] = w[k] * w[k] * scorer.movieGmf[row * g + k];
-    return v;
-  }
-
-  function poolOf(pickId: number): Pool | undefined {
-    const cached = pools.get(pickId);
-    if (cached) return cached;
-    const row = dnmf.movieRows.get(pickId);
-    if (row === undefined) return undefined;
-    const v = similarityVector(row);
-    for (const m of bandRowArray) scratch[m] = scorer.gmfPath(v, m);
-    const pool = { rows: Int32Array.from(topRows(bandRowArray, scratch, GEM_POOL_SIZE)) };
-    for (const m of bandRowArray) scratch[m] = Number.NaN;
-    if (isCacheable(pickId)) pools.set(pickId, pool);
-    return pool;
-  }
+  const pickLift = createPickLift(
+    artifacts,
+    artifacts.catalog.map((entry) => entry.movieId),
+  );
 
   function rowRatings(ratings: ReadonlyArray<{ movieId: number; rating: number }>): RowRating[] {
     const rated: RowRating[] = [];
@@ -120,43 +82,8 @@ export function createGemSource(artifacts: Artifacts, isCacheable: (movieId: num
   }
 
   return {
-    warm(pickId) {
-      poolOf(pickId);
-    },
-
-    forPicks(picks, isExcluded) {
-      const known = picks.filter((pickId) => dnmf.movieRows.has(pickId));
-      if (known.length === 0) return [];
-      const rated = rowRatings(known.map((movieId) => ({ movieId, rating: PICK_RATING })));
-      const user = foldIn(dnmf, rated);
-      const union = new Set<number>();
-      for (const pickId of known) for (const m of poolOf(pickId)!.rows) union.add(m);
-      const ranked: Array<{ row: number; lift: number }> = [];
-      for (const m of union) {
-        if (isExcluded(dnmf.movieIds[m])) continue;
-        const lift = scorer.gmfPath(user.gmfWeighted, m);
-        // Only movies the picks make the model expect more of: anything else would not depend on them.
-        if (lift > 0) ranked.push({ row: m, lift });
-      }
-      // Equal lifts (rare with real weights): the less-rated movie first, then the lower id, so ties are
-      // broken the same way every time and in the direction of the list's purpose.
-      const count = (m: number) => artifacts.movies.get(dnmf.movieIds[m])?.count ?? 0;
-      ranked.sort((a, b) => b.lift - a.lift || count(a.row) - count(b.row) || a.row - b.row);
-      const vectors = rated.map(({ row }) => similarityVector(row));
-      return ranked.map(({ row, lift }) => {
-        // Each pick's exact share of the lift: α_j · x_j · x_m.
-        const shares = known.map((pickId, j) => ({
-          pickId,
-          share: user.shares[j] * scorer.gmfPath(vectors[j], row),
-        }));
-        const pickIds = shares
-          .filter((entry) => entry.share > 0)
-          .sort((a, b) => b.share - a.share)
-          .map((entry) => entry.pickId);
-        return { movieId: dnmf.movieIds[row], score: lift, reason: { kind: 'dnmf-fold-in', pickIds, lift } };
-      });
-    },
-
+    warm: (pickId) => pickLift.warm(pickId),
+    forPicks: (picks, isExcluded) => pickLift.rank(picks, isExcluded),
     rowRatings,
     foldIn: (rated) => foldIn(dnmf, rated),
 

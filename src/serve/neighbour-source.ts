@@ -5,6 +5,7 @@
  * is its NEIGHBOURS_PER_SOURCE nearest movies (catalog movies' lists are computed once per version).
  */
 import type { Artifacts } from '../artifacts/types.ts';
+import { topRows } from './ranked-draw.ts';
 import type { RecommendationReason, ScoredCandidate } from './recommendation.ts';
 
 /** Neighbours read per source: deep enough that a list is not only the source's few closest movies. */
@@ -20,7 +21,7 @@ interface Near {
 export interface NeighbourSource {
   warm(movieId: number): void;
   /**
-   * Candidates ranked by summed similarity, best first. weights (same length as sources, default 1)
+   * The best COMBINED_RANKED candidates by summed similarity, best first. weights (same length as sources, default 1)
    * scale each source's similarities, e.g. so that every /movienight member counts the same.
    */
   combined(
@@ -31,24 +32,29 @@ export interface NeighbourSource {
   ): ScoredCandidate[];
 }
 
+/** Candidates a combination returns: more than a list's draw window and its own length. */
+export const COMBINED_RANKED = 40;
+
 export function createNeighbourSource(
   artifacts: Artifacts,
-  isCacheable: (movieId: number) => boolean,
+  isCatalog: (movieId: number) => boolean,
   catalogSize: number,
 ): NeighbourSource {
-  const lists = new Map<number, Near[]>();
+  const lists = new Map<number, { all: Near[]; outsideCatalog: Near[] }>();
 
-  function neighboursOf(movieId: number): Near[] {
+  function neighboursOf(movieId: number) {
     const cached = lists.get(movieId);
     if (cached) return cached;
-    if (!artifacts.knn.has(movieId)) return [];
-    // Catalog movies are removed per request for /recommend, so ask for enough to survive that.
+    if (!artifacts.knn.has(movieId)) return { all: [], outsideCatalog: [] };
+    // /recommend removes the catalog, so ask for enough to survive that.
     const found = artifacts.knn.nearest(movieId, NEIGHBOURS_PER_SOURCE + catalogSize);
-    const near = found
+    const all = found
       .filter((n) => artifacts.movies.has(n.movieId))
       .map((n) => ({ movieId: n.movieId, similarity: 1 - n.distance }));
-    if (isCacheable(movieId)) lists.set(movieId, near);
-    return near;
+    const entry = { all, outsideCatalog: all.filter((n) => !isCatalog(n.movieId)) };
+    // Only catalog movies are kept (what /recommend users pick): bounded by catalog size.
+    if (isCatalog(movieId)) lists.set(movieId, entry);
+    return entry;
   }
 
   return {
@@ -57,31 +63,49 @@ export function createNeighbourSource(
     },
 
     combined(sources, isExcluded, basis, weights) {
-      const gathered = new Map<number, { total: number; matches: Near[] }>();
-      sources.forEach((source, index) => {
-        const weight = weights?.[index] ?? 1;
+      const index = new Map<number, number>();
+      const movieIds: number[] = [];
+      const totals: number[] = [];
+      const matches: Near[][] = [];
+      sources.forEach((source, s) => {
+        const weight = weights?.[s] ?? 1;
+        const lists = neighboursOf(source);
+        // /recommend never shows catalog movies, so its picks read the list without them.
+        const list = basis === 'picks' ? lists.outsideCatalog : lists.all;
         let kept = 0;
-        for (const near of neighboursOf(source)) {
+        for (const near of list) {
           if (kept === NEIGHBOURS_PER_SOURCE) break;
           if (isExcluded(near.movieId)) continue;
           kept++;
-          const entry = gathered.get(near.movieId) ?? { total: 0, matches: [] };
-          gathered.set(near.movieId, entry);
-          entry.total += weight * near.similarity;
+          let at = index.get(near.movieId);
+          if (at === undefined) {
+            at = movieIds.length;
+            index.set(near.movieId, at);
+            movieIds.push(near.movieId);
+            totals.push(0);
+            matches.push([]);
+          }
+          totals[at] += weight * near.similarity;
           // The card names the sources it is similar to; a zero or negative cosine is not "similar".
-          if (near.similarity > 0) entry.matches.push({ movieId: source, similarity: near.similarity });
+          if (near.similarity > 0) matches[at].push({ movieId: source, similarity: near.similarity });
         }
       });
-      const ranked: ScoredCandidate[] = [];
-      for (const [movieId, { total, matches }] of gathered) {
-        matches.sort((a, b) => b.similarity - a.similarity || a.movieId - b.movieId);
-        ranked.push({
-          movieId,
-          score: total,
-          reason: { kind: 'knn-combined', basis, matches, totalSimilarity: total },
-        });
-      }
-      return ranked.sort((a, b) => b.score - a.score || a.movieId - b.movieId);
+      const scores = Float64Array.from(totals);
+      const order = Array.from(movieIds, (_, i) => i);
+      // Ties: the lower movie id, so the order does not depend on the order of the lists.
+      const best = topRows(order, scores, COMBINED_RANKED).sort(
+        (a, b) => scores[b] - scores[a] || movieIds[a] - movieIds[b],
+      );
+      return best.map((at) => ({
+        movieId: movieIds[at],
+        score: totals[at],
+        reason: {
+          kind: 'knn-combined' as const,
+          basis,
+          matches: matches[at].sort((a, b) => b.similarity - a.similarity || a.movieId - b.movieId),
+          totalSimilarity: totals[at],
+        },
+      }));
     },
   };
 }

@@ -36,14 +36,17 @@ export type RecommendationReason =
     }
   | {
       /**
-       * DNMF, the three picks folded in as one viewer who loves them (src/serve/fold-in.ts), ranked by lift:
-       * predicted rating minus the model's baseline for this viewer and movie (global mean + both biases +
-       * the MLP term), i.e. how much more than usual the picks make the model expect.
+       * DNMF, the three picks folded in as one viewer who loves them (src/serve/fold-in.ts), ranked by how
+       * unusually they lift the movie compared with typical catalog triples (src/serve/pick-lift.ts).
        */
       kind: 'dnmf-fold-in';
       /** Picks whose share of the lift is positive, largest share first. */
       pickIds: number[];
-      /** Predicted rating − baseline, in stars. */
+      /**
+       * Stars: the movie-specific part of the picks' prediction (the GMF interaction p·x_m) minus the mean
+       * reference viewer's (a fan of three random catalog movies). The movie's bias and the MLP term are
+       * the same for both viewers; the user biases differ by a constant that does not depend on the movie.
+       */
       lift: number;
     }
   | {

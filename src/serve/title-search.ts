@@ -42,6 +42,9 @@ export interface TitleSearch {
   readonly size: number;
 }
 
+/** Below this many movies for the rarest query word, candidates are checked one by one instead of intersected. */
+const FEW_CANDIDATES = 2000;
+
 const Tier = { Prefix: 0, WordPrefix: 1, Substring: 2, None: 3 } as const;
 type Tier = (typeof Tier)[keyof typeof Tier];
 
@@ -59,6 +62,7 @@ export function createTitleSearch(entries: Iterable<TitleEntry>): TitleSearch {
   const exact = new Map<string, number | number[]>();
   const looseExact = new Map<string, number | number[]>();
   const postingsByWord = new Map<string, number[]>();
+  const postingsByFirstWord = new Map<string, number[]>();
 
   movies.forEach((movie, position) => {
     positionById.set(movie.movieId, position);
@@ -70,32 +74,40 @@ export function createTitleSearch(entries: Iterable<TitleEntry>): TitleSearch {
     for (const key of forms.looseExact) addCompact(looseExact, key, position);
     const words = new Set(forms.keys.flatMap((key) => key.split(' ')));
     for (const word of words) addTo(postingsByWord, word, position);
+    for (const first of new Set(forms.keys.map((key) => key.split(' ', 1)[0])))
+      addTo(postingsByFirstWord, first, position);
   });
 
   const corpus = keyParts.join('');
   keyParts.length = 0;
-  const keysOf = (position: number) => corpus.slice(offsets[position], offsets[position + 1] - 1).split('\n');
+  const segmentOf = (position: number) => corpus.slice(offsets[position], offsets[position + 1] - 1);
+  const anyWord = wordIndex(postingsByWord);
+  const firstWord = wordIndex(postingsByFirstWord);
 
-  // Words sorted, with their movies in one flat array (CSR), so a word prefix is a contiguous range.
-  const words = [...postingsByWord.keys()].sort();
-  const postingStart = new Int32Array(words.length + 1);
-  const postings = new Int32Array(words.reduce((total, word) => total + postingsByWord.get(word)!.length, 0));
-  words.forEach((word, i) => {
-    const list = postingsByWord.get(word)!;
-    postings.set(list, postingStart[i]);
-    postingStart[i + 1] = postingStart[i] + list.length;
-  });
-  postingsByWord.clear();
-
-  /** Marks candidates per query without clearing: stamp[position] === query number. */
+  /** Per query scratch: stamp[position] === queryNumber marks a movie; hits counts the tokens it has. */
   const stamp = new Uint32Array(count);
+  const hits = new Uint8Array(count);
   let queryNumber = 0;
 
-  function wordRange(prefix: string): [number, number] {
-    const from = lowerBound(words, prefix);
-    let to = from;
-    while (to < words.length && words[to].startsWith(prefix)) to++;
-    return [from, to];
+  /** The movies of a range of words, in rank order. */
+  function rankOrdered(index: WordIndex, [from, to]: [number, number]): Iterable<number> {
+    const [start, end] = [index.start[from], index.start[to]];
+    if (to - from === 1) return index.postings.subarray(start, end);
+    queryNumber = (queryNumber + 1) >>> 0 || 1;
+    const ordered: number[] = [];
+    for (let i = start; i < end; i++) stamp[index.postings[i]] = queryNumber;
+    // Few movies: sort them; many: visit the marks in rank order rather than sort a long list.
+    if (end - start < count / 64) {
+      for (let i = start; i < end; i++)
+        if (stamp[index.postings[i]] === queryNumber) {
+          ordered.push(index.postings[i]);
+          stamp[index.postings[i]] = 0;
+        }
+      return ordered.sort((a, b) => a - b);
+    }
+    for (let position = 0; position < count; position++)
+      if (stamp[position] === queryNumber) ordered.push(position);
+    return ordered;
   }
 
   function matches(query: string, excluded: ReadonlySet<number>, limit: number): number[] {
@@ -107,54 +119,82 @@ export function createTitleSearch(entries: Iterable<TitleEntry>): TitleSearch {
         if (available(position)) first.push(position);
       return first;
     }
-    const tokens = normalized.split(' ');
+    const tokens = normalized.split(' ').slice(0, 250);
     const spaced = ' ' + normalized;
 
-    // Candidates for the first two tiers: the movies with a word starting with the rarest token.
-    let rarest: [number, number] | undefined;
-    let rarestSize = Infinity;
-    for (const token of tokens) {
-      const range = wordRange(token);
-      const size = postingStart[range[1]] - postingStart[range[0]];
-      if (size < rarestSize) [rarest, rarestSize] = [range, size];
-    }
-    queryNumber = (queryNumber + 1) >>> 0 || 1;
+    // Tier 1, a key starts with the query: its first word is the first token (or starts with it, for one token).
     const prefix: number[] = [];
-    const wordPrefix: number[] = [];
-    const consider = (position: number): boolean => {
-      if (!available(position)) return false;
-      const tier = tierOf(keysOf(position), spaced, tokens, Tier.WordPrefix);
-      if (tier === Tier.Prefix) prefix.push(position);
-      else if (tier === Tier.WordPrefix) wordPrefix.push(position);
-      return prefix.length >= limit;
-    };
-    if (rarest && rarestSize > 0) {
-      const [from, to] = [postingStart[rarest[0]], postingStart[rarest[1]]];
-      if (rarest[1] - rarest[0] === 1) {
-        // One word: its list is already in rank order.
-        for (let i = from; i < to; i++) if (consider(postings[i])) return prefix;
-      } else {
-        // Several words: mark their movies, then visit the marks in rank order (no sort of a long list).
-        for (let i = from; i < to; i++) stamp[postings[i]] = queryNumber;
-        for (let position = 0; position < count; position++)
-          if (stamp[position] === queryNumber && consider(position)) return prefix;
+    const inPrefix = new Set<number>();
+    const firstRange = tokens.length === 1 ? firstWord.range(tokens[0]) : firstWord.exact(tokens[0]);
+    for (const position of rankOrdered(firstWord, firstRange)) {
+      if (!available(position)) continue;
+      const segment = segmentOf(position);
+      if (segment.startsWith(spaced) || segment.includes('\n' + spaced)) {
+        prefix.push(position);
+        inPrefix.add(position);
+        if (prefix.length >= limit) return prefix;
       }
     }
-    const found = [...prefix, ...wordPrefix];
-    if (found.length >= limit) return found.slice(0, limit);
 
-    // Room left: the substring tier, skipping what the first two tiers already hold (fewer than `limit`).
+    // Tier 2, every token starts a word of one key: the movies having all tokens as word starts, in rank order.
+    // Every tier-1 match is known by now, so this tier can stop as soon as the list is full.
+    const ranges = tokens.map((token) => anyWord.range(token));
+    const size = ([from, to]: [number, number]) => anyWord.start[to] - anyWord.start[from];
+    ranges.sort((a, b) => size(a) - size(b));
+    const found = [...prefix];
+    const wordStarts = tokens.map((token) => ' ' + token);
+    const consider = (position: number): void => {
+      if (inPrefix.has(position) || !available(position)) return;
+      const segment = segmentOf(position);
+      if (!wordStarts.every((start) => segment.includes(start))) return;
+      if (tierOf(segment.split('\n'), spaced, tokens, Tier.WordPrefix) <= Tier.WordPrefix)
+        found.push(position);
+    };
+    if (size(ranges[0]) > 0 && size(ranges[0]) <= FEW_CANDIDATES) {
+      // The rarest token leaves few movies: check those directly rather than intersect long lists.
+      for (const position of rankOrdered(anyWord, ranges[0])) {
+        consider(position);
+        if (found.length >= limit) break;
+      }
+    } else if (size(ranges[0]) > 0) {
+      hits.fill(0);
+      ranges.forEach(([from, to], i) => {
+        for (let k = anyWord.start[from]; k < anyWord.start[to]; k++) {
+          const position = anyWord.postings[k];
+          if (hits[position] === i) hits[position] = i + 1;
+        }
+      });
+      const all = ranges.length;
+      for (let position = 0; position < count && found.length < limit; position++)
+        if (hits[position] === all) consider(position);
+    }
+    if (found.length >= limit) return found;
+
+    // Tier 3, every token occurs in one key. A token has no spaces, so it lies inside one word: find the words
+    // holding the longest token (in the list of distinct words, a fraction of all titles' text), then check
+    // their movies in rank order.
     const already = new Set(found);
-    const longest = tokens.reduce((a, b) => (b.length > a.length ? b : a));
-    for (let at = corpus.indexOf(longest); at !== -1 && found.length < limit;) {
-      const position = upperBound(offsets, at) - 1;
+    const scanToken = tokens.reduce((a, b) => (b.length >= a.length ? b : a));
+    queryNumber = (queryNumber + 1) >>> 0 || 1;
+    let marked = 0;
+    for (let at = anyWord.corpus.indexOf(scanToken); at !== -1;) {
+      const w = upperBound(anyWord.corpusOffsets, at) - 1;
+      for (let k = anyWord.start[w]; k < anyWord.start[w + 1]; k++) {
+        if (stamp[anyWord.postings[k]] !== queryNumber) marked++;
+        stamp[anyWord.postings[k]] = queryNumber;
+      }
+      at = anyWord.corpus.indexOf(scanToken, anyWord.corpusOffsets[w + 1]);
+    }
+    for (let position = 0; marked > 0 && position < count && found.length < limit; position++) {
+      if (stamp[position] !== queryNumber) continue;
+      marked--;
+      if (already.has(position) || !available(position)) continue;
+      const segment = segmentOf(position);
       if (
-        !already.has(position) &&
-        available(position) &&
-        tierOf(keysOf(position), spaced, tokens, Tier.Substring) === Tier.Substring
+        tokens.every((token) => segment.includes(token)) &&
+        tierOf(segment.split('\n'), spaced, tokens, Tier.Substring) === Tier.Substring
       )
         found.push(position);
-      at = corpus.indexOf(longest, offsets[position + 1]);
     }
     return found;
   }
@@ -276,6 +316,53 @@ function addTo(index: Map<string, number[]>, key: string, position: number): voi
   const list = index.get(key);
   if (!list) index.set(key, [position]);
   else if (list.at(-1) !== position) list.push(position);
+}
+
+interface WordIndex {
+  /** Distinct words, sorted by code unit. */
+  words: string[];
+  /** Movies of words[i]: postings[start[i] .. start[i + 1]), in rank order. */
+  start: Int32Array;
+  postings: Int32Array;
+  /** Words starting with `prefix`, as a range of word indexes. */
+  range(prefix: string): [number, number];
+  /** Just `word`, as a range of word indexes (empty when absent). */
+  exact(word: string): [number, number];
+  /** All words in one string, each followed by "\n": words[i] starts at corpusOffsets[i]. */
+  corpus: string;
+  corpusOffsets: Int32Array;
+}
+
+/** Sorted words with their movies in one flat array (CSR), so a word prefix is a contiguous range. */
+function wordIndex(byWord: Map<string, number[]>): WordIndex {
+  const words = [...byWord.keys()].sort();
+  const start = new Int32Array(words.length + 1);
+  const postings = new Int32Array(words.reduce((total, word) => total + byWord.get(word)!.length, 0));
+  words.forEach((word, i) => {
+    const list = byWord.get(word)!;
+    postings.set(list, start[i]);
+    start[i + 1] = start[i] + list.length;
+  });
+  byWord.clear();
+  const corpusOffsets = new Int32Array(words.length + 1);
+  words.forEach((word, i) => (corpusOffsets[i + 1] = corpusOffsets[i] + word.length + 1));
+  return {
+    words,
+    start,
+    postings,
+    corpus: words.map((word) => word + '\n').join(''),
+    corpusOffsets,
+    range(prefix) {
+      const from = lowerBound(words, prefix);
+      let to = from;
+      while (to < words.length && words[to].startsWith(prefix)) to++;
+      return [from, to];
+    },
+    exact(word) {
+      const at = lowerBound(words, word);
+      return words[at] === word ? [at, at + 1] : [at, at];
+    },
+  };
 }
 
 /** First index whose offset is > target. */

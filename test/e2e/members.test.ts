@@ -4,7 +4,9 @@
  * for three (named, then from a voice channel) → /forget-me empties /ratings; plus the bad inputs, a click
  * from another member, old answers after a restart, and an old answer whose movie the model no longer has.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PermissionFlagsBits } from 'discord.js';
 import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRepository } from '../../src/artifacts/repository.ts';
@@ -48,6 +50,9 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
   let modelsDir: string;
   let artifacts: Artifacts;
   let picks: Record<string, string>;
+  let env: Record<string, string>;
+  let membersBefore = 0;
+  let alicePseudonym = 0;
 
   beforeAll(async () => {
     const trained = await trainSmallModels();
@@ -56,7 +61,9 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     artifacts = trained.result.artifacts;
     const catalog = artifacts.catalog.map((e) => String(e.movieId));
     picks = { movie1: catalog[0], movie2: catalog[1], movie3: catalog[2] };
-    bot = await startTestBot({ modelsDir });
+    // A dataset for /retrain; the hold-out gate is loose because these small models are noisy.
+    env = { MOVIELENS_DIR: trained.datasetDir, RETRAIN_MAX_RMSE_INCREASE: '1' };
+    bot = await startTestBot({ modelsDir, env });
   }, 60_000);
   afterAll(async () => {
     await bot?.close();
@@ -117,8 +124,9 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     }
     const excluded = new Set([...shown, ...answerMovies(answer)]);
     for (let round = 0; round < 3; round++) {
-      const again = answerMovies(await recommend(ALICE));
-      expect(again.filter((id) => excluded.has(id))).toEqual([]);
+      const again = await recommend(ALICE, round === 0 ? { private: true } : {});
+      expect(isPrivate(again)).toBe(round === 0);
+      expect(answerMovies(again).filter((id) => excluded.has(id))).toEqual([]);
     }
   });
 
@@ -251,7 +259,7 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     const answer = await recommend(CAROL);
     const [kept, gone] = answerMovies(answer);
     await bot.stopBot();
-    bot = await startTestBot({ modelsDir, fake: bot.fake, dataDir: bot.dataDir });
+    bot = await startTestBot({ modelsDir, fake: bot.fake, dataDir: bot.dataDir, env });
     const saved = await rateFromAnswer(answer, CAROL, kept, '3');
     expect(saved.content).toMatch(/^Saved: /);
 
@@ -302,6 +310,44 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     expect(component(after, 'ratings:remove:').options.map((o) => o.value)).toEqual([newestFirst[10]]);
   });
 
+  /** Runs /retrain run as an administrator; resolves with the version it published (now serving). */
+  async function retrain(): Promise<Artifacts> {
+    const handle = await bot.fake.command(
+      'retrain run',
+      {},
+      { permissions: PermissionFlagsBits.Administrator },
+    );
+    const summary = await handle.waitForMessage(
+      (m) => /published version|failed|refused|skipped/.test(m.content),
+      90_000,
+    );
+    const version = /published version `(\S+)`/.exec(summary.content)?.[1];
+    if (!version) throw new Error(`retrain did not publish: ${summary.content}`);
+    expect(bot.bot.context.models.current.version).toBe(version);
+    return bot.bot.context.models.current.artifacts;
+  }
+
+  const pseudonymOf = async (discordId: string) =>
+    ((await bot.bot.context.store.get(`member:${discordId}`)) as { pseudonym: number } | undefined)
+      ?.pseudonym;
+
+  it('a retrain trains on members’ ratings as extra users, under pseudonyms only', async () => {
+    const trained = await retrain();
+    const [alice, bob] = [await pseudonymOf(ALICE), await pseudonymOf(BOB)];
+    expect(alice).toBeGreaterThanOrEqual(1_000_000_000);
+    expect(trained.dnmf.userRows.has(alice!)).toBe(true);
+    expect(trained.dnmf.userRows.has(bob!)).toBe(true);
+    expect(trained.manifest.data?.members.users).toBeGreaterThanOrEqual(3);
+    // No Discord id anywhere in the published version.
+    const dir = path.join(modelsDir, trained.manifest.version);
+    for (const file of await readdir(dir)) {
+      const text = await readFile(path.join(dir, file), 'latin1');
+      for (const id of [ALICE, BOB, CAROL]) expect(text.includes(id), `${file} holds ${id}`).toBe(false);
+    }
+    membersBefore = trained.manifest.data!.members.users;
+    alicePseudonym = alice!;
+  }, 120_000);
+
   it('/forget-me deletes everything after the confirm button, and /ratings is empty', async () => {
     const ask = (await bot.fake.command('forget-me', {}, { userId: ALICE })).finalMessage();
     expect(isPrivate(ask)).toBe(true);
@@ -333,6 +379,14 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
       '3 ratings',
     );
   });
+
+  it('after /forget-me and another retrain, the member is gone from the new version', async () => {
+    expect(await pseudonymOf(ALICE)).toBeUndefined();
+    const trained = await retrain();
+    expect(trained.dnmf.userRows.has(alicePseudonym)).toBe(false);
+    expect(trained.dnmf.userRows.has((await pseudonymOf(BOB))!)).toBe(true);
+    expect(trained.manifest.data?.members.users).toBe(membersBefore - 1);
+  }, 120_000);
 });
 
 /** The small test models again, trained on the same generated data without `movieId`. */

@@ -34,8 +34,10 @@ describe('user installs and DMs', () => {
       expect(byName.get(name)?.integration_types, name).toEqual([0, 1]);
       expect(byName.get(name)?.contexts, name).toEqual([0, 1, 2]);
     }
-    for (const name of ['movienight', 'retrain']) expect(byName.get(name)?.contexts, name).toEqual([0]);
-    expect(byName.get('movienight')?.integration_types).toEqual([0]);
+    for (const name of ['movienight', 'retrain']) {
+      expect(byName.get(name)?.contexts, name).toEqual([0]);
+      expect(byName.get(name)?.integration_types, name).toEqual([0]);
+    }
   });
 
   it('rates, lists and picks in the bot’s DM and in a group DM through the user install', async () => {

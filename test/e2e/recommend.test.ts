@@ -89,7 +89,7 @@ describe('/recommend end to end', () => {
     const movie = artifacts.movies.get(ids[0])!;
     expect(first.thumbnail?.url).toMatch(/^https:\/\/image\.tmdb\.org\/t\/p\/w342\/poster-\d+\.jpg$/);
     expect(first.description).toMatch(/^Rated like .+ by the same people \(cosine similarity/);
-    expect(message.embeds[5].description).toMatch(/^The DNMF model/);
+    expect(message.embeds[5].description).toMatch(/DNMF model/);
     expect(first.fields?.find((f) => f.name === 'Genres')?.value).toBe(movie.genres.join(', '));
     expect(first.fields?.find((f) => f.name === 'Links')?.value).toContain(
       `https://www.imdb.com/title/tt${movie.imdbId}/`,

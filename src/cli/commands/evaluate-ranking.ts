@@ -12,13 +12,14 @@ export interface EvaluateRankingArgs {
   seed?: number;
   band?: string;
   epochs?: number;
+  foldInFolds?: number;
 }
 
 /** Ranking quality of what /recommend serves, next to baselines: one JSON line per list (README "Evaluation"). */
 export async function evaluateRankingCommand(context: CliContext, args: EvaluateRankingArgs): Promise<void> {
   if (!args.train || !args.test) {
     throw new UsageError(
-      'evaluate-ranking needs --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band MIN-MAX]',
+      'evaluate-ranking needs --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band MIN-MAX] [--fold-in-folds N]',
     );
   }
   const movieFile = args.movies ?? path.join(context.config.movielensDir, 'movies.csv');
@@ -44,6 +45,7 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
     seed: args.seed,
     band: args.band === undefined ? undefined : parseBand(args.band),
     dnmf: args.epochs ? { epochs: args.epochs } : undefined,
+    foldInFolds: args.foldInFolds,
     logger: context.logger,
     onProgress: (text) => process.stderr.write(`evaluate-ranking: ${text}\n`),
   });
