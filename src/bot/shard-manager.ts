@@ -90,7 +90,7 @@ export async function startShards(config: Config, logger: Logger, plan: GatewayP
       ),
     );
   });
-  logger.info({ shards: plan.shards, maxConcurrency: plan.maxConcurrency }, 'starting shards');
+  logger.info({ shards: plan.shards, maxConcurrency: plan.maxConcurrency, file }, 'starting shards');
   // Shards in one identify window start together; a new window every 5.5 s otherwise.
   await manager.spawn({
     amount: plan.shards,

@@ -16,6 +16,12 @@ import { summaryText } from './retrain-messages.ts';
 import { createRouter } from './router.ts';
 import { ServingModels } from '../serve/serving-models.ts';
 
+/**
+ * How often every process checks models/CURRENT (one stat()). Another shard's retrain or a CLI
+ * rollback is served here within this plus the load time (target: every shard within 5 s).
+ */
+const CURRENT_POLL_MS = 1_000;
+
 export interface RunningBot {
   client: Client;
   context: BotContext;
@@ -105,7 +111,7 @@ export async function startBot(
     logger.info(sync, sync.registered ? 'slash commands registered' : 'slash commands already registered');
   }
   await client.login(token);
-  retrain.startWatching();
+  retrain.startWatching(CURRENT_POLL_MS);
   retrain.scheduleNightly();
   const health = await startHealth(config, { client, models, store }, logger);
 
