@@ -20,6 +20,10 @@ async function main(): Promise<void> {
   requireDiscordToken(config);
   const logger = createLogger({ level: config.logLevel });
   installCrashHandlers(logger);
+  // From the start: a signal during training or connecting stops the process at once, one after
+  // it drains first.
+  let stop = async (): Promise<void> => {};
+  onShutdownSignal(logger, () => stop());
 
   const repository = new ModelRepository(config.modelsDir);
   if (!(await repository.currentVersion())) {
@@ -34,10 +38,10 @@ async function main(): Promise<void> {
   const plan = await shardPlan(config);
   if (plan.shards === 1) {
     const bot = await startBot(config, logger);
-    onShutdownSignal(logger, () => bot.stop());
+    stop = () => bot.stop();
   } else {
     const shards = await startShards(config, logger, plan);
-    onShutdownSignal(logger, () => shards.stop());
+    stop = () => shards.stop();
   }
 }
 

@@ -13,8 +13,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel }).child({ shard: Number(process.env.SHARDS) });
   installCrashHandlers(logger);
+  let stop = async (): Promise<void> => {};
+  onShutdownSignal(logger, () => stop());
   const bot = await startBot(config, logger, { registerCommands: false });
-  onShutdownSignal(logger, () => bot.stop());
+  stop = () => bot.stop();
   // The manager gone (killed, crashed): stop too rather than serve on unsupervised.
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

@@ -5,12 +5,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { execArgvFor } from '../../src/child-module.ts';
 import { tempDir } from './dataset.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MAIN_SOURCE = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 export const MAIN_COMPILED = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const TSC = fileURLToPath(new URL('../../node_modules/.bin/tsc', import.meta.url));
 
 /** `npm run build`: tsc -b, which does nothing when dist/ is up to date. */
@@ -31,7 +31,7 @@ export interface BotProcess {
 }
 
 /**
- * Starts `script` (compiled .js with node, .ts with tsx) in an empty folder, so no .env is picked
+ * Starts `script` (compiled .js, or .ts with tsx's loader) in an empty folder, so no .env is picked
  * up; `nodeArgs` go before the script (e.g. `--import` a preload).
  */
 export async function startBotProcess(
@@ -40,10 +40,14 @@ export async function startBotProcess(
   nodeArgs: string[] = [],
 ): Promise<BotProcess> {
   const cwd = await tempDir('flickpick-cwd-');
-  const [command, args] = script.endsWith('.ts')
-    ? [TSX, [...nodeArgs, script]]
-    : [process.execPath, [...nodeArgs, script]];
-  const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH, ...env }, stdio: 'pipe' });
+  // node itself, with tsx's loader for TypeScript (not the tsx CLI, which sits in between and does
+  // not pass on every signal): signals reach the bot process as a supervisor's would.
+  const args = [...execArgvFor(script), ...nodeArgs, script];
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: 'pipe',
+  });
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
