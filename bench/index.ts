@@ -24,10 +24,11 @@ import { markdownTable, type BenchmarkRecord } from './lib/report.ts';
 import { appendRun, resultsPath } from './lib/results.ts';
 import { memory } from './memory.ts';
 import { retrainLoad } from './retrain-load.ts';
+import { shards } from './shards.ts';
 import { startup } from './startup.ts';
 import { train } from './train.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [train, engine, gateway, startup, memory, retrainLoad];
+const BENCHMARKS: readonly Benchmark[] = [train, engine, gateway, startup, memory, retrainLoad, shards];
 
 const USAGE = `Usage: npm run bench -- [${BENCHMARKS.map((b) => b.name).join('|')} …] [options]
 
