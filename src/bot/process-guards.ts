@@ -37,10 +37,19 @@ export function installCrashHandlers(logger: Logger): void {
   });
 }
 
-/** Runs `stop` on the first SIGTERM/SIGINT, then exits 0 (or 1 if it failed); a second signal exits at once. */
-export function onShutdownSignal(logger: Logger, stop: (signal: string) => Promise<void>): void {
+/**
+ * Runs `stop` on the first SIGTERM/SIGINT, then exits 0 (or 1 if it failed); a second signal exits
+ * at once, unless `secondSignalForces` is false: a shard gets Ctrl-C's SIGINT with its whole process
+ * group and then the manager's SIGTERM, and should still drain (the manager kills it after 15 s).
+ */
+export function onShutdownSignal(
+  logger: Logger,
+  stop: (signal: string) => Promise<void>,
+  { secondSignalForces = true }: { secondSignalForces?: boolean } = {},
+): void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
+    if (stopping && !secondSignalForces) return;
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting without waiting');
       process.exit(1);

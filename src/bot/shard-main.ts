@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel }).child({ shard: Number(process.env.SHARDS) });
   installCrashHandlers(logger);
   let stop = async (): Promise<void> => {};
-  onShutdownSignal(logger, () => stop());
+  onShutdownSignal(logger, () => stop(), { secondSignalForces: false });
   const bot = await startBot(config, logger, { registerCommands: false });
   stop = () => bot.stop();
   // The manager gone (killed, crashed): stop too rather than serve on unsupervised.
