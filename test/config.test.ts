@@ -70,7 +70,7 @@ describe('loadConfig', () => {
     ],
     [{ DISCORD_TOKEN: 'two words' }, 'DISCORD_TOKEN contains whitespace'],
     [{ SHARD_COUNT: '0' }, 'SHARD_COUNT must be "auto" or a whole number ≥ 1'],
-    [{ SHARD_COUNT: 'two' }, 'SHARD_COUNT must be "auto" or a whole number ≥ 1, got "two"'],
+    [{ SHARD_COUNT: 'two' }, 'SHARD_COUNT must be "auto" or a whole number ≥ 1 (e.g. 2), got "two"'],
     [{ HEALTH_PORT: '70000' }, 'HEALTH_PORT must be a TCP port'],
   ])('names the malformed setting in %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
