@@ -1,6 +1,6 @@
 /**
  * More than one gateway shard: discord.js's ShardingManager runs one process per shard
- * (src/bot/shard-main.ts) and respawns one that exits. What the shards must agree on goes through
+ * (src/bot/shard-main.ts); one that exits is respawned, with a backoff. What the shards agree on goes through
  * the shared Redis store: the retrain lease (one run for the whole bot), the nightly slot claim,
  * the last run record behind `/retrain status`, and the hash of the registered commands, which this
  * process syncs once before any shard starts. Each shard watches models/CURRENT and hot-swaps.
@@ -26,6 +26,14 @@ const SHARD_READY_TIMEOUT_MS = 60_000;
 export const BOT_NODE_FLAGS = ['--max-semi-space-size=4'];
 /** SIGTERM gives each shard 10 s to finish its interactions; then it is killed. */
 const SHARD_STOP_TIMEOUT_MS = 15_000;
+
+/** Exits of one shard within this window count towards its respawn backoff. */
+const RESPAWN_WINDOW_MS = 10 * 60_000;
+
+/** 1 s after an exit, doubling with each further exit within the window, at most a minute. */
+export function respawnDelayMs(recentExits: number): number {
+  return Math.min(60_000, 1_000 * 2 ** Math.max(0, recentExits - 1));
+}
 
 export interface GatewayPlan {
   shards: number;
@@ -74,27 +82,37 @@ export async function startShards(config: Config, logger: Logger, plan: GatewayP
   }
 
   const file = siblingModule(import.meta.url, 'shard-main');
+  // discord.js would respawn an exited shard at once, and a shard that crashes on start would then
+  // loop, spending Discord's daily IDENTIFY allowance: we respawn it ourselves, with a backoff.
   const manager = new ShardingManager(file, {
     totalShards: plan.shards,
     token: requireDiscordToken(config),
-    respawn: true,
+    respawn: false,
     execArgv: [...execArgvFor(file), ...BOT_NODE_FLAGS],
   });
+  let stopping = false;
   manager.on('shardCreate', (shard: Shard) => {
     const log = logger.child({ shard: shard.id });
+    const exits: number[] = [];
     // mode 'process' (the default): shards are child processes, not worker threads.
     shard.on('spawn', (child) => log.info({ pid: (child as ChildProcess).pid }, 'shard process started'));
     shard.on('ready', () => log.info('shard ready'));
-    shard.on('death', (child) =>
-      log.warn(
-        {
-          pid: (child as ChildProcess).pid,
-          exitCode: (child as ChildProcess).exitCode,
-          respawn: manager.respawn,
-        },
-        manager.respawn ? 'shard process exited: respawning it' : 'shard process exited',
-      ),
-    );
+    // A respawned shard that does not get ready in time, for instance; without a listener this
+    // 'error' event would end the manager.
+    shard.on('error', (error) => log.error({ err: error }, 'shard error'));
+    shard.on('death', (child) => {
+      const { pid, exitCode, signalCode } = child as ChildProcess;
+      if (stopping) return log.info({ pid, exitCode, signalCode }, 'shard process exited');
+      const now = Date.now();
+      exits.push(now);
+      while (exits[0] < now - RESPAWN_WINDOW_MS) exits.shift();
+      const delayMs = respawnDelayMs(exits.length);
+      log.warn({ pid, exitCode, signalCode, delayMs }, 'shard process exited: respawning it');
+      setTimeout(() => {
+        if (!stopping)
+          shard.spawn(SHARD_READY_TIMEOUT_MS).catch((error: unknown) => shard.emit('error', error));
+      }, delayMs).unref();
+    });
   });
   logger.info({ shards: plan.shards, maxConcurrency: plan.maxConcurrency, file }, 'starting shards');
   // Shards in one identify window start together; a new window every 5.5 s otherwise.
@@ -108,7 +126,7 @@ export async function startShards(config: Config, logger: Logger, plan: GatewayP
   return {
     manager,
     async stop() {
-      manager.respawn = false;
+      stopping = true;
       await Promise.all(
         [...manager.shards.values()].map(async (shard) => {
           const child = shard.process;

@@ -148,6 +148,10 @@ describe.skipIf(!redisBinary)('two shards on Redis (npm start, compiled)', () =>
       (l) => l.msg === 'shard process started' && l.shard === shard && l.pid !== pid,
       30_000,
     );
+    const exited = await bot.waitForLog(
+      (l) => l.msg === 'shard process exited: respawning it' && l.pid === pid,
+    );
+    expect(exited).toMatchObject({ shard, signalCode: 'SIGKILL', delayMs: 1_000 });
     await fake.waitForStats((s) => s.identifies > identifies, 60_000);
     const handle = await fake.command('popular', {}, { guildId: other.id });
     expect(handle.finalMessage().embeds[0].title).toBe('Top 100 movies');
