@@ -44,7 +44,8 @@ export interface StartOptions {
 
 /**
  * Starts the bot from a published model version: loads it, opens the store and poster cache,
- * registers the commands, connects to the gateway and starts the retrain watcher and schedule.
+ * registers the commands if they changed, connects to the gateway, starts the retrain watcher and
+ * schedule and, with HEALTH_PORT, the health endpoint.
  * `npm start` (src/main.ts) and the end-to-end tests both start the bot through here.
  */
 export async function startBot(
