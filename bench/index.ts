@@ -26,6 +26,7 @@ import { members } from './members.ts';
 import { titleSearch } from './title-search.ts';
 import { memory } from './memory.ts';
 import { retrainLoad } from './retrain-load.ts';
+import { shards } from './shards.ts';
 import { startup } from './startup.ts';
 import { train } from './train.ts';
 
@@ -38,6 +39,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   startup,
   memory,
   retrainLoad,
+  shards,
 ];
 
 const USAGE = `Usage: npm run bench -- [${BENCHMARKS.map((b) => b.name).join('|')} …] [options]

@@ -21,6 +21,11 @@ export interface Config {
   tmdb: { apiKey?: string; readToken?: string; baseUrl?: string };
   retrain: { cron: string; timezone?: string; channelId?: string; maxRmseIncrease: number };
   adminUserIds: string[];
+  // Optional so that configs built by hand (tests) need not name them; loadConfig always sets them.
+  /** SHARD_COUNT: gateway shards, one process each; 'auto' asks Discord (GET /gateway/bot). Default 1. */
+  shardCount?: number | 'auto';
+  /** HEALTH_PORT (shard n listens on port + n) and HEALTH_HOST; no port = no endpoint. */
+  health?: { port?: number; host: string };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -56,6 +61,26 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
     );
   }
   return value.replace(/\/+$/, '');
+}
+
+function shardCount(env: NodeJS.ProcessEnv): number | 'auto' {
+  const value = optional(env, 'SHARD_COUNT') ?? '1';
+  if (value === 'auto') return 'auto';
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1) {
+    throw new ConfigError(`SHARD_COUNT must be "auto" or a whole number ≥ 1 (e.g. 2), got "${value}"`);
+  }
+  return count;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number > 65535) {
+    throw new ConfigError(`${name} must be a TCP port (0–65535; 0 picks a free one), got "${value}"`);
+  }
+  return number;
 }
 
 /**
@@ -125,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRmseIncrease,
     },
     adminUserIds: admins,
+    shardCount: shardCount(env),
+    health: { port: port(env, 'HEALTH_PORT'), host: optional(env, 'HEALTH_HOST') ?? '127.0.0.1' },
   };
 }
 

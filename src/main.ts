@@ -1,8 +1,10 @@
 import 'dotenv/config';
 import { ModelRepository } from './artifacts/repository.ts';
-import { startBot, type RunningBot } from './bot/start.ts';
+import { installCrashHandlers, onShutdownSignal } from './bot/process-guards.ts';
+import { fetchGatewayPlan, startShards, type GatewayPlan } from './bot/shard-manager.ts';
+import { startBot } from './bot/start.ts';
 import { trainWithProgress } from './cli/commands/train.ts';
-import { ConfigError, loadConfig, requireDiscordToken } from './config.ts';
+import { ConfigError, loadConfig, requireDiscordToken, type Config } from './config.ts';
 import { DatasetError } from './data/errors.ts';
 import { DownloadError } from './data/download.ts';
 import { createLogger } from './logger.ts';
@@ -10,12 +12,18 @@ import { createLogger } from './logger.ts';
 /**
  * `npm start`: from a fresh clone to a running bot. Checks the settings first (no token → stop at
  * once with instructions), fetches the dataset if missing, trains if no version exists, then
- * connects. SIGINT/SIGTERM stop it gracefully.
+ * connects: in this process with one shard (the default), or through discord.js's ShardingManager
+ * with one process per shard. SIGINT/SIGTERM stop it gracefully.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
   requireDiscordToken(config);
   const logger = createLogger({ level: config.logLevel });
+  installCrashHandlers(logger);
+  // From the start: a signal during training or connecting stops the process at once, one after
+  // it drains first.
+  let stop = async (): Promise<void> => {};
+  onShutdownSignal(logger, () => stop());
 
   const repository = new ModelRepository(config.modelsDir);
   if (!(await repository.currentVersion())) {
@@ -27,22 +35,21 @@ async function main(): Promise<void> {
       throw new Error(`the first training run failed verification: ${result.problems.join('; ')}`);
   }
 
-  const bot: RunningBot = await startBot(config, logger);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    bot
-      .stop()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  const plan = await shardPlan(config);
+  if (plan.shards === 1) {
+    const bot = await startBot(config, logger);
+    stop = () => bot.stop();
+  } else {
+    const shards = await startShards(config, logger, plan);
+    stop = () => shards.stop();
+  }
+}
+
+async function shardPlan(config: Config): Promise<GatewayPlan> {
+  const count = config.shardCount ?? 1;
+  if (count === 1) return { shards: 1, maxConcurrency: 1 };
+  const gateway = await fetchGatewayPlan(config);
+  return { shards: count === 'auto' ? gateway.shards : count, maxConcurrency: gateway.maxConcurrency };
 }
 
 main().catch((error: unknown) => {

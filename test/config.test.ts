@@ -15,6 +15,18 @@ describe('loadConfig', () => {
     });
     expect(config.storeUrl).toBeUndefined();
     expect(config.adminUserIds).toEqual([]);
+    expect(config.shardCount).toBe(1);
+    expect(config.health).toEqual({ port: undefined, host: '127.0.0.1' });
+  });
+
+  it('reads the runtime settings', () => {
+    expect(loadConfig({ SHARD_COUNT: 'auto' }).shardCount).toBe('auto');
+    expect(loadConfig({ SHARD_COUNT: '4' }).shardCount).toBe(4);
+    expect(loadConfig({ HEALTH_PORT: '8081', HEALTH_HOST: '0.0.0.0' }).health).toEqual({
+      port: 8081,
+      host: '0.0.0.0',
+    });
+    expect(loadConfig({ HEALTH_PORT: '0' }).health?.port).toBe(0);
   });
 
   it('reads every setting', () => {
@@ -57,6 +69,9 @@ describe('loadConfig', () => {
       'ADMIN_USER_IDS must be comma-separated Discord user ids, got "bob"',
     ],
     [{ DISCORD_TOKEN: 'two words' }, 'DISCORD_TOKEN contains whitespace'],
+    [{ SHARD_COUNT: '0' }, 'SHARD_COUNT must be "auto" or a whole number ≥ 1'],
+    [{ SHARD_COUNT: 'two' }, 'SHARD_COUNT must be "auto" or a whole number ≥ 1 (e.g. 2), got "two"'],
+    [{ HEALTH_PORT: '70000' }, 'HEALTH_PORT must be a TCP port'],
   ])('names the malformed setting in %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,6 +1,5 @@
 import hnswlib from 'hnswlib-node';
 import type { Neighbour, NeighbourIndex } from './types.ts';
-import { searchIndex } from '../train/knn.ts';
 
 /**
  * Serves kNN lookups from the hnswlib-node index file. Answers are memoised per (movie, k): the
@@ -41,4 +40,18 @@ export class HnswNeighbourIndex implements NeighbourIndex {
     }
     return found;
   }
+}
+
+/** The k nearest other movies of a movie already in the index, nearest first. */
+export function searchIndex(index: hnswlib.HierarchicalNSW, movieId: number, k: number): Neighbour[] {
+  const available = index.getCurrentCount() - 1;
+  const want = Math.min(k, available);
+  if (want <= 0) return [];
+  // Ask for one extra: the movie itself comes back at distance 0 (or ties with an identical vector).
+  const { neighbors, distances } = index.searchKnn(index.getPoint(movieId), want + 1);
+  const out: Neighbour[] = [];
+  neighbors.forEach((id, i) => {
+    if (id !== movieId) out.push({ movieId: id, distance: distances[i] });
+  });
+  return out.slice(0, want);
 }

@@ -1,22 +1,15 @@
 /**
  * Runs one training in a child process (worker.ts) and turns its messages into callbacks and one
- * promise. The child gets tsx as loader explicitly, so this works whether the bot itself runs under
- * `tsx`, under vitest, or from another working directory.
+ * promise. The child runs what the parent runs (src/child-module.ts): compiled worker.js from dist/,
+ * or worker.ts with tsx's loader under `npm run dev` and vitest, from any working directory.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execArgvFor, siblingModule } from '../child-module.ts';
 import type { TrainProgress } from '../train/pipeline.ts';
 import type { PublishPermission, TrainOutcome, TrainRequest, WorkerMessage } from './protocol.ts';
 
-export const DEFAULT_WORKER_MODULE = fileURLToPath(new URL('./worker.ts', import.meta.url));
-
-/**
- * tsx's loader as an absolute file URL: a bare `--import tsx` would be resolved from the child's
- * working directory, which need not be this project.
- */
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+export const DEFAULT_WORKER_MODULE = siblingModule(import.meta.url, 'worker');
 
 /** The training process ended without a result: killed, crashed or failed to start. */
 export class TrainingProcessError extends Error {
@@ -48,8 +41,9 @@ export interface TrainingProcess {
 }
 
 export function startTrainingProcess(options: TrainingProcessOptions): TrainingProcess {
-  const child: ChildProcess = fork(options.workerModule ?? DEFAULT_WORKER_MODULE, [], {
-    execArgv: ['--import', TSX_LOADER],
+  const workerModule = options.workerModule ?? DEFAULT_WORKER_MODULE;
+  const child: ChildProcess = fork(workerModule, [], {
+    execArgv: execArgvFor(workerModule),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   // Training is batch work: at the lowest priority it only takes CPU the bot is not using, so

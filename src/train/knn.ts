@@ -105,19 +105,8 @@ export function buildHnswIndex(
   return index;
 }
 
-/** The k nearest other movies of a movie already in the index, nearest first. */
-export function searchIndex(index: hnswlib.HierarchicalNSW, movieId: number, k: number): Neighbour[] {
-  const available = index.getCurrentCount() - 1;
-  const want = Math.min(k, available);
-  if (want <= 0) return [];
-  // Ask for one extra: the movie itself comes back at distance 0 (or ties with an identical vector).
-  const { neighbors, distances } = index.searchKnn(index.getPoint(movieId), want + 1);
-  const out: Neighbour[] = [];
-  neighbors.forEach((id, i) => {
-    if (id !== movieId) out.push({ movieId: id, distance: distances[i] });
-  });
-  return out.slice(0, want);
-}
+// Lookups live with the index file they serve (artifacts), so serving never imports train/.
+export { searchIndex } from '../artifacts/knn-index.ts';
 
 /** Fraction of the exact top-k that the index also returns (recall@k), averaged over movies. */
 export function recallAtK(exact: Map<number, Neighbour[]>, approximate: Map<number, Neighbour[]>): number {

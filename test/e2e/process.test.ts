@@ -1,26 +1,14 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../support/fake-discord/index.ts';
 import { tempDir } from '../support/dataset.ts';
 import { trainSmallModels } from '../support/bot-harness.ts';
+import { startBotProcess } from '../support/bot-process.ts';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const DEPLOY = fileURLToPath(new URL('../../src/bot/deploy-commands.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
-/** Runs `npm start`'s entry point as its own process, in an empty folder (so no .env is picked up). */
-async function startMain(env: Record<string, string>, script = MAIN) {
-  const cwd = await tempDir('flickpick-cwd-');
-  const child = spawn(TSX, [script], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: 'pipe' });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
+/** Runs `npm start`'s entry point (or another script) as its own process, in an empty folder. */
+const startMain = startBotProcess;
 
 describe('npm start as a process', () => {
   let fake: FakeDiscord;
@@ -47,6 +35,23 @@ describe('npm start as a process', () => {
     const [code] = await main.exited;
     expect(code).toBe(1);
     expect(main.output().stderr).toContain('DISCORD_API_URL must start with http:// or https://');
+  });
+
+  it('refuses several shards without a shared store, saying which setting to add', async () => {
+    const main = await startMain({
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      MODELS_DIR: modelsDir,
+      DATA_DIR: await tempDir('flickpick-state-'),
+      SHARD_COUNT: '2',
+    });
+    const [code] = await main.exited;
+    expect(code).toBe(1);
+    expect(main.output().stderr).toContain(
+      'SHARD_COUNT=2 means 2 shard processes, and they must share one store',
+    );
+    expect(main.output().stderr).toContain('set STORE_URL=redis://host:6379');
+    expect(fake.stats.identifies).toBe(0);
   });
 
   it('connects, serves, and shuts down gracefully on SIGTERM, never logging the token', async () => {

@@ -16,11 +16,20 @@ import {
 } from 'discord-api-types/v10';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { guildCreatePayload, readyPayload } from './payloads.ts';
+import {
+  checkIdentifyShard,
+  guildOfDispatch,
+  guildsOfShard,
+  shardReceives,
+  type ShardPair,
+} from './sharding.ts';
 import type { FakeState } from './state.ts';
 import { withVoice } from './voice.ts';
 
 interface Session {
   id: string;
+  /** [shard_id, shard_count] from IDENTIFY. */
+  shard: ShardPair;
   seq: number;
   /** Dispatches sent in this session, replayed on RESUME from the client's last seen sequence. */
   history: GatewayDispatchPayload[];
@@ -64,20 +73,37 @@ export class Gateway {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
   }
 
-  /** True while some client session can still receive dispatches (connected, or resumable). */
-  hasSession(): boolean {
-    return this.sessions.size > 0;
+  /**
+   * True while some client session can still receive dispatches (connected, or resumable); with a
+   * guild id, a session of the shard that owns that guild.
+   */
+  hasSession(guildId?: string): boolean {
+    return [...this.sessions.values()].some((s) => guildId === undefined || shardReceives(s.shard, guildId));
   }
 
-  /** Sends a dispatch to every session; sessions without a live connection get it on RESUME. */
-  dispatch<T extends GatewayDispatchPayload>(t: T['t'], d: T['d']): void {
-    for (const session of this.sessions.values()) this.send(session, t, d);
+  /** The shards ([id, count]) of the sessions alive now, in IDENTIFY order. */
+  shards(): ShardPair[] {
+    return [...this.sessions.values()].map((s) => [...s.shard] as ShardPair);
+  }
+
+  /**
+   * Sends a dispatch to every session that should get it: about a guild, only the sessions of the
+   * shard owning it (as Discord routes). Sessions without a live connection get it on RESUME.
+   * Returns the shards it was sent to.
+   */
+  dispatch<T extends GatewayDispatchPayload>(t: T['t'], d: T['d']): ShardPair[] {
+    const guildId = guildOfDispatch(t, d);
+    const to = [...this.sessions.values()].filter((s) => shardReceives(s.shard, guildId));
+    for (const session of to) this.send(session, t, d);
+    return to.map((s) => [...s.shard] as ShardPair);
   }
 
   /** Like dispatch, but only to sessions that identified with `intent` (e.g. GuildVoiceStates). */
   dispatchWithIntent<T extends GatewayDispatchPayload>(intent: bigint, t: T['t'], d: T['d']): void {
+    const guildId = guildOfDispatch(t, d);
     for (const session of this.sessions.values())
-      if ((session.intents & intent) !== 0n) this.send(session, t, d);
+      if ((session.intents & intent) !== 0n && shardReceives(session.shard, guildId))
+        this.send(session, t, d);
   }
 
   /** Drops every connection with `code` (4000 = unknown error → discord.js resumes). */
@@ -165,12 +191,13 @@ export class Gateway {
           return ws.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
         if (payload.d.token !== config.token)
           return ws.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
-        const [shardId, shardCount] = payload.d.shard ?? [0, 1];
-        if (shardId !== 0 || shardCount !== 1)
-          return ws.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+        const shard: ShardPair = payload.d.shard ?? [0, 1];
+        const refusal = checkIdentifyShard(shard, config.shardCount);
+        if (refusal) return ws.close(refusal.code, refusal.reason);
         this.state.stats.identifies++;
         const session: Session = {
           id: randomBytes(16).toString('hex'),
+          shard,
           seq: 0,
           history: [],
           connection,
@@ -178,14 +205,21 @@ export class Gateway {
         };
         connection.session = session;
         this.sessions.set(session.id, session);
-        this.send(session, GatewayDispatchEvents.Ready, readyPayload(config, session.id, this.resumeUrl));
+        const guilds = guildsOfShard(config.guilds, shard);
+        this.send(
+          session,
+          GatewayDispatchEvents.Ready,
+          readyPayload(config, session.id, this.resumeUrl, shard, guilds),
+        );
         // Without the Guilds intent Discord sends no GUILD_CREATE; discord.js then readies immediately.
         if ((BigInt(payload.d.intents) & BigInt(GatewayIntentBits.Guilds)) !== 0n) {
-          this.send(
-            session,
-            GatewayDispatchEvents.GuildCreate,
-            withVoice(guildCreatePayload(config), this.state, session.intents),
-          );
+          for (const guild of guilds) {
+            // Voice channels and states are the primary guild's (voice.ts); other guilds have none.
+            const created = guildCreatePayload(config, guild);
+            const payload =
+              guild.id === config.guildId ? withVoice(created, this.state, session.intents) : created;
+            this.send(session, GatewayDispatchEvents.GuildCreate, payload);
+          }
         }
         this.state.changed();
         return;

@@ -30,6 +30,7 @@ import {
 import { registerBot } from './users.ts';
 import { VOICE_INTENT, voiceChannelId, voiceRoom, voiceStatePayload } from './voice.ts';
 import { createRestHandler } from './rest.ts';
+import { fakeGuilds, shardOf, type FakeGuild, type ShardPair } from './sharding.ts';
 import { FakeState, type FakeStats, type RecordedRequest, type StoredMessage } from './state.ts';
 import { walkComponents, type LooseComponent } from './validate.ts';
 
@@ -39,6 +40,7 @@ export type { OptionsInput, OptionValue } from './options.ts';
 export type { FakeStats, RecordedRequest, StoredMessage } from './state.ts';
 export { DEFAULT_MEMBER_PERMISSIONS } from './payloads.ts';
 export type { Install, Place, Where } from './places.ts';
+export { shardOf, type FakeGuild, type ShardPair } from './sharding.ts';
 
 export interface FakeDiscordOptions {
   applicationId?: string;
@@ -52,6 +54,12 @@ export interface FakeDiscordOptions {
   heartbeatSlackMs?: number;
   /** Window for the initial interaction response. Default 3000 ms, as on Discord. */
   ackWindowMs?: number;
+  /** Shards GET /gateway/bot recommends (IDENTIFY with fewer is refused with 4011). Default 1. */
+  shards?: number;
+  /** How many guilds the bot is in (the primary `guildId` first), spread one per shard in turn. Default 1. */
+  guilds?: number;
+  /** session_start_limit.max_concurrency. Default 16 (a large bot's), so tests need not wait 5 s per shard. */
+  maxConcurrency?: number;
 }
 
 /** Who triggers an interaction. Defaults: user 1100000000000000300, ordinary member permissions. */
@@ -65,6 +73,8 @@ export interface ActAs {
   place?: Place;
   /** Through which install: the server's (default) or the user's own (user-installable apps). */
   install?: Install;
+  /** The guild it happens in (one of `fake.guilds`). Default: the primary guild. */
+  guildId?: string;
 }
 
 export const DEFAULT_USER_ID = '1100000000000000300';
@@ -77,6 +87,10 @@ export class FakeDiscord {
   readonly botUserId: string;
   readonly guildId: string;
   readonly channelId: string;
+  /** Every guild the bot is in, the primary one first. */
+  readonly guilds: readonly FakeGuild[];
+  /** Which shards ([id, count]) each interaction was dispatched to, by interaction id. */
+  private readonly deliveries = new Map<string, ShardPair[]>();
 
   constructor(
     private readonly state: FakeState,
@@ -90,6 +104,22 @@ export class FakeDiscord {
     this.botUserId = c.botUserId;
     this.guildId = c.guildId;
     this.channelId = c.channelId;
+    this.guilds = c.guilds;
+  }
+
+  /** The shard that owns a guild under the recommended shard count. */
+  shardOf(guildId: string): number {
+    return shardOf(guildId, this.state.config.shardCount);
+  }
+
+  /** The shards ([id, count]) with a live or resumable gateway session, in IDENTIFY order. */
+  sessions(): ShardPair[] {
+    return this.gateway.shards();
+  }
+
+  /** The shards an interaction was dispatched to (exactly the owner of its guild, as Discord does). */
+  deliveredTo(handle: InteractionHandle): ShardPair[] {
+    return this.deliveries.get(handle.id) ?? [];
   }
 
   /** Live counters: heartbeats, missedHeartbeats, identifies, resumes, connections. */
@@ -264,8 +294,14 @@ export class FakeDiscord {
     return { place, install: as.install ?? (place === 'group-dm' ? 'user' : IN_GUILD.install) };
   }
 
-  private actor(as: ActAs): Pick<InteractionSpec, 'user' | 'permissions' | 'locale'> {
+  private actor(as: ActAs): Pick<InteractionSpec, 'user' | 'permissions' | 'locale' | 'guild'> {
+    const guild = this.guilds.find((g) => g.id === (as.guildId ?? this.guildId));
+    if (!guild)
+      throw new Error(
+        `The bot is not in guild ${as.guildId} (fake guilds: ${this.guilds.map((g) => g.id).join(', ')})`,
+      );
     return {
+      guild,
       user: humanUser(as.userId ?? DEFAULT_USER_ID, as.username),
       permissions: as.permissions ?? DEFAULT_MEMBER_PERMISSIONS,
       locale: as.locale ?? Locale.EnglishUS,
@@ -301,13 +337,18 @@ export class FakeDiscord {
   }
 
   private async trigger(spec: InteractionSpec): Promise<InteractionHandle> {
+    const guildId = spec.guild?.id ?? this.guildId;
     await this.state.waitUntil(
-      () => (this.gateway.hasSession() ? true : undefined),
+      () => (this.gateway.hasSession(guildId) ? true : undefined),
       5000,
-      () => 'a logged-in gateway session to deliver the interaction to',
+      () => `a logged-in gateway session (of shard ${this.shardOf(guildId)}) to deliver the interaction to`,
     );
     const { record, payload } = createInteraction(this.state, spec);
-    this.gateway.dispatch<GatewayInteractionCreateDispatch>(GatewayDispatchEvents.InteractionCreate, payload);
+    const shards = this.gateway.dispatch<GatewayInteractionCreateDispatch>(
+      GatewayDispatchEvents.InteractionCreate,
+      payload,
+    );
+    this.deliveries.set(record.id, shards);
     const handle = new InteractionHandle(this.state, record);
     await this.state.waitUntil(
       () => {
@@ -347,11 +388,19 @@ function assertSelectable(select: LooseComponent, values: readonly string[]): vo
 export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const applicationId = opts.applicationId ?? '1100000000000000001';
   const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 41250;
+  const primary = {
+    id: opts.guildId ?? '1100000000000000100',
+    channelId: opts.channelId ?? '1100000000000000200',
+  };
+  const shardCount = opts.shards ?? 1;
   const state = new FakeState({
     applicationId,
     botUserId: opts.botUserId ?? applicationId,
-    guildId: opts.guildId ?? '1100000000000000100',
-    channelId: opts.channelId ?? '1100000000000000200',
+    guildId: primary.id,
+    channelId: primary.channelId,
+    guilds: fakeGuilds(primary, opts.guilds ?? 1, shardCount),
+    shardCount,
+    maxConcurrency: opts.maxConcurrency ?? 16,
     // Shaped like a real token (base64 user id . timestamp . hmac) since discord.js logs a censored form.
     token: `${Buffer.from(opts.botUserId ?? applicationId).toString('base64url')}.ZmFrZQ.${'x'.repeat(27)}`,
     heartbeatIntervalMs,

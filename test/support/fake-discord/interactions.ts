@@ -18,8 +18,9 @@ import {
 } from 'discord-api-types/v10';
 import { Errors, FormErrors } from './errors.ts';
 import { createMessage, editMessage, type UploadedFile } from './messages.ts';
-import { BOT_PERMISSIONS, botUser, interactionMember, textChannel } from './payloads.ts';
+import { BOT_PERMISSIONS, botUser, interactionMember, primaryGuild, textChannel } from './payloads.ts';
 import { IN_GUILD, placeFields, type Where } from './places.ts';
+import type { FakeGuild } from './sharding.ts';
 import { snowflake, type FakeState, type StoredMessage } from './state.ts';
 import { validateAutocompleteChoices, validateMessageBody, type MessageBody } from './validate.ts';
 
@@ -67,6 +68,8 @@ export interface InteractionSpec {
   sourceMessage?: StoredMessage;
   /** Server channel via the guild install unless set (see places.ts). */
   where?: Where;
+  /** Where it happens; default the primary guild. */
+  guild?: FakeGuild;
 }
 
 export function createInteraction(
@@ -74,6 +77,7 @@ export function createInteraction(
   spec: InteractionSpec,
 ): { record: InteractionRecord; payload: APIInteraction } {
   const c = state.config;
+  const guild = spec.guild ?? primaryGuild(c);
   const record: InteractionRecord = {
     id: snowflake(),
     token: `aW50ZXJhY3Rpb246${randomBytes(48).toString('base64url')}`,
@@ -91,10 +95,10 @@ export function createInteraction(
     application_id: c.applicationId,
     type: spec.type,
     data: spec.data,
-    guild_id: c.guildId,
-    guild: { id: c.guildId, locale: Locale.EnglishUS, features: [] },
-    channel: textChannel(c),
-    channel_id: c.channelId,
+    guild_id: guild.id,
+    guild: { id: guild.id, locale: Locale.EnglishUS, features: [] },
+    channel: textChannel(c, guild.channelId, guild.id),
+    channel_id: guild.channelId,
     member: interactionMember(spec.user, spec.permissions),
     token: record.token,
     version: 1,
@@ -102,7 +106,7 @@ export function createInteraction(
     locale: spec.locale,
     guild_locale: Locale.EnglishUS,
     entitlements: [],
-    authorizing_integration_owners: { 0: c.guildId },
+    authorizing_integration_owners: { 0: guild.id },
     context: InteractionContextType.Guild,
     attachment_size_limit: 10 * 1024 * 1024,
     ...(spec.sourceMessage ? { message: spec.sourceMessage } : {}),

@@ -22,6 +22,7 @@ import {
   type GatewayGuildCreateDispatchData,
   type GatewayReadyDispatchData,
 } from 'discord-api-types/v10';
+import type { FakeGuild, ShardPair } from './sharding.ts';
 import type { FakeConfig } from './state.ts';
 
 /** What an ordinary member may do in the channel; tests override it per interaction (e.g. ManageGuild). */
@@ -71,11 +72,25 @@ export function application(c: FakeConfig): APIApplication {
   };
 }
 
-export function textChannel(c: FakeConfig, id = c.channelId): APIGuildTextChannel<ChannelType.GuildText> {
+/** The primary guild, for the one-guild world most tests use. */
+export function primaryGuild(c: FakeConfig): FakeGuild {
+  return { id: c.guildId, channelId: c.channelId };
+}
+
+/** The guild a channel id belongs to. */
+export function guildOfChannel(c: FakeConfig, channelId: string): FakeGuild | undefined {
+  return c.guilds.find((guild) => guild.channelId === channelId);
+}
+
+export function textChannel(
+  c: FakeConfig,
+  id = c.channelId,
+  guildId = guildOfChannel(c, id)?.id ?? c.guildId,
+): APIGuildTextChannel<ChannelType.GuildText> {
   return {
     id,
     type: ChannelType.GuildText,
-    guild_id: c.guildId,
+    guild_id: guildId,
     name: 'movies',
     position: 0,
     permission_overwrites: [],
@@ -100,24 +115,33 @@ export function interactionMember(user: APIUser, permissions: bigint): APIIntera
   };
 }
 
-export function readyPayload(c: FakeConfig, sessionId: string, resumeUrl: string): GatewayReadyDispatchData {
+export function readyPayload(
+  c: FakeConfig,
+  sessionId: string,
+  resumeUrl: string,
+  shard: ShardPair = [0, 1],
+  guilds: FakeGuild[] = [primaryGuild(c)],
+): GatewayReadyDispatchData {
   const app = application(c);
   return {
     v: 10,
     user: botUser(c),
     // Guilds arrive unavailable in READY and become available with GUILD_CREATE; discord.js only emits
     // clientReady once every guild listed here has had its GUILD_CREATE (or after waitGuildTimeout).
-    guilds: [{ id: c.guildId, unavailable: true }],
+    guilds: guilds.map((guild) => ({ id: guild.id, unavailable: true })),
     session_id: sessionId,
     resume_gateway_url: resumeUrl,
-    shard: [0, 1],
+    shard,
     application: { id: app.id, flags: app.flags, flags_new: app.flags_new },
   };
 }
 
-export function guildCreatePayload(c: FakeConfig): GatewayGuildCreateDispatchData {
+export function guildCreatePayload(
+  c: FakeConfig,
+  guild: FakeGuild = primaryGuild(c),
+): GatewayGuildCreateDispatchData {
   return {
-    id: c.guildId,
+    id: guild.id,
     name: 'FlickPick Test Server',
     icon: null,
     splash: null,
@@ -134,7 +158,7 @@ export function guildCreatePayload(c: FakeConfig): GatewayGuildCreateDispatchDat
     roles: [
       {
         // The @everyone role shares the guild's id.
-        id: c.guildId,
+        id: guild.id,
         name: '@everyone',
         color: 0,
         colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
@@ -179,7 +203,7 @@ export function guildCreatePayload(c: FakeConfig): GatewayGuildCreateDispatchDat
         flags: 0 as GuildMemberFlags,
       },
     ],
-    channels: [textChannel(c)],
+    channels: [textChannel(c, guild.channelId, guild.id)],
     threads: [],
     presences: [],
     stage_instances: [],

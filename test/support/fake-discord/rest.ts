@@ -21,7 +21,7 @@ import {
   interactionForWebhook,
 } from './interactions.ts';
 import { createMessage, editMessage, type UploadedFile } from './messages.ts';
-import { application, botUser, textChannel } from './payloads.ts';
+import { application, botUser, guildOfChannel, textChannel } from './payloads.ts';
 import { snowflake, type FakeState } from './state.ts';
 import { validateCommands, validateMessageBody, type MessageBody } from './validate.ts';
 
@@ -59,17 +59,17 @@ export function createRestHandler(state: FakeState, gateway: Gateway) {
   route('GET', '/gateway/bot', true, () =>
     ok({
       url: gateway.url,
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      shards: c.shardCount,
+      session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: c.maxConcurrency },
     } satisfies RESTGetAPIGatewayBotResult),
   );
   route('GET', '/users/@me', true, () => ok(botUser(c)));
   route('GET', '/applications/@me', true, () => ok(application(c)));
 
-  // Commands: global scope and the one guild the bot is in.
+  // Commands: global scope and the guilds the bot is in.
   const scope = (appId: string, guildId?: string): string => {
     if (appId !== c.applicationId) throw Errors.notAuthorizedForApplication();
-    if (guildId !== undefined && guildId !== c.guildId) throw Errors.missingAccess();
+    if (guildId !== undefined && !c.guilds.some((g) => g.id === guildId)) throw Errors.missingAccess();
     return guildId ?? 'global';
   };
   for (const [path, toScope] of [
@@ -130,11 +130,11 @@ export function createRestHandler(state: FakeState, gateway: Gateway) {
   });
 
   route('GET', '/channels/:channel', true, ({ params: [channelId] }) => {
-    if (channelId !== c.channelId) throw Errors.unknownChannel();
-    return ok(textChannel(c));
+    if (!guildOfChannel(c, channelId)) throw Errors.unknownChannel();
+    return ok(textChannel(c, channelId));
   });
   route('POST', '/channels/:channel/messages', true, ({ params: [channelId], body, files }) => {
-    if (channelId !== c.channelId) throw Errors.unknownChannel();
+    if (!guildOfChannel(c, channelId)) throw Errors.unknownChannel();
     validateMessageBody(body as MessageBody);
     const message = createMessage(state, {
       channelId,
@@ -151,7 +151,7 @@ export function createRestHandler(state: FakeState, gateway: Gateway) {
   // The bot editing/deleting its messages directly (e.g. message.edit()). Ephemeral messages exist only
   // for the interaction webhook, so the channel endpoints don't see them.
   const channelMessage = ([channelId, messageId]: string[]) => {
-    if (channelId !== c.channelId) throw Errors.unknownChannel();
+    if (!guildOfChannel(c, channelId)) throw Errors.unknownChannel();
     const message = state.messages.get(messageId);
     if (!message || message.channel_id !== channelId || (message.flags ?? 0) & MessageFlags.Ephemeral) {
       throw Errors.unknownMessage();

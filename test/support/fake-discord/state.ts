@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { APIAllowedMentions, APIApplicationCommand, APIMessage } from 'discord-api-types/v10';
 import type { InteractionRecord } from './interactions.ts';
+import type { FakeGuild } from './sharding.ts';
 
 export interface FakeConfig {
   applicationId: string;
@@ -16,6 +17,12 @@ export interface FakeConfig {
   ackWindowMs: number;
   /** Base URL of this server, e.g. http://127.0.0.1:1234 (set once listening). */
   origin: string;
+  /** Every guild the bot is in, the primary one (guildId, channelId) first. */
+  guilds: FakeGuild[];
+  /** What GET /gateway/bot recommends; IDENTIFY with fewer shards is closed with 4011. */
+  shardCount: number;
+  /** session_start_limit.max_concurrency of GET /gateway/bot. */
+  maxConcurrency: number;
 }
 
 /** A message as stored by the fake. `allowed_mentions` is kept (Discord doesn't echo it) so tests can assert it. */

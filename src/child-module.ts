@@ -1,0 +1,23 @@
+/**
+ * Child processes run the same flavour of code as their parent: compiled JavaScript under dist/ in
+ * production (plain `node`, no loader), TypeScript from source under tsx in development and tests.
+ * A module finds its sibling by its own extension, and a `.ts` entry point is forked with tsx's
+ * loader, resolved to an absolute URL (a bare `--import tsx` would be looked up from the child's
+ * working directory, which need not be this project). tsx is a development dependency: it is only
+ * resolved when a `.ts` file is actually forked.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The file of `name` (no extension) next to the calling module, with the caller's extension. */
+export function siblingModule(callerUrl: string, name: string): string {
+  const caller = fileURLToPath(callerUrl);
+  return path.join(path.dirname(caller), `${name}${path.extname(caller)}`);
+}
+
+/** Node flags to fork `file` with: tsx's loader for TypeScript, nothing for JavaScript. */
+export function execArgvFor(file: string): string[] {
+  if (!/\.[cm]?ts$/.test(file)) return [];
+  return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
+}
