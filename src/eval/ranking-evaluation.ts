@@ -127,6 +127,7 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
         users: h.users,
         k: h.k,
         hitsPer100: h.hitsPer100,
+        hitsPer100StdErr: h.hitsPer100StdErr,
         hitRate: round(h.hit),
         hitsPerUser: round(h.precision * k),
         precision: round(h.precision),

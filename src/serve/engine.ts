@@ -11,7 +11,9 @@ import type { Artifacts } from '../artifacts/types.ts';
 import { createFanTables, type FanTablesMethod } from './fan-tables.ts';
 import { createGemSource, DISLIKE_BELOW, type GemSource } from './gem-source.ts';
 import type { FoldedUser } from './fold-in.ts';
-import { createNeighbourSource, type NeighbourSource } from './neighbour-source.ts';
+import { createNeighbourSource, NEIGHBOURS_PER_SOURCE, type NeighbourSource } from './neighbour-source.ts';
+import { PICK_RATING, REFERENCE_TRIPLES } from './pick-lift.ts';
+import { gemBand } from '../artifacts/gem-band.ts';
 import { createPopularityFallback } from './popularity-fallback.ts';
 import { drawRanked } from './ranked-draw.ts';
 import type {
@@ -62,6 +64,8 @@ export interface RecommendOptions {
 
 export interface Engine {
   readonly method: EngineMethod;
+  /** The serving constants behind the answers, for evaluation reports. */
+  readonly settings: Readonly<Record<string, unknown>>;
   /**
    * Picks come from user input, so they are checked at run time (not only by the type): exactly 3 distinct
    * known movie ids, else a RecommendError.
@@ -204,8 +208,24 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       .map((r) => r.movieId);
   }
 
+  const band = gemBand(artifacts.manifest);
+  const settings = {
+    method,
+    gemBand: { minRatings: band.minRatings, belowRatings: band.belowRatings },
+    pickRating: PICK_RATING,
+    referenceTriples: REFERENCE_TRIPLES,
+    drawWindowFactor: DRAW_WINDOW_FACTOR,
+    neighboursPerSource: NEIGHBOURS_PER_SOURCE,
+    likedRating: LIKED_RATING,
+    personalSeeds: PERSONAL_SEEDS,
+    groupSeedsPerMember: GROUP_SEEDS_PER_MEMBER,
+    dislikeBelow: DISLIKE_BELOW,
+    minPersonalRatings: MIN_PERSONAL_RATINGS,
+  };
+
   return {
     method,
+    settings,
     warmed,
 
     recommend(picks, options = {}) {
