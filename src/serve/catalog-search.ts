@@ -6,7 +6,13 @@
 import type { Artifacts } from '../artifacts/types.ts';
 import type { Choice } from './choice.ts';
 import { createGenreSearch } from './genres.ts';
-import { createTitleSearch, type ResolveResult, type TitleEntry, type TitleSearch } from './title-search.ts';
+import {
+  createTitleSearch,
+  createTitleSearchGently,
+  type ResolveResult,
+  type TitleEntry,
+  type TitleSearch,
+} from './title-search.ts';
 
 export type { Choice, ResolveResult, TitleSearch };
 export { MAX_CHOICES, MAX_CHOICE_NAME_LENGTH, MAX_RESOLVE_CANDIDATES } from './title-search.ts';
@@ -43,6 +49,15 @@ export function createCatalogSearch(artifacts: Artifacts): CatalogSearch {
  * equal matches: the catalog in its order, then by number of ratings, then by id.
  */
 export function createMovieSearch(artifacts: Artifacts): TitleSearch {
+  return createTitleSearch(moviesByPopularity(artifacts));
+}
+
+/** createMovieSearch in small steps between other work (see createTitleSearchGently). */
+export function createMovieSearchGently(artifacts: Artifacts): Promise<TitleSearch> {
+  return createTitleSearchGently(moviesByPopularity(artifacts));
+}
+
+function moviesByPopularity(artifacts: Artifacts): TitleEntry[] {
   const catalogRank = new Map(artifacts.catalog.map((entry) => [entry.movieId, entry.rank]));
   const byPopularity = [...artifacts.movies.values()].sort(
     (a, b) =>
@@ -50,7 +65,5 @@ export function createMovieSearch(artifacts: Artifacts): TitleSearch {
       b.count - a.count ||
       a.movieId - b.movieId,
   );
-  return createTitleSearch(
-    byPopularity.map((movie, rank) => ({ movieId: movie.movieId, title: movie.title, rank })),
-  );
+  return byPopularity.map((movie, rank) => ({ movieId: movie.movieId, title: movie.title, rank }));
 }

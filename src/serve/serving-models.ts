@@ -1,5 +1,10 @@
 import type { Artifacts } from '../artifacts/types.ts';
-import { createCatalogSearch, createMovieSearch, type CatalogSearch } from './catalog-search.ts';
+import {
+  createCatalogSearch,
+  createMovieSearch,
+  createMovieSearchGently,
+  type CatalogSearch,
+} from './catalog-search.ts';
 import type { TitleSearch } from './title-search.ts';
 import { createEngine, type Engine } from './engine.ts';
 
@@ -14,13 +19,17 @@ export interface ServingSnapshot {
   loadedAt: Date;
 }
 
-export function createSnapshot(artifacts: Artifacts, warm: 'now' | 'later' = 'now'): ServingSnapshot {
+export function createSnapshot(
+  artifacts: Artifacts,
+  warm: 'now' | 'later' = 'now',
+  movieSearch: TitleSearch = createMovieSearch(artifacts),
+): ServingSnapshot {
   return {
     version: artifacts.manifest.version,
     artifacts,
     engine: createEngine(artifacts, { warm }),
     search: createCatalogSearch(artifacts),
-    movieSearch: createMovieSearch(artifacts),
+    movieSearch,
     loadedAt: new Date(),
   };
 }
@@ -52,7 +61,8 @@ export class ServingModels {
    * switch happens once it is warm, so neither the swap nor the first requests after it stall.
    */
   async swapGently(artifacts: Artifacts): Promise<ServingSnapshot> {
-    const next = createSnapshot(artifacts, 'later');
+    // The search over every title is the other big build (a second or two on ml-32m): also in steps.
+    const next = createSnapshot(artifacts, 'later', await createMovieSearchGently(artifacts));
     await next.engine.warmed;
     const previous = this.snapshot;
     this.snapshot = next;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMovieSearch } from '../../src/serve/catalog-search.ts';
 import { normalizeForSearch, normalizeJoiningWords } from '../../src/serve/normalize.ts';
-import { createTitleSearch, type TitleEntry } from '../../src/serve/title-search.ts';
+import { createTitleSearch, createTitleSearchGently, type TitleEntry } from '../../src/serve/title-search.ts';
 import { parseTitle } from '../../src/serve/titles.ts';
 import { createRng } from '../../src/random.ts';
 import { buildArtifacts, NON_CATALOG_MOVIE, searchArtifacts } from './fixtures.ts';
@@ -175,5 +175,24 @@ describe('normalisation', () => {
         .trim();
       expect(normalizeForSearch(text)).toBe(slow);
     }
+  });
+});
+
+describe('gentle build', () => {
+  it('builds the same index in steps, letting other work run between them', async () => {
+    const entries = Array.from({ length: 3000 }, (_, i) => ({
+      movieId: i + 1,
+      title: `Film ${i % 7 === 0 ? 'Noir' : 'Day'} ${i} (${1950 + (i % 70)})`,
+      rank: i,
+    }));
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    const gentle = await createTitleSearchGently(entries);
+    clearInterval(ticker);
+    const direct = createTitleSearch(entries);
+    for (const query of ['film', 'noir 7', 'day 12', '19', 'x'])
+      expect(gentle.suggest(query)).toEqual(direct.suggest(query));
+    expect(gentle.resolve('Film Noir 7 (1957)')).toEqual(direct.resolve('Film Noir 7 (1957)'));
+    expect(ticks).toBeGreaterThan(0);
   });
 });

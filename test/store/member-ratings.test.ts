@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@keyv/redis';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.ts';
 import { MemberRatings } from '../../src/store/member-ratings.ts';
 import { defineMemberRatingsContract } from './member-ratings-contract.ts';
-import { findRedisServer, startRedisServer, type RunningRedis } from './redis-server.ts';
+import { findRedisServer, useFreshRedis } from './redis-server.ts';
 
 describe('member ratings on SQLite', () => {
   let dir: string;
@@ -42,21 +41,9 @@ const redisTitle = redisBinary
   : 'member ratings on Redis (skipped: no redis-server on PATH; apt-get install -y redis-server)';
 
 describe.skipIf(redisBinary === undefined)(redisTitle, () => {
-  let redis: RunningRedis;
-  beforeAll(async () => {
-    redis = await startRedisServer(redisBinary!);
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-  beforeEach(async () => {
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    await client.flushAll();
-    await client.close();
-  });
+  const url = useFreshRedis(redisBinary!, { beforeAll, afterAll, beforeEach });
 
   defineMemberRatingsContract(() => ({
-    open: () => createStore({ url: redis.url, namespace: 'flickpick' }),
+    open: () => createStore({ url: url(), namespace: 'flickpick' }),
   }));
 });

@@ -2,6 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
+import { createClient } from '@keyv/redis';
 
 export function findRedisServer(): string | undefined {
   try {
@@ -59,4 +60,31 @@ export async function startRedisServer(binary: string): Promise<RunningRedis> {
       await once(child, 'exit');
     },
   };
+}
+
+/**
+ * For a describe block: one redis-server for the block, emptied before each test (as each SQLite test starts
+ * from an empty file). Returns the URL getter; call inside describe.skipIf(binary === undefined).
+ */
+export function useFreshRedis(binary: string, hooks: FreshRedisHooks): () => string {
+  let redis: RunningRedis | undefined;
+  hooks.beforeAll(async () => {
+    redis = await startRedisServer(binary);
+  });
+  hooks.afterAll(async () => {
+    await redis?.stop();
+  });
+  hooks.beforeEach(async () => {
+    const client = createClient({ url: redis!.url });
+    await client.connect();
+    await client.flushAll();
+    await client.close();
+  });
+  return () => redis!.url;
+}
+
+export interface FreshRedisHooks {
+  beforeAll(fn: () => Promise<void>): void;
+  afterAll(fn: () => Promise<void>): void;
+  beforeEach(fn: () => Promise<void>): void;
 }

@@ -3,9 +3,8 @@
  * the test name) where no redis-server binary is installed; on Debian `apt-get install -y redis-server` adds it.
  */
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
-import { createClient } from '@keyv/redis';
 import { createStore } from '../../src/store/index.ts';
-import { findRedisServer, startRedisServer, type RunningRedis } from './redis-server.ts';
+import { findRedisServer, useFreshRedis } from './redis-server.ts';
 import { defineStoreContract } from './store-contract.ts';
 
 const binary = findRedisServer();
@@ -16,21 +15,7 @@ const title = binary
 if (binary === undefined) console.warn(`[redis-store.test] ${title}`);
 
 describe.skipIf(binary === undefined)(title, () => {
-  let redis: RunningRedis;
+  const url = useFreshRedis(binary!, { beforeAll, afterAll, beforeEach });
 
-  beforeAll(async () => {
-    redis = await startRedisServer(binary!);
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-  // Each test starts from an empty server, as each SQLite test starts from an empty file.
-  beforeEach(async () => {
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    await client.flushAll();
-    await client.close();
-  });
-
-  defineStoreContract(() => ({ open: (namespace) => createStore({ url: redis.url, namespace }) }));
+  defineStoreContract(() => ({ open: (namespace) => createStore({ url: url(), namespace }) }));
 });
