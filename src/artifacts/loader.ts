@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileDigest } from './files.ts';
 import { FILES, rowsToTable, unpackBuffers, type SerializedModel, type TableRow } from './format.ts';
-import { HnswNeighbourIndex } from './knn-index.ts';
+import { ListNeighbourIndex, neighbourListsFrom } from './knn-index.ts';
+import { readTypedArrays } from './typed-arrays.ts';
 import type { Artifacts, CatalogEntry, Manifest, MovieInfo } from './types.ts';
 
 /** An artifact version that cannot be served: a file is missing, altered or inconsistent. */
@@ -46,15 +47,13 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
     readJson<MovieInfo[]>(dir, FILES.movies),
     readJson<{ usersPerMovie: TableRow[]; moviesPerUser: TableRow[] }>(dir, FILES.tables),
   ]);
-  let knn: HnswNeighbourIndex;
+  let knn: ListNeighbourIndex;
   try {
-    knn = HnswNeighbourIndex.load(
-      path.join(dir, FILES.knnIndex),
-      manifest.knn.dimensions,
-      manifest.knn.efSearch,
+    knn = new ListNeighbourIndex(
+      neighbourListsFrom((await readTypedArrays(path.join(dir, FILES.neighbours))).arrays),
     );
   } catch (error) {
-    throw new ArtifactError(`cannot read ${FILES.knnIndex}: ${(error as Error).message}`, dir);
+    throw new ArtifactError(`cannot read ${FILES.neighbours}: ${(error as Error).message}`, dir);
   }
   return {
     manifest,

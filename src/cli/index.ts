@@ -4,6 +4,7 @@ import { DatasetError } from '../data/errors.ts';
 import { DownloadError } from '../data/download.ts';
 import { createCliContext, UsageError } from './context.ts';
 import { evaluateCommand, splitCommand } from './commands/evaluate.ts';
+import { generateCommand } from './commands/generate.ts';
 import { popularCommand, similarCommand } from './commands/inspect.ts';
 import { recommendCommand } from './commands/recommend.ts';
 import { downloadCommand, trainCommand } from './commands/train.ts';
@@ -15,6 +16,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   train [--epochs N]             train all models and publish a new version (also: npm run train)
   evaluate --train A.csv --test B.csv [--movies M.csv]
                                  train the DNMF on A, score B; prints one JSON line
+  generate --out DIR --size N [--seed S]
+                                 write a MovieLens-shaped synthetic dataset of ~N ratings
   split --test-idx FILE --out DIR [--ratings FILE]
                                  write train.csv/test.csv from a list of test row indices
   similar "<title>" [--json]     kNN neighbours of a movie, with cosine distances
@@ -38,6 +41,7 @@ async function main(argv: string[]): Promise<void> {
       genre: { type: 'string' },
       seed: { type: 'string' },
       epochs: { type: 'string' },
+      size: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -64,6 +68,12 @@ async function main(argv: string[]): Promise<void> {
         test: values.test,
         movies: values.movies,
         epochs,
+      });
+    case 'generate':
+      return generateCommand({
+        out: values.out,
+        size: integer('size', values.size),
+        seed: integer('seed', values.seed),
       });
     case 'split':
       return splitCommand(context, { ratings: values.ratings, testIdx: values['test-idx'], out: values.out });

@@ -122,7 +122,7 @@ function manifest(popularity: { m: number; C: number }): Manifest {
     createdAt: '2024-01-01T00:00:00.000Z',
     dataset: { dir: 'test', checksums: {}, rows: {}, skipped: {} },
     popularity: { minRatings: 1, size: 100, m: popularity.m, C: popularity.C, eligible: 0 },
-    knn: { minRatings: 50, k: 10, movies: 0, dimensions: 0, efSearch: 100, recallAt10: 1 },
+    knn: { minRatings: 50, k: 10, listLength: 160, movies: 0, dimensions: 0, recallAt10: 1, recallSample: 0 },
     ratingCounts: { hiddenGems: NO_COUNTS, knnNeighbours: NO_COUNTS },
     dnmf: {
       hyperparameters: {},
@@ -130,7 +130,7 @@ function manifest(popularity: { m: number; C: number }): Manifest {
       tableSize: 50,
       minCandidateRatings: 1,
     },
-    runtime: { node: process.version, tfjs: 'none', backend: 'none', hnswlib: 'none' },
+    runtime: { node: process.version, tfjs: 'none', backend: 'none' },
     timingsMs: {},
     files: {},
   };
