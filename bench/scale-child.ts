@@ -1,0 +1,89 @@
+/**
+ * One scale-benchmark run in its own process (so peak RSS is this run's): `tsx bench/scale-child.ts
+ * <datasetDir> <modelsDir> <pipeline|steps>`. Prints one JSON line on stdout.
+ * - pipeline: trainVersion end to end, exactly `npm run train` (per-step times from the manifest).
+ * - steps: the same steps without the DNMF top tables (load, popularity, kNN, DNMF), for while the all-pairs
+ *   tables are being replaced (issue 7): they are O(users × movies) and do not finish at 32M.
+ */
+import { ModelRepository } from '../src/artifacts/repository.ts';
+import { loadDataset } from '../src/data/movielens.ts';
+import { trainDnmf } from '../src/train/dnmf/index.ts';
+import { buildSparseRatings, DEFAULT_KNN, nearestNeighbours } from '../src/train/knn.ts';
+import { trainVersion } from '../src/train/pipeline.ts';
+import { buildPopularity, DEFAULT_POPULARITY, movieStats } from '../src/train/popularity.ts';
+
+export interface ScaleChildResult {
+  mode: 'pipeline' | 'steps';
+  ratings: number;
+  users: number;
+  movies: number;
+  stepsMs: Record<string, number>;
+  totalMs: number;
+  peakRssMb: number;
+  dnmf: { epochs: number; bestEpoch: number; validationRmse: number; fitRatingsPerSecond: number };
+}
+
+async function main(): Promise<void> {
+  const [datasetDir, modelsDir, mode] = process.argv.slice(2);
+  const started = performance.now();
+  let result: ScaleChildResult;
+  if (mode === 'pipeline') {
+    const outcome = await trainVersion({ datasetDir, repository: new ModelRepository(modelsDir) });
+    if (!outcome.published) throw new Error(`not published: ${outcome.problems.join('; ')}`);
+    const { manifest } = outcome;
+    const m = manifest.dnmf.metrics;
+    result = {
+      mode,
+      ratings: manifest.dataset.rows.ratings,
+      users: manifest.dataset.rows.users,
+      movies: manifest.dataset.rows.movies,
+      stepsMs: manifest.timingsMs,
+      totalMs: performance.now() - started,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      dnmf: {
+        epochs: m.epochs,
+        bestEpoch: m.bestEpoch,
+        validationRmse: m.validationRmse,
+        fitRatingsPerSecond:
+          (manifest.dataset.rows.ratings * (1 - Number(manifest.dnmf.hyperparameters.validationFraction)) * m.epochs) /
+          (manifest.timingsMs.dnmf / 1000),
+      },
+    };
+  } else {
+    const stepsMs: Record<string, number> = {};
+    const time = async <T>(step: string, run: () => T | Promise<T>): Promise<T> => {
+      const t = performance.now();
+      const value = await run();
+      stepsMs[step] = Math.round(performance.now() - t);
+      process.stderr.write(`[scale-child] ${step} ${(stepsMs[step] / 1000).toFixed(1)} s\n`);
+      return value;
+    };
+    const data = await time('load', () => loadDataset(datasetDir));
+    const stats = movieStats(data.ratings);
+    await time('popularity', () => buildPopularity(stats, DEFAULT_POPULARITY));
+    await time('knn', () =>
+      nearestNeighbours(buildSparseRatings(data.ratings, stats, DEFAULT_KNN.minRatings), DEFAULT_KNN.listLength),
+    );
+    const { report } = await time('dnmf', () => trainDnmf(data.ratings));
+    const trainMs = report.history.reduce((s, e) => s + e.ms, 0);
+    result = {
+      mode: 'steps',
+      ratings: data.ratings.ratings.length,
+      users: new Set(data.ratings.userIds).size,
+      movies: data.movies.size,
+      stepsMs,
+      totalMs: performance.now() - started,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      dnmf: {
+        epochs: report.epochs,
+        bestEpoch: report.bestEpoch,
+        validationRmse: report.validationRmse,
+        fitRatingsPerSecond:
+          (data.ratings.ratings.length * (1 - report.options.validationFraction) * report.epochs) / (trainMs / 1000),
+      },
+    };
+  }
+  console.log(JSON.stringify(result));
+}
+
+await main();
