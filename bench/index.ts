@@ -24,10 +24,13 @@ import { markdownTable, type BenchmarkRecord } from './lib/report.ts';
 import { appendRun, resultsPath } from './lib/results.ts';
 import { memory } from './memory.ts';
 import { retrainLoad } from './retrain-load.ts';
+import { scale } from './scale.ts';
 import { startup } from './startup.ts';
 import { train } from './train.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [train, engine, gateway, startup, memory, retrainLoad];
+const BENCHMARKS: readonly Benchmark[] = [train, engine, gateway, startup, memory, retrainLoad, scale];
+/** Run only when named: the scale benchmark generates and trains up to 32M ratings (see bench/scale.ts). */
+const ON_REQUEST: readonly Benchmark[] = [scale];
 
 const USAGE = `Usage: npm run bench -- [${BENCHMARKS.map((b) => b.name).join('|')} …] [options]
 
@@ -62,7 +65,10 @@ function parseCommandLine() {
     throw new Error(`--runs must be a positive integer, got ${values.runs}`);
   }
   return {
-    selected: positionals.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => positionals.includes(b.name)),
+    selected:
+      positionals.length === 0
+        ? BENCHMARKS.filter((b) => !ON_REQUEST.includes(b))
+        : BENCHMARKS.filter((b) => positionals.includes(b.name)),
     runs,
     models: values.models === undefined ? undefined : path.resolve(values.models),
     keep: values.keep,
