@@ -16,7 +16,7 @@
  * carry their closed-form gradients via tf.customGrad. The L2 penalties on the gathered embedding rows
  * are added by LazyAdamTable in closed form (2·λ·row), next to the row update.
  */
-import type { GradSaveFunc, Tensor, Variable } from '@tensorflow/tfjs';
+import type { GradSaveFunc, Tensor } from '@tensorflow/tfjs';
 import type { Tf } from '../tf.ts';
 import { ADAM_DEFAULTS, LazyAdamTable } from './lazy-adam.ts';
 import type { DnmfOptions } from './types.ts';
@@ -36,13 +36,16 @@ export interface RowPenalties {
   movieBias: Float32Array;
 }
 
-/** A tf variable that mirrors the rows [offset, offset + size) of a JS kernel or bias array. */
+/**
+ * A dense kernel or bias: a view of the JS weights, fed to the graph as a tensor each step and updated in
+ * place by Adam as a single row (with its L2 penalty, when a kernel, added in closed form like the tables').
+ */
 interface DenseParam {
-  variable: Variable;
-  target: Float32Array;
-  offset: number;
-  /** Kernels get the L2 penalty; biases do not. */
-  penalised: boolean;
+  values: Float32Array;
+  shape: number[];
+  adam: LazyAdamTable;
+  /** l2Dense for kernels, 0 for biases. */
+  penalty: Float32Array;
 }
 
 export class DnmfTfStep {
@@ -50,7 +53,6 @@ export class DnmfTfStep {
   private readonly gmfWeights: LazyAdamTable;
   private readonly gmfWeightPenalty: Float32Array;
   private readonly params: DenseParam[];
-  private readonly optimizer: ReturnType<Tf['train']['adam']>;
   private step = 0;
 
   constructor(
@@ -77,18 +79,17 @@ export class DnmfTfStep {
     // The GMF output weights h are one row of gmfDim values, updated by the same sparse Adam when learned.
     this.gmfWeights = new LazyAdamTable(out.kernel.subarray(0, gmfDim), gmfDim, adam);
     this.gmfWeightPenalty = Float32Array.of(options.l2Dense);
+    const kernelPenalty = Float32Array.of(options.l2Dense);
+    const noPenalty = Float32Array.of(0);
     const param = (
       target: Float32Array,
       offset: number,
       shape: number[],
       kind: 'kernel' | 'bias',
     ): DenseParam => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      // A copy: a tfjs tensor may keep a reference to the array it was built from.
-      const initial = tf.tensor(target.slice(offset, offset + size), shape);
-      const variable = tf.variable(initial, true);
-      initial.dispose(); // the variable holds its own reference to the data
-      return { variable, target, offset, penalised: kind === 'kernel' };
+      const values = target.subarray(offset, offset + shape.reduce((x, y) => x * y, 1));
+      const adamRow = new LazyAdamTable(values, values.length, adam);
+      return { values, shape, adam: adamRow, penalty: kind === 'kernel' ? kernelPenalty : noPenalty };
     };
     this.params = [
       // First layer: the user half (kernel rows 0..mlpDim-1) and the movie half of concat(user, movie).
@@ -103,7 +104,6 @@ export class DnmfTfStep {
       param(out.kernel, gmfDim, [out.inputs - gmfDim, 1], 'kernel'),
       param(out.bias, 0, [1], 'bias'),
     ];
-    this.optimizer = tf.train.adam(adam.learningRate, adam.beta1, adam.beta2, adam.epsilon);
   }
 
   /** Trains on one batch of (table row) pairs; returns the batch's objective (MSE + L2 terms). */
@@ -122,18 +122,20 @@ export class DnmfTfStep {
       penalties.movieBias,
     ];
     const h = this.gmfWeights.table;
+    const { userGmf, movieGmf, userBias, movieBias } = weights;
     // GMF + biases in JS: linear[b] = Σ_k u_k·h_k·m_k + b_u + b_m.
     const linear = new Float32Array(size);
     for (let b = 0; b < size; b++) {
       const u = userRows[b] * gmfDim;
       const m = movieRows[b] * gmfDim;
       let dot = 0;
-      for (let k = 0; k < gmfDim; k++) dot += weights.userGmf[u + k] * h[k] * weights.movieGmf[m + k];
-      linear[b] = dot + weights.userBias[userRows[b]] + weights.movieBias[movieRows[b]];
+      for (let k = 0; k < gmfDim; k++) dot += userGmf[u + k] * h[k] * movieGmf[m + k];
+      linear[b] = dot + userBias[userRows[b]] + movieBias[movieRows[b]];
     }
     const userMlp = gatherRows(weights.userMlp, mlpDim, userRows);
     const movieMlp = gatherRows(weights.movieMlp, mlpDim, movieRows);
-    const variables = this.params.map((p) => p.variable);
+    // Copies: a tfjs tensor may keep a reference to the array it was built from, and Adam rewrites these.
+    const dense = this.params.map((p) => p.values.slice());
 
     const { value, grads } = tf.tidy(() => {
       const inputs = [
@@ -143,25 +145,32 @@ export class DnmfTfStep {
       ];
       const target = tf.tensor2d(ratings, [size, 1]);
       const objective = (...args: Tensor[]): Tensor => this.objective(args, target, size);
-      return tf.valueAndGrads(objective)([...inputs, ...variables]);
+      const denseTensors = dense.map((values, i) => tf.tensor(values, this.params[i].shape));
+      return tf.valueAndGrads(objective)([...inputs, ...denseTensors]);
     });
     const linearGrad = grads[0].dataSync() as Float32Array;
 
     // The GMF rows' and biases' gradients from d loss / d linear, in closed form.
     const userGmfGrad = new Float32Array(size * gmfDim);
     const movieGmfGrad = new Float32Array(size * gmfDim);
-    const hGrad = options.learnGmfWeights ? new Float32Array(gmfDim) : undefined;
     for (let b = 0; b < size; b++) {
       const g = linearGrad[b];
       const u = userRows[b] * gmfDim;
       const m = movieRows[b] * gmfDim;
       const o = b * gmfDim;
       for (let k = 0; k < gmfDim; k++) {
-        const uk = weights.userGmf[u + k];
-        const mk = weights.movieGmf[m + k];
-        userGmfGrad[o + k] = g * h[k] * mk;
-        movieGmfGrad[o + k] = g * h[k] * uk;
-        if (hGrad) hGrad[k] += g * uk * mk;
+        const gh = g * h[k];
+        userGmfGrad[o + k] = gh * movieGmf[m + k];
+        movieGmfGrad[o + k] = gh * userGmf[u + k];
+      }
+    }
+    let hGrad: Float32Array | undefined;
+    if (options.learnGmfWeights) {
+      hGrad = new Float32Array(gmfDim);
+      for (let b = 0; b < size; b++) {
+        const u = userRows[b] * gmfDim;
+        const m = movieRows[b] * gmfDim;
+        for (let k = 0; k < gmfDim; k++) hGrad[k] += linearGrad[b] * userGmf[u + k] * movieGmf[m + k];
       }
     }
     const rowGrads = [
@@ -177,8 +186,15 @@ export class DnmfTfStep {
       rowPenalty += table.apply(rowsOf[i], rowGrads[i], this.step, penaltyOf[i], 1 / size);
     });
     if (hGrad) rowPenalty += this.gmfWeights.apply(SINGLE_ROW, hGrad, this.step, this.gmfWeightPenalty, 1);
-    const denseGrads = this.params.map((p, i) => ({ name: p.variable.name, tensor: grads[3 + i] }));
-    this.optimizer.applyGradients(denseGrads);
+    this.params.forEach((p, i) => {
+      rowPenalty += p.adam.apply(
+        SINGLE_ROW,
+        grads[3 + i].dataSync() as Float32Array,
+        this.step,
+        p.penalty,
+        1,
+      );
+    });
 
     const loss = value.dataSync()[0] + rowPenalty;
     tf.dispose([value, ...grads]);
@@ -186,11 +202,11 @@ export class DnmfTfStep {
   }
 
   /**
-   * Mean over the batch of (prediction − rating)², plus l2Dense·Σ‖kernel‖² for the MLP's dense layers. (The
-   * embedding, bias and GMF weight penalties are applied by LazyAdamTable.)
+   * Mean over the batch of (prediction − rating)². (Every L2 penalty, the dense kernels' l2Dense·‖K‖²
+   * included, is applied by LazyAdamTable in closed form.)
    */
   private objective(args: Tensor[], target: Tensor, size: number): Tensor {
-    const { tf, options } = this;
+    const { tf } = this;
     const [linear, userMlp, movieMlp] = args.slice(0, 3);
     const dense = args.slice(3);
     const [firstUser, firstMovie, firstBias] = dense;
@@ -207,11 +223,7 @@ export class DnmfTfStep {
     const prediction = tf.add(linear, tf.matMul(hidden, outMlp));
     // The global mean and the output bias are added last: both are the same for every example.
     const residual = tf.sub(tf.add(prediction, outBias), tf.sub(target, this.weights.globalMean));
-    const mse = tf.div(this.squaredNorm(residual), size);
-
-    const kernels = dense.filter((_, i) => this.params[i].penalised);
-    const densePenalty = tf.mul(tf.addN(kernels.map((k) => this.squaredNorm(k))), options.l2Dense);
-    return tf.add(mse, densePenalty);
+    return tf.div(this.squaredNorm(residual), size);
   }
 
   /** Σ x², with its closed-form gradient 2·x (the stock gradient of sum needs a slow broadcast). */
@@ -228,21 +240,9 @@ export class DnmfTfStep {
     return op(x);
   }
 
-  /** Sets the step size of every optimiser (embedding tables and dense weights) for the next steps. */
+  /** Sets the step size of every optimiser (embedding tables and dense weights share one setting). */
   setLearningRate(learningRate: number): void {
     for (const table of this.tables) table.settings.learningRate = learningRate;
-    // tfjs reads this field on every update but types it protected; a new optimizer would lose its moments.
-    (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-  }
-
-  /** Copies the dense variables back into the JS weights (the tables are updated in place already). */
-  syncDenseWeights(): void {
-    for (const { variable, target, offset } of this.params) target.set(variable.dataSync(), offset);
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
-    this.tf.dispose(this.params.map((p) => p.variable));
   }
 }
 
