@@ -4,8 +4,15 @@
  * - pipeline: trainVersion end to end, exactly `npm run train` (per-step times from the manifest).
  * - steps: the same steps without the DNMF top tables (load, popularity, kNN, DNMF), for while the all-pairs
  *   tables are being replaced (issue 7): they are O(users × movies) and do not finish at 32M.
+ * - data: load, popularity and kNN only (what does not depend on the DNMF), for a size whose DNMF cannot
+ *   finish in the time at hand.
+ * steps and data also write the kNN lists file and time loading it back as serving does.
  */
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ListNeighbourIndex, neighbourListsFrom, packNeighbourLists } from '../src/artifacts/knn-index.ts';
 import { ModelRepository } from '../src/artifacts/repository.ts';
+import { readTypedArrays, writeTypedArrays } from '../src/artifacts/typed-arrays.ts';
 import { loadDataset } from '../src/data/movielens.ts';
 import { trainDnmf } from '../src/train/dnmf/index.ts';
 import { buildSparseRatings, DEFAULT_KNN, nearestNeighbours } from '../src/train/knn.ts';
@@ -13,19 +20,31 @@ import { trainVersion } from '../src/train/pipeline.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from '../src/train/popularity.ts';
 
 export interface ScaleChildResult {
-  mode: 'pipeline' | 'steps';
+  mode: 'pipeline' | 'steps' | 'data';
   ratings: number;
   users: number;
   movies: number;
   stepsMs: Record<string, number>;
+  /** CPU time (user + system) per step: on a machine shared with other work, closer to what the step costs. */
+  cpuMs: Record<string, number>;
   totalMs: number;
+  totalCpuMs: number;
   peakRssMb: number;
-  dnmf: { epochs: number; bestEpoch: number; validationRmse: number; fitRatingsPerSecond: number };
+  dnmf?: { epochs: number; bestEpoch: number; validationRmse: number; fitRatingsPerSecond: number };
+  /** The kNN lists file: its size and the time to load it into the serving index. */
+  knnFile?: { bytes: number; loadMs: number; movies: number };
 }
+
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return Math.round((used.user + used.system) / 1000);
+};
 
 async function main(): Promise<void> {
   const [datasetDir, modelsDir, mode] = process.argv.slice(2);
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  const cpuMs: Record<string, number> = {};
   let result: ScaleChildResult;
   if (mode === 'pipeline') {
     const outcome = await trainVersion({ datasetDir, repository: new ModelRepository(modelsDir) });
@@ -38,14 +57,18 @@ async function main(): Promise<void> {
       users: manifest.dataset.rows.users,
       movies: manifest.dataset.rows.movies,
       stepsMs: manifest.timingsMs,
+      cpuMs,
       totalMs: performance.now() - started,
+      totalCpuMs: cpuSince(cpuStart),
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       dnmf: {
         epochs: m.epochs,
         bestEpoch: m.bestEpoch,
         validationRmse: m.validationRmse,
         fitRatingsPerSecond:
-          (manifest.dataset.rows.ratings * (1 - Number(manifest.dnmf.hyperparameters.validationFraction)) * m.epochs) /
+          (manifest.dataset.rows.ratings *
+            (1 - Number(manifest.dnmf.hyperparameters.validationFraction)) *
+            m.epochs) /
           (manifest.timingsMs.dnmf / 1000),
       },
     };
@@ -53,33 +76,67 @@ async function main(): Promise<void> {
     const stepsMs: Record<string, number> = {};
     const time = async <T>(step: string, run: () => T | Promise<T>): Promise<T> => {
       const t = performance.now();
+      const c = process.cpuUsage();
       const value = await run();
       stepsMs[step] = Math.round(performance.now() - t);
+      cpuMs[step] = cpuSince(c);
       process.stderr.write(`[scale-child] ${step} ${(stepsMs[step] / 1000).toFixed(1)} s\n`);
       return value;
     };
     const data = await time('load', () => loadDataset(datasetDir));
     const stats = movieStats(data.ratings);
     await time('popularity', () => buildPopularity(stats, DEFAULT_POPULARITY));
-    await time('knn', () =>
-      nearestNeighbours(buildSparseRatings(data.ratings, stats, DEFAULT_KNN.minRatings), DEFAULT_KNN.listLength),
+    const lists = await time('knn', () =>
+      nearestNeighbours(
+        buildSparseRatings(data.ratings, stats, DEFAULT_KNN.minRatings),
+        DEFAULT_KNN.listLength,
+      ),
     );
-    const { report } = await time('dnmf', () => trainDnmf(data.ratings));
-    const trainMs = report.history.reduce((s, e) => s + e.ms, 0);
-    result = {
-      mode: 'steps',
+    const knnPath = path.join(modelsDir, 'knn-neighbours.bin');
+    await mkdir(modelsDir, { recursive: true });
+    await writeTypedArrays(knnPath, {}, { ...packNeighbourLists(lists) });
+    const loadStarted = performance.now();
+    const index = new ListNeighbourIndex(neighbourListsFrom((await readTypedArrays(knnPath)).arrays));
+    const knnFile = {
+      bytes: (await stat(knnPath)).size,
+      loadMs: performance.now() - loadStarted,
+      movies: index.size,
+    };
+    const base = {
       ratings: data.ratings.ratings.length,
       users: new Set(data.ratings.userIds).size,
       movies: data.movies.size,
       stepsMs,
+      cpuMs,
+      knnFile,
+    };
+    if (mode === 'data') {
+      console.log(
+        JSON.stringify({
+          mode,
+          ...base,
+          totalMs: performance.now() - started,
+          totalCpuMs: cpuSince(cpuStart),
+          peakRssMb: process.resourceUsage().maxRSS / 1024,
+        }),
+      );
+      return;
+    }
+    const { report } = await time('dnmf', () => trainDnmf(data.ratings));
+    const trainMs = report.history.reduce((s, e) => s + e.ms, 0);
+    result = {
+      mode: 'steps',
+      ...base,
       totalMs: performance.now() - started,
+      totalCpuMs: cpuSince(cpuStart),
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       dnmf: {
         epochs: report.epochs,
         bestEpoch: report.bestEpoch,
         validationRmse: report.validationRmse,
         fitRatingsPerSecond:
-          (data.ratings.ratings.length * (1 - report.options.validationFraction) * report.epochs) / (trainMs / 1000),
+          (data.ratings.ratings.length * (1 - report.options.validationFraction) * report.epochs) /
+          (trainMs / 1000),
       },
     };
   }
