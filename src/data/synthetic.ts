@@ -9,6 +9,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { createRng } from '../random.ts';
 
 export interface SyntheticShape {
   users: number;
@@ -36,18 +37,6 @@ export function movieLensShape(ratings: number, seed = 1): SyntheticShape {
     users: Math.max(10, Math.round(200_948 * scale)),
     movies: Math.max(100, Math.round(87_585 * Math.sqrt(scale))),
     seed,
-  };
-}
-
-/** xorshift128+-like speed with a 32-bit state: mulberry32, inlined by V8. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -168,7 +157,7 @@ const HALF_STARS = Array.from({ length: 11 }, (_, i) => Buffer.from(`,${(i / 2).
  */
 export function writeSyntheticDataset(dir: string, shape: SyntheticShape): { ratings: number } {
   mkdirSync(dir, { recursive: true });
-  const random = rng(shape.seed);
+  const random = createRng(shape.seed);
   const { users, movies } = shape;
   // Movie ids are a shuffled, gappy range like MovieLens', so ids and popularity are unrelated.
   const movieIds = Int32Array.from({ length: movies }, (_, i) => 1 + i + Math.floor(i / 7));
