@@ -5,7 +5,7 @@ import { rmse } from '../metrics.ts';
 import { loadTf } from '../tf.ts';
 import { IdIndex } from './id-index.ts';
 import { DnmfModel } from './model.ts';
-import { resolveDnmfOptions } from './options.ts';
+import { effectiveBatchSize, resolveDnmfOptions } from './options.ts';
 import { createRandom, shuffleInPlace } from './random.ts';
 import { PairScorer } from './scorer.ts';
 import { DnmfTfStep, type RowPenalties } from './tf-step.ts';
@@ -44,7 +44,7 @@ export async function trainDnmf(
   let best = { epoch: 0, rmse: Infinity, weights: cloneWeights(weights) };
   let progressMark = { epoch: 0, rmse: Infinity };
   const order = fit.slice();
-  const batchSize = Math.max(1, Math.min(opts.batchSize, Math.floor(fit.length / opts.minStepsPerEpoch)));
+  const batchSize = effectiveBatchSize(fit.length, opts);
   const batch = {
     userRows: new Int32Array(batchSize),
     movieRows: new Int32Array(batchSize),
