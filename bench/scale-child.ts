@@ -6,6 +6,8 @@
  *   tables are being replaced (issue 7): they are O(users × movies) and do not finish at 32M.
  * - data: load, popularity and kNN only (what does not depend on the DNMF), for a size whose DNMF cannot
  *   finish in the time at hand.
+ * - epoch: steps with the DNMF stopped after one epoch: its cost per epoch and the memory it needs, for an
+ *   estimate of the full run (epochs × per-epoch cost).
  * steps and data also write the kNN lists file and time loading it back as serving does.
  */
 import { mkdir, stat } from 'node:fs/promises';
@@ -20,7 +22,7 @@ import { trainVersion } from '../src/train/pipeline.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from '../src/train/popularity.ts';
 
 export interface ScaleChildResult {
-  mode: 'pipeline' | 'steps' | 'data';
+  mode: 'pipeline' | 'steps' | 'data' | 'epoch';
   ratings: number;
   users: number;
   movies: number;
@@ -122,10 +124,12 @@ async function main(): Promise<void> {
       );
       return;
     }
-    const { report } = await time('dnmf', () => trainDnmf(data.ratings));
+    const { report } = await time('dnmf', () =>
+      trainDnmf(data.ratings, mode === 'epoch' ? { epochs: 1 } : {}),
+    );
     const trainMs = report.history.reduce((s, e) => s + e.ms, 0);
     result = {
-      mode: 'steps',
+      mode: mode === 'epoch' ? 'epoch' : 'steps',
       ...base,
       totalMs: performance.now() - started,
       totalCpuMs: cpuSince(cpuStart),
