@@ -1,8 +1,8 @@
 /**
  * `npx tsx bench/scale-chart.ts`: draws bench/results/scale.svg (and scale.png with ImageMagick's `convert`,
- * when installed) from the latest run of each size in bench/results/scale-runs.jsonl: wall time and peak RSS
- * against ratings, log-log, with a line of slope 1 (linear growth) through the 1M point. A size not
- * measured is drawn as a hollow point extrapolated from the largest two measured, labelled "estimate".
+ * when installed) from the latest run of each size in bench/results/scale-runs.jsonl: CPU and wall time and
+ * peak RSS against ratings, log-log, with a line of slope 1 (linear growth) through the 1M point. A size
+ * measured only in parts (data + epoch runs) is drawn hollow, as an estimate (see chartPoints).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,54 +21,68 @@ interface Point {
   size: string;
   ratings: number;
   seconds: number;
+  cpuSeconds: number;
   rssMb: number;
   estimate: boolean;
 }
 
-function latestPerSize(mode: string | undefined): Map<string, ScaleRunRecord> {
-  const latest = new Map<string, ScaleRunRecord>();
+/** The latest record per (size, mode). */
+function latest(): Map<string, ScaleRunRecord> {
+  const found = new Map<string, ScaleRunRecord>();
   for (const line of readFileSync(SCALE_RUNS_FILE, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const record = JSON.parse(line) as ScaleRunRecord;
-    if (mode && record.mode !== mode) continue;
-    latest.set(record.size, record);
+    found.set(`${record.size}:${record.mode}`, record);
   }
-  return latest;
+  return found;
 }
 
-function points(records: Map<string, ScaleRunRecord>): Point[] {
-  const measured: Point[] = [...records.values()]
-    .map((r) => ({
-      size: r.size,
-      ratings: r.ratings,
-      seconds: r.wallMs / 1000,
-      rssMb: r.peakRssMb,
-      estimate: false,
-    }))
-    .sort((a, b) => a.ratings - b.ratings);
-  const large = measured.filter((p) => p.ratings >= 900_000);
-  const out = [...measured];
-  if (large.length >= 2) {
-    const [a, b] = large.slice(-2);
-    const slope = (f: (p: Point) => number) => Math.log(f(b) / f(a)) / Math.log(b.ratings / a.ratings);
-    for (const [size, ratings] of WANTED) {
-      if (records.has(size) || ratings <= b.ratings) continue;
-      const grow = (f: (p: Point) => number) => f(b) * (ratings / b.ratings) ** slope(f);
-      out.push({
-        size,
-        ratings,
-        seconds: grow((p) => p.seconds),
-        rssMb: grow((p) => p.rssMb),
-        estimate: true,
-      });
-    }
+/**
+ * Measured points are full runs (pipeline or steps). A size with only a data run (load + kNN) and an epoch
+ * run (one DNMF epoch) gets an estimate: the data run's CPU, plus the epoch run's DNMF CPU times the epochs
+ * the largest full run needed; its peak RSS is the epoch run's (DNMF and data in memory together).
+ */
+function chartPoints(records: Map<string, ScaleRunRecord>): Point[] {
+  const bySize = new Map<string, ScaleRunRecord>();
+  for (const r of records.values()) {
+    if (r.mode !== 'pipeline' && r.mode !== 'steps') continue;
+    // Prefer the pipeline run of a size when there are both.
+    if (!bySize.has(r.size) || r.mode === 'pipeline') bySize.set(r.size, r);
   }
-  return out.sort((x, y) => x.ratings - y.ratings);
+  const points: Point[] = [...bySize.values()].map((r) => ({
+    size: r.size,
+    ratings: r.ratings,
+    seconds: r.wallMs / 1000,
+    cpuSeconds: r.totalCpuMs / 1000,
+    rssMb: r.peakRssMb,
+    estimate: false,
+  }));
+  const largest = [...bySize.values()].sort((a, b) => b.ratings - a.ratings)[0];
+  for (const [size] of WANTED) {
+    const data = records.get(`${size}:data`);
+    const epoch = records.get(`${size}:epoch`);
+    if (bySize.has(size) || !data || !epoch || !largest?.dnmf) continue;
+    points.push({
+      size,
+      ratings: data.ratings,
+      seconds: Number.NaN,
+      cpuSeconds: (data.totalCpuMs + (epoch.cpuMs.dnmf ?? 0) * largest.dnmf.epochs) / 1000,
+      rssMb: Math.max(data.peakRssMb, epoch.peakRssMb),
+      estimate: true,
+    });
+  }
+  return points.sort((x, y) => x.ratings - y.ratings);
+}
+
+interface Series {
+  label: string;
+  value: (p: Point) => number;
+  color: string;
 }
 
 function panel(
   data: Point[],
-  value: (p: Point) => number,
+  series: Series[],
   title: string,
   unit: string,
   target: Array<[number, number]>,
@@ -80,9 +94,10 @@ function panel(
   const right = x0 + width - 15;
   const top = 40;
   const bottom = height - 45;
-  const xs = data.map((p) => p.ratings);
-  const ys = [...data.map(value), ...target.map(([, y]) => y)];
-  const [xMin, xMax] = [Math.min(...xs) / 1.5, Math.max(...xs) * 1.5];
+  const values = series.flatMap((s) => data.map(s.value)).filter((v) => Number.isFinite(v));
+  const ys = [...values, ...target.map(([, y]) => y)];
+  // The same x range whatever was measured, so the charts of successive runs compare.
+  const [xMin, xMax] = [60_000, 55_000_000];
   const [yMin, yMax] = [Math.min(...ys) / 2, Math.max(...ys) * 2];
   const sx = (x: number) =>
     left + ((Math.log(x) - Math.log(xMin)) / (Math.log(xMax) - Math.log(xMin))) * (right - left);
@@ -104,59 +119,65 @@ function panel(
   }
   for (const [label, ratings] of WANTED) {
     const x = sx(ratings);
-    if (x < left || x > right) continue;
     parts.push(`<line x1="${x}" x2="${x}" y1="${top}" y2="${bottom}" stroke="#eee"/>`);
     parts.push(
       `<text x="${x}" y="${bottom + 16}" text-anchor="middle" font-size="11">${label.toUpperCase()}</text>`,
     );
   }
   parts.push(
-    `<text x="${(left + right) / 2}" y="${bottom + 34}" text-anchor="middle" font-size="12">ratings (log)</text>`,
+    `<text x="${(left + right) / 2}" y="${bottom + 34}" text-anchor="middle" font-size="12">ratings (log scale)</text>`,
   );
   parts.push(
-    `<text x="${x0 + 14}" y="${(top + bottom) / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 ${x0 + 14} ${(top + bottom) / 2})">${unit} (log)</text>`,
+    `<text x="${x0 + 14}" y="${(top + bottom) / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 ${x0 + 14} ${(top + bottom) / 2})">${unit} (log scale)</text>`,
   );
-  const reference = data.find((p) => p.size === '1m' && !p.estimate);
-  if (reference) {
-    const at = (x: number) => value(reference) * (x / reference.ratings);
-    parts.push(
-      `<line x1="${sx(reference.ratings)}" y1="${sy(at(reference.ratings))}" x2="${sx(xMax / 1.5)}" y2="${sy(at(xMax / 1.5))}" stroke="#999" stroke-dasharray="4 4"/>`,
-      `<text x="${sx(xMax / 1.5) - 4}" y="${sy(at(xMax / 1.5)) - 6}" text-anchor="end" font-size="10" fill="#777">linear from 1M</text>`,
-    );
-  }
   for (const [x, y] of target) {
     parts.push(
-      `<text x="${sx(x)}" y="${sy(y) + 4}" text-anchor="middle" font-size="13" fill="#c00">–</text>`,
+      `<line x1="${sx(x) - 8}" x2="${sx(x) + 8}" y1="${sy(y)}" y2="${sy(y)}" stroke="#c00" stroke-width="2"/>`,
     );
   }
-  const solid = data.filter((p) => !p.estimate);
-  parts.push(
-    `<polyline fill="none" stroke="#1f5fbf" stroke-width="2" points="${solid.map((p) => `${sx(p.ratings)},${sy(value(p))}`).join(' ')}"/>`,
-  );
-  const lastSolid = solid.at(-1);
-  for (const p of data.filter((q) => q.estimate)) {
-    if (lastSolid) {
+  series.forEach((s, index) => {
+    const shown = data.filter((p) => Number.isFinite(s.value(p)));
+    const solid = shown.filter((p) => !p.estimate);
+    // A line of slope 1 through the 1M point: linear growth.
+    const reference = solid.find((p) => p.size === '1m');
+    if (reference && index === 0) {
+      const at = (x: number) => s.value(reference) * (x / reference.ratings);
+      const end = 40_000_000;
       parts.push(
-        `<line x1="${sx(lastSolid.ratings)}" y1="${sy(value(lastSolid))}" x2="${sx(p.ratings)}" y2="${sy(value(p))}" stroke="#1f5fbf" stroke-dasharray="3 3"/>`,
+        `<line x1="${sx(reference.ratings)}" y1="${sy(at(reference.ratings))}" x2="${sx(end)}" y2="${sy(at(end))}" stroke="#999" stroke-dasharray="4 4"/>`,
       );
     }
-  }
-  for (const p of data) {
-    const fill = p.estimate ? 'white' : '#1f5fbf';
-    const text = value(p) >= 100 ? value(p).toFixed(0) : value(p).toFixed(1);
     parts.push(
-      `<circle cx="${sx(p.ratings)}" cy="${sy(value(p))}" r="4.5" fill="${fill}" stroke="#1f5fbf" stroke-width="1.5"/>`,
+      `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${solid.map((p) => `${sx(p.ratings)},${sy(s.value(p))}`).join(' ')}"/>`,
     );
+    const last = solid.at(-1);
+    for (const p of shown.filter((q) => q.estimate)) {
+      if (last) {
+        parts.push(
+          `<line x1="${sx(last.ratings)}" y1="${sy(s.value(last))}" x2="${sx(p.ratings)}" y2="${sy(s.value(p))}" stroke="${s.color}" stroke-dasharray="3 3"/>`,
+        );
+      }
+    }
+    for (const p of shown) {
+      const v = s.value(p);
+      const text = v >= 100 ? v.toFixed(0) : v.toFixed(1);
+      parts.push(
+        `<circle cx="${sx(p.ratings)}" cy="${sy(v)}" r="4.5" fill="${p.estimate ? 'white' : s.color}" stroke="${s.color}" stroke-width="1.5"/>`,
+      );
+      parts.push(
+        `<text x="${sx(p.ratings) + 7}" y="${sy(v) + (index === 0 ? -8 : 15)}" font-size="11" fill="${s.color}">${text}${p.estimate ? ' est.' : ''}</text>`,
+      );
+    }
     parts.push(
-      `<text x="${sx(p.ratings) - 7}" y="${sy(value(p)) - 9}" text-anchor="end" font-size="11">${text}${p.estimate ? ' (estimate)' : ''}</text>`,
+      `<rect x="${left + 10}" y="${top + 10 + index * 16}" width="12" height="3" fill="${s.color}"/>`,
     );
-  }
+    parts.push(`<text x="${left + 27}" y="${top + 15 + index * 16}" font-size="11">${s.label}</text>`);
+  });
   return parts.join('\n');
 }
 
 function main(): void {
-  const mode = process.argv[2];
-  const data = points(latestPerSize(mode));
+  const data = chartPoints(latest());
   if (data.length === 0) throw new Error(`no runs in ${SCALE_RUNS_FILE}`);
   const timeTargets: Array<[number, number]> = [
     [100_836, 10],
@@ -164,18 +185,31 @@ function main(): void {
     [5_000_000, 300],
     [32_000_204, 2700],
   ];
+  const time = panel(
+    data,
+    [
+      { label: 'CPU time (≈ wall time on an idle machine)', value: (p) => p.cpuSeconds, color: '#1f5fbf' },
+      { label: 'wall time, machine shared (load 9–16)', value: (p) => p.seconds, color: '#e07b00' },
+    ],
+    'Training time',
+    'seconds',
+    timeTargets,
+    0,
+  );
+  const memory = panel(
+    data,
+    [{ label: 'peak RSS', value: (p) => p.rssMb, color: '#2a8a3a' }],
+    'Peak memory',
+    'MB',
+    [[32_000_204, 8192]],
+    430,
+  );
+  const measured = [...new Set(data.filter((p) => !p.estimate).map((p) => p.size.toUpperCase()))].join(', ');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="860" height="330" font-family="DejaVu Sans, sans-serif">
 <rect width="860" height="330" fill="white"/>
-${panel(
-  data,
-  (p) => p.seconds,
-  'Training wall time',
-  'seconds',
-  timeTargets.filter(([x]) => data.some((p) => p.ratings >= x * 0.9)),
-  0,
-)}
-${panel(data, (p) => p.rssMb, 'Peak RSS', 'MB', [[32_000_204, 8192]].filter(([x]) => data.some((p) => p.ratings >= x * 0.9)) as Array<[number, number]>, 430)}
-<text x="430" y="325" text-anchor="middle" font-size="10" fill="#555">filled: measured (${[...new Set(data.filter((p) => !p.estimate).map((p) => p.size))].join(', ')}); hollow: extrapolated estimate; red dash: target; 2-core machine shared with other work</text>
+${time}
+${memory}
+<text x="430" y="325" text-anchor="middle" font-size="10" fill="#555">filled: measured (${measured}); hollow: estimate; red bars: targets; grey dashes: linear growth from 1M</text>
 </svg>
 `;
   const svgFile = path.join(RESULTS_DIR, 'scale.svg');
