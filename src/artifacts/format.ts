@@ -43,8 +43,8 @@ export interface VersionContent {
   movies: MovieInfo[];
   /** Exact neighbour lists of every kNN movie, nearest first. */
   neighbours: Map<number, Neighbour[]>;
-  usersPerMovie: Map<number, ScoredId[]>;
-  moviesPerUser: Map<number, ScoredId[]>;
+  /** Legacy all-pairs tables, written only when given (the legacyTables training option). */
+  tables?: { usersPerMovie: Map<number, ScoredId[]>; moviesPerUser: Map<number, ScoredId[]> };
   dnmf: SerializedModel;
 }
 
@@ -86,18 +86,21 @@ export async function writeVersion(dir: string, content: VersionContent): Promis
     path.join(dir, FILES.neighbours),
     encodeTypedArrays({ kind: 'knn-neighbours' }, { ...lists }),
   );
-  await writeDurable(
-    path.join(dir, FILES.tables),
-    json({
-      usersPerMovie: tableToRows(content.usersPerMovie),
-      moviesPerUser: tableToRows(content.moviesPerUser),
-    }),
-  );
+  if (content.tables) {
+    await writeDurable(
+      path.join(dir, FILES.tables),
+      json({
+        usersPerMovie: tableToRows(content.tables.usersPerMovie),
+        moviesPerUser: tableToRows(content.tables.moviesPerUser),
+      }),
+    );
+  }
   await writeDurable(path.join(dir, FILES.dnmfModel), json({ meta: content.dnmf.meta, layout }));
   await writeDurable(path.join(dir, FILES.dnmfWeights), bytes);
   const files: Manifest['files'] = {};
   for (const name of Object.values(FILES)) {
-    if (name !== FILES.manifest) files[name] = await fileDigest(path.join(dir, name));
+    if (name === FILES.manifest || (name === FILES.tables && !content.tables)) continue;
+    files[name] = await fileDigest(path.join(dir, name));
   }
   const manifest: Manifest = { ...content.manifest, files };
   await writeDurable(path.join(dir, FILES.manifest), JSON.stringify(manifest, null, 2));

@@ -4,6 +4,7 @@ import { fileDigest } from './files.ts';
 import { FILES, rowsToTable, unpackBuffers, type SerializedModel, type TableRow } from './format.ts';
 import { ListNeighbourIndex, neighbourListsFrom } from './knn-index.ts';
 import { readTypedArrays } from './typed-arrays.ts';
+import { servingDnmf, type ServingDnmf } from './serving-dnmf.ts';
 import type { Artifacts, CatalogEntry, Manifest, MovieInfo } from './types.ts';
 
 /** An artifact version that cannot be served: a file is missing, altered or inconsistent. */
@@ -42,11 +43,22 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
       throw new ArtifactError(`${name} does not match its checksum in ${FILES.manifest}`, dir);
     }
   }
-  const [catalog, movieList, tables] = await Promise.all([
+  // The legacy tables exist only in versions trained with legacyTables (listed in the manifest then).
+  const hasTables = manifest.files !== undefined && FILES.tables in manifest.files;
+  const [catalog, movieList, tables, serialized] = await Promise.all([
     readJson<CatalogEntry[]>(dir, FILES.catalog),
     readJson<MovieInfo[]>(dir, FILES.movies),
-    readJson<{ usersPerMovie: TableRow[]; moviesPerUser: TableRow[] }>(dir, FILES.tables),
+    hasTables
+      ? readJson<{ usersPerMovie: TableRow[]; moviesPerUser: TableRow[] }>(dir, FILES.tables)
+      : { usersPerMovie: [], moviesPerUser: [] },
+    loadDnmfModel(dir),
   ]);
+  let dnmf: ServingDnmf;
+  try {
+    dnmf = servingDnmf(serialized);
+  } catch (error) {
+    throw new ArtifactError(`cannot read the DNMF model: ${(error as Error).message}`, dir);
+  }
   let knn: ListNeighbourIndex;
   try {
     knn = new ListNeighbourIndex(
@@ -60,12 +72,13 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
     catalog,
     movies: new Map(movieList.map((m) => [m.movieId, m])),
     knn,
+    dnmf,
     usersPerMovie: rowsToTable(tables.usersPerMovie),
     moviesPerUser: rowsToTable(tables.moviesPerUser),
   };
 }
 
-/** The trained DNMF weights of a version (not needed to serve; used to evaluate or continue). */
+/** The trained DNMF weights of a version (serving scores with them; evaluation and training read them too). */
 export async function loadDnmfModel(dir: string): Promise<SerializedModel> {
   const { meta, layout } = await readJson<{ meta: object; layout: Record<string, [number, number]> }>(
     dir,

@@ -9,6 +9,8 @@ export interface CountDistribution {
   max: number;
 }
 
+import type { ServingDnmf } from './serving-dnmf.ts';
+
 /** The artifacts one training run writes to models/<version>/ and the bot serves from. */
 
 export interface CatalogEntry {
@@ -69,8 +71,11 @@ export interface Manifest {
   dnmf: {
     hyperparameters: Record<string, number | string | boolean | number[]>;
     metrics: { validationRmse: number; bestEpoch: number; epochs: number; trainRmse?: number };
+    /** Rows per legacy table; 0 when the version has none (production). */
     tableSize: number;
     minCandidateRatings: number;
+    /** Whether the version holds the legacy all-pairs tables (dnmf-tables.json). */
+    legacyTables?: boolean;
   };
   /** Rating counts of the movies each model recommends (hidden gems should be less known, not noise). */
   ratingCounts: { hiddenGems: CountDistribution; knnNeighbours: CountDistribution };
@@ -87,9 +92,14 @@ export interface Artifacts {
   movies: Map<number, MovieInfo>;
   /** kNN over movies with ≥ 50 ratings: exact precomputed neighbour lists. */
   knn: NeighbourIndex;
-  /** movieId → top users by predicted rating among users who have not rated it. */
+  /** The trained DNMF, scored at request time (hidden gems, fold-in of members). */
+  dnmf: ServingDnmf;
+  /**
+   * Legacy all-pairs tables, only in versions trained with legacyTables (for the 'fan-tables' engine
+   * method); empty otherwise. movieId → top users by predicted rating among users who have not rated it.
+   */
   usersPerMovie: Map<number, ScoredId[]>;
-  /** userId → top unrated movies by predicted rating. */
+  /** userId → top unrated movies by predicted rating (legacy, as usersPerMovie). */
   moviesPerUser: Map<number, ScoredId[]>;
 }
 

@@ -17,7 +17,10 @@ export interface KnnOptions {
   minRatings: number;
   /** Neighbours every kNN movie is promised (the verification and the manifest's recall use it). */
   k: number;
-  /** Neighbours stored per movie: the widest search serving makes (KNN_WIDTHS) and the combined picks. */
+  /**
+   * Neighbours stored per movie: the widest list serving reads (src/serve/neighbour-source.ts asks for 100
+   * outside the 100-movie catalog, so 200).
+   */
   listLength: number;
   /** Movies whose lists are checked against an independent exact computation. */
   recallSample: number;
@@ -27,7 +30,7 @@ export interface KnnOptions {
 export const DEFAULT_KNN: KnnOptions = {
   minRatings: 50,
   k: 10,
-  listLength: 160,
+  listLength: 200,
   recallSample: 24,
   seed: 42,
 };

@@ -4,6 +4,7 @@ import { loadArtifacts } from '../artifacts/loader.ts';
 import type { ModelRepository } from '../artifacts/repository.ts';
 import type { Artifacts, Manifest, MovieInfo } from '../artifacts/types.ts';
 import { verifyArtifacts } from '../artifacts/verify.ts';
+import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import { loadDataset } from '../data/movielens.ts';
 import type { Dataset } from '../data/types.ts';
 import {
@@ -13,7 +14,7 @@ import {
   type DnmfOptions,
 } from './dnmf/index.ts';
 import { buildSparseRatings, DEFAULT_KNN, nearestNeighbours, sampledRecall } from './knn.ts';
-import { countDistribution, neighbourMovieIds, tableMovieIds } from './count-distribution.ts';
+import { countDistribution, neighbourMovieIds } from './count-distribution.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from './popularity.ts';
 
 export type TrainStep = 'load' | 'popularity' | 'knn' | 'dnmf' | 'tables' | 'write' | 'verify';
@@ -35,7 +36,13 @@ export interface TrainOptions {
   logger?: Logger;
   onProgress?: (progress: TrainProgress) => void;
   dnmf?: Partial<DnmfOptions>;
-  /** Rows per DNMF table (top users per movie, top movies per user). */
+  /**
+   * Also compute the legacy all-pairs DNMF tables (O(users × movies) predictions) for the engine's
+   * 'fan-tables' method, the ranking evaluation's baseline. Off in production: serving scores the DNMF
+   * at request time instead.
+   */
+  legacyTables?: boolean;
+  /** Rows per legacy DNMF table (top users per movie, top movies per user). */
   tableSize?: number;
   /** A movie needs this many ratings to be a hidden-gem candidate (see README). */
   minCandidateRatings?: number;
@@ -96,13 +103,18 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       }
     }),
   );
-  const tableSize = options.tableSize ?? 10;
+  const legacyTables = options.legacyTables ?? false;
+  const tableSize = legacyTables ? (options.tableSize ?? 10) : 0;
   const minCandidateRatings = options.minCandidateRatings ?? DEFAULT_MIN_CANDIDATE_RATINGS;
-  const tables = await time('tables', () =>
-    computeTopTables(model, ratings, { k: tableSize, minCandidateRatings }, (p) => {
-      if (p.phase === 'tables') progress({ step: 'tables', done: p.done, total: p.total });
-    }),
-  );
+  const tables = legacyTables
+    ? await time('tables', () =>
+        computeTopTables(model, ratings, { k: tableSize, minCandidateRatings }, (p) => {
+          if (p.phase === 'tables') progress({ step: 'tables', done: p.done, total: p.total });
+        }),
+      )
+    : undefined;
+  const band = gemBand({ dnmf: { minCandidateRatings }, knn: { minRatings: knnOptions.minRatings } });
+  const gemCandidates = [...stats].filter(([, s]) => inGemBand(band, s.count)).map(([movieId]) => movieId);
 
   const movieInfos: MovieInfo[] = [...movies.values()].map((m) => ({
     ...m,
@@ -139,9 +151,11 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       },
       tableSize,
       minCandidateRatings,
+      legacyTables,
     },
     ratingCounts: {
-      hiddenGems: countDistribution(tableMovieIds(tables.moviesPerUser), stats),
+      // What the default engine serves gems from (the legacy tables are only an evaluation baseline).
+      hiddenGems: countDistribution(gemCandidates, stats),
       knnNeighbours: countDistribution(
         neighbourMovieIds(
           new Map([...knn.neighbours].map(([id, list]) => [id, list.slice(0, knnOptions.k)])),
@@ -162,8 +176,7 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       catalog: popularity.catalog,
       movies: movieInfos,
       neighbours: knn.neighbours,
-      usersPerMovie: tables.usersPerMovie,
-      moviesPerUser: tables.moviesPerUser,
+      tables,
       dnmf: model.serialize(),
     }),
   );

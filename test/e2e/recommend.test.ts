@@ -80,10 +80,10 @@ describe('/recommend end to end', () => {
     const movie = artifacts.movies.get(ids[0])!;
     expect(first.thumbnail?.url).toMatch(/^https:\/\/image\.tmdb\.org\/t\/p\/w342\/poster-\d+\.jpg$/);
     expect(first.description).toMatch(
-      /^Rated like .+ by the same people \(cosine similarity 0\.\d\d, neighbour #\d+\)\.$/,
+      /^Rated like your picks? .+ \(0\.\d\d\).* by the same people \(cosine similarity\)\.$/,
     );
     expect(message.embeds[5].description).toMatch(
-      /^The DNMF model predicts \d\.\d\/5 from \d+ users? it expects to love /,
+      /^A less-known movie the DNMF model, fitting one viewer who loves your three picks, expects them to rate \d\.\d\d stars more /,
     );
     expect(first.fields?.find((f) => f.name === 'Genres')?.value).toBe(movie.genres.join(', '));
     expect(first.fields?.find((f) => f.name === 'Links')?.value).toContain(
