@@ -26,6 +26,7 @@ import { members } from './members.ts';
 import { titleSearch } from './title-search.ts';
 import { memory } from './memory.ts';
 import { retrainLoad } from './retrain-load.ts';
+import { scale } from './scale.ts';
 import { shards } from './shards.ts';
 import { startup } from './startup.ts';
 import { train } from './train.ts';
@@ -40,7 +41,10 @@ const BENCHMARKS: readonly Benchmark[] = [
   memory,
   retrainLoad,
   shards,
+  scale,
 ];
+/** Run only when named: the scale benchmark generates and trains up to 32M ratings (see bench/scale.ts). */
+const ON_REQUEST: readonly Benchmark[] = [scale];
 
 const USAGE = `Usage: npm run bench -- [${BENCHMARKS.map((b) => b.name).join('|')} …] [options]
 
@@ -75,7 +79,10 @@ function parseCommandLine() {
     throw new Error(`--runs must be a positive integer, got ${values.runs}`);
   }
   return {
-    selected: positionals.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => positionals.includes(b.name)),
+    selected:
+      positionals.length === 0
+        ? BENCHMARKS.filter((b) => !ON_REQUEST.includes(b))
+        : BENCHMARKS.filter((b) => positionals.includes(b.name)),
     runs,
     models: values.models === undefined ? undefined : path.resolve(values.models),
     keep: values.keep,

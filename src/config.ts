@@ -1,5 +1,6 @@
 import path from 'node:path';
 import cron from 'node-cron';
+import { DATASET_NAMES, type DatasetName } from './data/download.ts';
 
 /** A setting is missing or malformed; the message says which one and what to set. */
 export class ConfigError extends Error {
@@ -10,6 +11,8 @@ export class ConfigError extends Error {
 }
 
 export interface Config {
+  /** Which MovieLens to download when movielensDir has none (MOVIELENS_DATASET; default ml-latest-small). */
+  movielensDataset?: DatasetName;
   movielensDir: string;
   modelsDir: string;
   /** Where the SQLite store and other local state live. */
@@ -126,8 +129,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const dataDir = path.resolve(optional(env, 'DATA_DIR') ?? 'data');
+  const movielensDataset = (optional(env, 'MOVIELENS_DATASET') ?? 'ml-latest-small') as DatasetName;
+  if (!DATASET_NAMES.includes(movielensDataset)) {
+    throw new ConfigError(
+      `MOVIELENS_DATASET must be one of ${DATASET_NAMES.join(', ')}, got "${movielensDataset}"`,
+    );
+  }
   return {
-    movielensDir: path.resolve(optional(env, 'MOVIELENS_DIR') ?? path.join('data', 'ml-latest-small')),
+    movielensDataset,
+    movielensDir: path.resolve(optional(env, 'MOVIELENS_DIR') ?? path.join('data', movielensDataset)),
     modelsDir: path.resolve(optional(env, 'MODELS_DIR') ?? 'models'),
     dataDir,
     logLevel,

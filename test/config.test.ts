@@ -29,6 +29,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ HEALTH_PORT: '0' }).health?.port).toBe(0);
   });
 
+  it('chooses the MovieLens variant, its default folder, and refuses an unknown one', () => {
+    expect(loadConfig({}).movielensDataset).toBe('ml-latest-small');
+    const big = loadConfig({ MOVIELENS_DATASET: 'ml-32m' });
+    expect(big.movielensDataset).toBe('ml-32m');
+    expect(big.movielensDir).toBe(path.resolve('data/ml-32m'));
+    expect(loadConfig({ MOVIELENS_DATASET: 'ml-latest', MOVIELENS_DIR: '/d' }).movielensDir).toBe('/d');
+    expect(() => loadConfig({ MOVIELENS_DATASET: 'ml-1m' })).toThrow(
+      'MOVIELENS_DATASET must be one of ml-latest-small, ml-32m, ml-latest, got "ml-1m"',
+    );
+  });
+
   it('reads every setting', () => {
     const config = loadConfig({
       DISCORD_TOKEN: 'abc.def',

@@ -3,7 +3,7 @@
  * engine at scale without training on 32 million ratings: random DNMF weights (the engine's cost does not
  * depend on their values), heavy-tailed rating counts (so the gem band holds ~10k movies, as on ml-32m),
  * and a kNN stand-in that returns fixed pseudo-random neighbour lists. The stand-in has no search cost, so
- * these numbers time the engine's own work; the real hnswlib query cost is in the real-artifacts rows.
+ * these numbers time the engine's own work; the real kNN lookup cost (stored lists) is in the real-artifacts rows.
  */
 import type { Artifacts, Manifest, MovieInfo, Neighbour, NeighbourIndex } from '../../src/artifacts/types.ts';
 import type { DnmfArrays } from '../../src/artifacts/dnmf.ts';
@@ -99,10 +99,11 @@ export function scaleArtifacts(seed = 32): Artifacts {
     knn: {
       minRatings: KNN_MIN_RATINGS,
       k: 10,
+      listLength: 200,
       movies: knnIds.length,
       dimensions: users,
-      efSearch: 100,
       recallAt10: 1,
+      recallSample: 0,
     },
     dnmf: {
       hyperparameters: {},
@@ -112,7 +113,7 @@ export function scaleArtifacts(seed = 32): Artifacts {
       legacyTables: false,
     },
     ratingCounts: { hiddenGems: counts, knnNeighbours: counts },
-    runtime: { node: process.version, tfjs: 'none', backend: 'none', hnswlib: 'none' },
+    runtime: { node: process.version, tfjs: 'none', backend: 'none' },
     timingsMs: {},
     files: {},
   };

@@ -16,11 +16,6 @@ export function syncDir(dir: string): Promise<void> {
   return fsync(dir, 'r');
 }
 
-/** fsyncs a file written by someone else's code (hnswlib writes its index synchronously, unsynced). */
-export function syncFile(file: string): Promise<void> {
-  return fsync(file, 'r+');
-}
-
 /** Writes a file durably: its bytes are on disk before this resolves. */
 export async function writeDurable(file: string, data: string | Uint8Array): Promise<void> {
   const handle = await open(file, 'w');

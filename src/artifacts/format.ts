@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type hnswlib from 'hnswlib-node';
-import { fileDigest, syncDir, syncFile, writeDurable } from './files.ts';
+import { fileDigest, syncDir, writeDurable } from './files.ts';
+import { packNeighbourLists } from './knn-index.ts';
+import { encodeTypedArrays } from './typed-arrays.ts';
 import type { CatalogEntry, Manifest, MovieInfo, Neighbour, ScoredId } from './types.ts';
 
 /** The files of one artifact version; manifest.json is written last and lists the others. */
@@ -9,8 +10,8 @@ export const FILES = {
   manifest: 'manifest.json',
   catalog: 'catalog.json',
   movies: 'movies.json',
-  neighbours: 'neighbours.json',
-  knnIndex: 'knn.hnsw',
+  /** The kNN lists, binary (see knn-index.ts and typed-arrays.ts). */
+  neighbours: 'knn-neighbours.bin',
   tables: 'dnmf-tables.json',
   dnmfModel: 'dnmf-model.json',
   dnmfWeights: 'dnmf-weights.bin',
@@ -40,8 +41,8 @@ export interface VersionContent {
   manifest: Omit<Manifest, 'files'>;
   catalog: CatalogEntry[];
   movies: MovieInfo[];
+  /** Exact neighbour lists of every kNN movie, nearest first. */
   neighbours: Map<number, Neighbour[]>;
-  knnIndex: hnswlib.HierarchicalNSW;
   /** Legacy all-pairs tables, written only when given (the legacyTables training option). */
   tables?: { usersPerMovie: Map<number, ScoredId[]>; moviesPerUser: Map<number, ScoredId[]> };
   dnmf: SerializedModel;
@@ -80,18 +81,11 @@ export async function writeVersion(dir: string, content: VersionContent): Promis
   const { layout, bytes } = packBuffers(content.dnmf.buffers);
   await writeDurable(path.join(dir, FILES.catalog), json(content.catalog));
   await writeDurable(path.join(dir, FILES.movies), json(content.movies));
+  const lists = packNeighbourLists(content.neighbours);
   await writeDurable(
     path.join(dir, FILES.neighbours),
-    json(
-      [...content.neighbours].map(([id, list]) => [
-        id,
-        list.map((n) => n.movieId),
-        list.map((n) => n.distance),
-      ]),
-    ),
+    encodeTypedArrays({ kind: 'knn-neighbours' }, { ...lists }),
   );
-  content.knnIndex.writeIndexSync(path.join(dir, FILES.knnIndex));
-  await syncFile(path.join(dir, FILES.knnIndex));
   if (content.tables) {
     await writeDurable(
       path.join(dir, FILES.tables),

@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileDigest } from './files.ts';
-import { FILES, rowsToTable, unpackBuffers, type SerializedModel } from './format.ts';
-import { HnswNeighbourIndex } from './knn-index.ts';
 import {
   checkCatalog,
   checkDnmfModelFile,
@@ -11,6 +9,9 @@ import {
   checkTables,
 } from './manifest-schema.ts';
 import { parseJson, type Check } from './schema.ts';
+import { FILES, rowsToTable, unpackBuffers, type SerializedModel } from './format.ts';
+import { ListNeighbourIndex, neighbourListsFrom } from './knn-index.ts';
+import { readTypedArrays } from './typed-arrays.ts';
 import { servingDnmf, type ServingDnmf } from './serving-dnmf.ts';
 import type { Artifacts } from './types.ts';
 
@@ -65,15 +66,13 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
   } catch (error) {
     throw new ArtifactError(`cannot read the DNMF model: ${(error as Error).message}`, dir);
   }
-  let knn: HnswNeighbourIndex;
+  let knn: ListNeighbourIndex;
   try {
-    knn = HnswNeighbourIndex.load(
-      path.join(dir, FILES.knnIndex),
-      manifest.knn.dimensions,
-      manifest.knn.efSearch,
+    knn = new ListNeighbourIndex(
+      neighbourListsFrom((await readTypedArrays(path.join(dir, FILES.neighbours))).arrays),
     );
   } catch (error) {
-    throw new ArtifactError(`cannot read ${FILES.knnIndex}: ${(error as Error).message}`, dir);
+    throw new ArtifactError(`cannot read ${FILES.neighbours}: ${(error as Error).message}`, dir);
   }
   return {
     manifest,

@@ -75,10 +75,11 @@ const manifestCheck: Check<Manifest> = object({
   knn: object({
     minRatings: number,
     k: integer,
+    listLength: integer,
     movies: integer,
     dimensions: integer,
-    efSearch: integer,
     recallAt10: number,
+    recallSample: integer,
   }),
   dnmf: object({
     hyperparameters: recordOf(hyperparameter),
@@ -94,7 +95,7 @@ const manifestCheck: Check<Manifest> = object({
     legacyTables: optional(boolean),
   }),
   ratingCounts: object({ hiddenGems: countDistribution, knnNeighbours: countDistribution }),
-  runtime: object({ node: string, tfjs: string, backend: string, hnswlib: string }),
+  runtime: object({ node: string, tfjs: string, backend: string }),
   timingsMs: recordOf(number),
   files: fileList,
   data: optional(

@@ -60,10 +60,13 @@ export interface Manifest {
   knn: {
     minRatings: number;
     k: number;
+    /** Neighbours stored per movie (exact lists; serving widens up to this). */
+    listLength: number;
     movies: number;
     dimensions: number;
-    efSearch: number;
+    /** recall@10 of the stored lists against an independent exact check on a sample of movies. */
     recallAt10: number;
+    recallSample: number;
   };
   dnmf: {
     hyperparameters: Record<string, number | string | boolean | number[]>;
@@ -83,7 +86,7 @@ export interface Manifest {
   };
   /** Rating counts of the movies each model recommends (hidden gems should be less known, not noise). */
   ratingCounts: { hiddenGems: CountDistribution; knnNeighbours: CountDistribution };
-  runtime: { node: string; tfjs: string; backend: string; hnswlib: string };
+  runtime: { node: string; tfjs: string; backend: string };
   timingsMs: Record<string, number>;
   files: Record<string, { bytes: number; sha256: string }>;
   /** What the version was trained on, so a nightly run can tell whether anything changed. */
@@ -105,7 +108,7 @@ export interface Artifacts {
   catalog: CatalogEntry[];
   /** movieId → metadata, for every movie in movies.csv. */
   movies: Map<number, MovieInfo>;
-  /** kNN over movies with ≥ 50 ratings, backed by the hnswlib-node index. */
+  /** kNN over movies with ≥ 50 ratings: exact precomputed neighbour lists. */
   knn: NeighbourIndex;
   /** The trained DNMF, scored at request time (hidden gems, fold-in of members). */
   dnmf: ServingDnmf;
@@ -118,7 +121,7 @@ export interface Artifacts {
   moviesPerUser: Map<number, ScoredId[]>;
 }
 
-/** Nearest-neighbour lookups over the kNN movies (the hnswlib-node index in production). */
+/** Nearest-neighbour lookups over the kNN movies (the stored exact lists in production). */
 export interface NeighbourIndex {
   /** True when the movie is in the kNN model (it has ≥ 50 ratings). */
   has(movieId: number): boolean;

@@ -5,6 +5,7 @@ import { DownloadError } from '../data/download.ts';
 import { createCliContext, UsageError } from './context.ts';
 import { evaluateCommand, splitCommand } from './commands/evaluate.ts';
 import { evaluateRankingCommand } from './commands/evaluate-ranking.ts';
+import { generateCommand } from './commands/generate.ts';
 import { popularCommand, similarCommand } from './commands/inspect.ts';
 import { recommendBatchCommand, recommendCommand } from './commands/recommend.ts';
 import { downloadCommand, trainCommand } from './commands/train.ts';
@@ -20,6 +21,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                    [--fold-in-folds N (default 4, 0 = skip)]
                                  train the pipeline on A, simulate /recommend for B's users next to
                                  baselines; one JSON line per list (README "Evaluation")
+  generate --out DIR --size N [--seed S]
+                                 write a MovieLens-shaped synthetic dataset of ~N ratings
   split --test-idx FILE --out DIR [--ratings FILE]
                                  write train.csv/test.csv from a list of test row indices
   split --seed N --out DIR [--ratings FILE]
@@ -52,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       batch: { type: 'string' },
       epochs: { type: 'string' },
+      size: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -78,6 +82,12 @@ async function main(argv: string[]): Promise<void> {
         test: values.test,
         movies: values.movies,
         epochs,
+      });
+    case 'generate':
+      return generateCommand({
+        out: values.out,
+        size: integer('size', values.size),
+        seed: integer('seed', values.seed),
       });
     case 'evaluate-ranking':
       return evaluateRankingCommand(context, {

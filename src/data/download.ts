@@ -1,12 +1,15 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
 import yauzl from 'yauzl';
 import { sha256File } from './movielens.ts';
 
-export const ML_LATEST_SMALL_URL = 'https://files.grouplens.org/datasets/movielens/ml-latest-small.zip';
+const GROUPLENS = 'https://files.grouplens.org/datasets/movielens';
+
+export const ML_LATEST_SMALL_URL = `${GROUPLENS}/ml-latest-small.zip`;
 
 /** SHA-256 of the files inside GroupLens' ml-latest-small.zip (they also match ../shared copies). */
 export const ML_LATEST_SMALL_SHA256: Record<string, string> = {
@@ -15,6 +18,58 @@ export const ML_LATEST_SMALL_SHA256: Record<string, string> = {
   'links.csv': '97ad18e4e56a09363c65676b6cb3482ce3e2cea2372a24620c1599c843325f31',
   'tags.csv': '92a9f8bb7916dceef6151209845788c3643f794dfa79d1feaec7121b5960399d',
 };
+
+export const DATASET_NAMES = ['ml-latest-small', 'ml-32m', 'ml-latest'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+/** One MovieLens variant GroupLens publishes in the same CSV format. */
+export interface DatasetVariant {
+  name: DatasetName;
+  url: string;
+  /** The zip's size as GroupLens lists it, shown before the download starts. */
+  approximateZipMb: number;
+  /** What it holds, for the message before the download (GroupLens' README figures). */
+  summary: string;
+  /** SHA-256 per extracted file, where we know them. */
+  fileSha256?: Record<string, string>;
+  /** GroupLens publishes an MD5 of some zips next to them (<zip>.md5). */
+  md5Url?: string;
+}
+
+export const DATASETS: Record<DatasetName, DatasetVariant> = {
+  'ml-latest-small': {
+    name: 'ml-latest-small',
+    url: ML_LATEST_SMALL_URL,
+    approximateZipMb: 1,
+    summary: '100,836 ratings by 610 users on 9,742 movies, up to September 2018',
+    fileSha256: ML_LATEST_SMALL_SHA256,
+  },
+  'ml-32m': {
+    name: 'ml-32m',
+    url: `${GROUPLENS}/ml-32m.zip`,
+    approximateZipMb: 239,
+    summary: '32,000,204 ratings by 200,948 users on 87,585 movies, up to October 2023',
+    md5Url: `${GROUPLENS}/ml-32m.zip.md5`,
+  },
+  'ml-latest': {
+    name: 'ml-latest',
+    url: `${GROUPLENS}/ml-latest.zip`,
+    approximateZipMb: 335,
+    summary: 'about 33.8 million ratings on about 86,000 movies (GroupLens updates it in place, so it changes)',
+    md5Url: `${GROUPLENS}/ml-latest.zip.md5`,
+  },
+};
+
+/** The variant named by MOVIELENS_DATASET; a clear error lists the valid names. */
+export function datasetVariant(name: string): DatasetVariant {
+  if (!(DATASET_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`unknown MovieLens dataset "${name}": use one of ${DATASET_NAMES.join(', ')}`);
+  }
+  return DATASETS[name as DatasetName];
+}
+
+/** The files training needs from any variant (tags, genome scores and READMEs are left in the zip). */
+const NEEDED_FILES = ['ratings.csv', 'movies.csv', 'links.csv'];
 
 export class DownloadError extends Error {
   constructor(message: string) {
@@ -26,57 +81,113 @@ export class DownloadError extends Error {
 export interface DownloadOptions {
   /** Where the CSVs end up (MOVIELENS_DIR). */
   targetDir: string;
+  /** Which MovieLens (MOVIELENS_DATASET); default ml-latest-small. */
+  dataset?: DatasetName;
+  /** Overrides the variant's zip URL (tests serve one from loopback). */
   url?: string;
-  /** Expected SHA-256 per extracted file; defaults to ml-latest-small's. */
+  /** Expected SHA-256 per extracted file; defaults to the variant's (ml-latest-small's are known). */
   checksums?: Record<string, string>;
+  /** Overrides the variant's MD5 URL; null: do not look for one. */
+  md5Url?: string | null;
   onProgress?: (received: number, total: number | undefined) => void;
   timeoutMs?: number;
 }
 
 const offlineHint = (targetDir: string) =>
-  `If you have a copy of ml-latest-small, point MOVIELENS_DIR at the folder holding ratings.csv, movies.csv and links.csv (now: ${targetDir}), or unpack ml-latest-small.zip there.`;
+  `If you have a copy of the dataset, point MOVIELENS_DIR at the folder holding ratings.csv, movies.csv and links.csv (now: ${targetDir}), or unpack the zip there.`;
+
+/** What was checked, for the message after the download. */
+export interface DownloadResult {
+  variant: DatasetVariant;
+  zipBytes: number;
+  /** 'md5' when the zip matched GroupLens' published MD5, 'sha256' when every file matched a known SHA-256. */
+  verified: Array<'md5' | 'sha256'>;
+}
 
 /**
- * Fetches the MovieLens zip, unpacks the CSVs next to the target and checks every file's SHA-256
- * before moving them into place, so a broken download never looks like a dataset.
+ * Fetches the MovieLens zip, checks it against GroupLens' published MD5 where there is one, unpacks the
+ * CSVs next to the target and checks each file's SHA-256 where we know it, before moving them into place,
+ * so a broken download never looks like a dataset.
  */
-export async function downloadDataset(options: DownloadOptions): Promise<void> {
-  const url = options.url ?? ML_LATEST_SMALL_URL;
-  const checksums = options.checksums ?? ML_LATEST_SMALL_SHA256;
+export async function downloadDataset(options: DownloadOptions): Promise<DownloadResult> {
+  const variant = DATASETS[options.dataset ?? 'ml-latest-small'];
+  const url = options.url ?? variant.url;
+  const checksums = options.checksums ?? variant.fileSha256 ?? {};
+  const md5Url = options.md5Url === undefined ? variant.md5Url : (options.md5Url ?? undefined);
   const parent = path.dirname(path.resolve(options.targetDir));
   await mkdir(parent, { recursive: true });
   const work = path.join(parent, `.download-${process.pid}`);
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
+  const verified: DownloadResult['verified'] = [];
   try {
+    const expectedMd5 = md5Url ? await fetchPublishedMd5(md5Url, options) : undefined;
     const zipFile = path.join(work, 'dataset.zip');
     await fetchToFile(url, zipFile, options);
+    if (expectedMd5) {
+      const actual = await digestFile(zipFile, 'md5');
+      if (actual !== expectedMd5) {
+        throw new DownloadError(`${url} has MD5 ${actual}, GroupLens publishes ${expectedMd5}: the download is corrupt`);
+      }
+      verified.push('md5');
+    }
     const extracted = path.join(work, 'files');
-    await unzipFlat(zipFile, extracted, Object.keys(checksums));
-    for (const [name, expected] of Object.entries(checksums)) {
+    const wanted = [...new Set([...NEEDED_FILES, ...Object.keys(checksums)])];
+    await unzipFlat(zipFile, extracted, wanted);
+    for (const name of wanted) {
       const actual = await sha256File(path.join(extracted, name)).catch(() => undefined);
-      if (actual === undefined) throw new DownloadError(`${url} does not contain ${name}`);
-      if (actual !== expected) {
+      if (actual === undefined) {
+        if (NEEDED_FILES.includes(name) || name in checksums) throw new DownloadError(`${url} does not contain ${name}`);
+        continue;
+      }
+      const expected = checksums[name];
+      if (expected !== undefined && actual !== expected) {
         throw new DownloadError(`${name} from ${url} has SHA-256 ${actual}, expected ${expected}: the download is corrupt`);
       }
     }
+    if (Object.keys(checksums).length > 0) verified.push('sha256');
+    const zipBytes = (await stat(zipFile)).size;
     await rm(options.targetDir, { recursive: true, force: true });
     await rename(extracted, options.targetDir);
+    return { variant, zipBytes, verified };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-async function fetchToFile(url: string, file: string, options: DownloadOptions): Promise<void> {
-  let response: Response;
+/** GroupLens' "<md5>  <file>" text; a missing one (404) means no published checksum, not an error. */
+async function fetchPublishedMd5(url: string, options: DownloadOptions): Promise<string | undefined> {
+  const response = await fetchOrExplain(url, options);
+  if (response.status === 404) return undefined;
+  if (!response.ok) {
+    throw new DownloadError(`Could not download ${url}: HTTP ${response.status}. ${offlineHint(options.targetDir)}`);
+  }
+  const text = (await response.text()).trim();
+  const md5 = /^[0-9a-f]{32}\b/i.exec(text)?.[0].toLowerCase();
+  if (!md5) throw new DownloadError(`${url} does not hold an MD5 checksum (starts "${text.slice(0, 40)}")`);
+  return md5;
+}
+
+async function digestFile(file: string, algorithm: string): Promise<string> {
+  const hash = createHash(algorithm);
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function fetchOrExplain(url: string, options: DownloadOptions): Promise<Response> {
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
+    // The timeout covers the whole body: a 239 MB zip on a slow line needs far more than the small one.
+    return await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 30 * 60_000) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new DownloadError(
       `Could not download ${url} (${cause?.code ?? cause?.message ?? (error as Error).message}). ${offlineHint(options.targetDir)}`,
     );
   }
+}
+
+async function fetchToFile(url: string, file: string, options: DownloadOptions): Promise<void> {
+  const response = await fetchOrExplain(url, options);
   if (!response.ok || !response.body) {
     throw new DownloadError(`Could not download ${url}: HTTP ${response.status}. ${offlineHint(options.targetDir)}`);
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { readCsv, type CsvRow } from './csv.ts';
+import { parseRatingsFile } from './ratings-parser.ts';
 import { DatasetError } from './errors.ts';
 import type { Dataset, Movie, RatingTable } from './types.ts';
 
@@ -21,15 +22,6 @@ function parseInteger(row: CsvRow, column: string, file: string): number {
   const value = Number(text);
   if (text === '' || !Number.isInteger(value)) {
     throw new DatasetError(`${column} must be an integer, found "${text}"`, file, row.line);
-  }
-  return value;
-}
-
-function parseNumber(row: CsvRow, column: string, file: string): number {
-  const text = row.values[column].trim();
-  const value = Number(text);
-  if (text === '' || !Number.isFinite(value)) {
-    throw new DatasetError(`${column} must be a number, found "${text}"`, file, row.line);
   }
   return value;
 }
@@ -74,7 +66,8 @@ class RatingBuffer {
   }
 
   private grow(): void {
-    this.capacity *= 2;
+    // ×1.5 rather than ×2 keeps the transient copy of a 32M-row table smaller.
+    this.capacity = Math.ceil(this.capacity * 1.5);
     const grow = <T extends Int32Array | Float32Array>(a: T, make: (n: number) => T): T => {
       const b = make(this.capacity);
       b.set(a);
@@ -85,16 +78,24 @@ class RatingBuffer {
     this.ratings = grow(this.ratings, (n) => new Float32Array(n));
   }
 
-  toTable(keep?: Uint8Array): RatingTable {
+  /** The kept rows in file order (all rows when nothing was dropped). */
+  toTable(dropped: Uint8Array | undefined): RatingTable {
+    if (!dropped) {
+      return {
+        userIds: this.userIds.slice(0, this.length),
+        movieIds: this.movieIds.slice(0, this.length),
+        ratings: this.ratings.slice(0, this.length),
+      };
+    }
     let n = 0;
-    for (let i = 0; i < this.length; i++) if (!keep || keep[i]) n++;
+    for (let i = 0; i < this.length; i++) if (!dropped[i]) n++;
     const table: RatingTable = {
       userIds: new Int32Array(n),
       movieIds: new Int32Array(n),
       ratings: new Float32Array(n),
     };
     for (let i = 0, j = 0; i < this.length; i++) {
-      if (keep && !keep[i]) continue;
+      if (dropped[i]) continue;
       table.userIds[j] = this.userIds[i];
       table.movieIds[j] = this.movieIds[i];
       table.ratings[j] = this.ratings[i];
@@ -102,6 +103,83 @@ class RatingBuffer {
     }
     return table;
   }
+}
+
+/**
+ * Line numbers of the kept rows without one number per row: a row's line is its index plus an offset that
+ * only changes after a skipped row or an empty line, so only those changes are stored.
+ */
+class LineMap {
+  private readonly rows: number[] = [0];
+  private readonly offsets: number[] = [2];
+
+  /** Called for each buffered row with its line; records the offset when it changed. */
+  note(row: number, line: number): void {
+    const offset = line - row;
+    if (offset !== this.offsets[this.offsets.length - 1]) {
+      this.rows.push(row);
+      this.offsets.push(offset);
+    }
+  }
+
+  lineOf(row: number): number {
+    let lo = 0;
+    let hi = this.rows.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.rows[mid] <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return row + this.offsets[lo];
+  }
+}
+
+/** Dense 0-based indexes for the distinct values of a column (one Map entry per distinct id). */
+function denseIndex(column: Int32Array, length: number): { index: Int32Array; count: number } {
+  const ids = new Map<number, number>();
+  const index = new Int32Array(length);
+  for (let i = 0; i < length; i++) {
+    let dense = ids.get(column[i]);
+    if (dense === undefined) {
+      dense = ids.size;
+      ids.set(column[i], dense);
+    }
+    index[i] = dense;
+  }
+  return { index, count: ids.size };
+}
+
+/**
+ * Repeated (user, movie) pairs as [earlier row, later row], in the later row's order, without a Map per
+ * rating: rows are bucketed by user with a stable counting sort, then each user's rows are scanned with a
+ * per-movie stamp. O(rows) time, three Int32Arrays of rows.length temporarily.
+ */
+export function findRepeatedPairs(
+  userIds: Int32Array,
+  movieIds: Int32Array,
+  length = userIds.length,
+): [number, number][] {
+  const users = denseIndex(userIds, length);
+  const movies = denseIndex(movieIds, length);
+  const start = new Int32Array(users.count + 1);
+  for (let i = 0; i < length; i++) start[users.index[i] + 1]++;
+  for (let u = 0; u < users.count; u++) start[u + 1] += start[u];
+  const order = new Int32Array(length);
+  const next = start.slice(0, users.count);
+  for (let i = 0; i < length; i++) order[next[users.index[i]]++] = i;
+  const stamp = new Int32Array(movies.count).fill(-1);
+  const lastRow = new Int32Array(movies.count);
+  const repeats: [number, number][] = [];
+  for (let u = 0; u < users.count; u++) {
+    for (let p = start[u]; p < start[u + 1]; p++) {
+      const row = order[p];
+      const movie = movies.index[row];
+      if (stamp[movie] === u) repeats.push([lastRow[movie], row]);
+      stamp[movie] = u;
+      lastRow[movie] = row;
+    }
+  }
+  return repeats.sort((a, b) => a[1] - b[1]);
 }
 
 export interface LoadRatingsOptions {
@@ -114,7 +192,8 @@ export interface LoadRatingsOptions {
  * Reads a MovieLens ratings file (userId,movieId,rating[,timestamp]).
  * A malformed row stops the load (the file is corrupt); a rating outside 0.5–5, a rating of an
  * unknown movie, and a repeated (user, movie) pair are skipped and counted. Of a repeated pair the
- * later row is kept: MovieLens appends, so it is the user's current opinion.
+ * later row is kept: MovieLens appends, so it is the user's current opinion. Repeated pairs are found
+ * after the whole file is read, so they are reported after the other skips.
  */
 export async function loadRatings(
   file: string,
@@ -126,39 +205,34 @@ export async function loadRatings(
     options.onSkip?.(reason, file, line, detail);
   };
   const buffer = new RatingBuffer();
-  const lines: number[] = [];
-  const pairIndex = new Map<number, number>();
-  let keep = new Uint8Array(1 << 16);
-  for await (const row of readCsv(file, ['userId', 'movieId', 'rating'])) {
-    const userId = parseInteger(row, 'userId', file);
-    const movieId = parseInteger(row, 'movieId', file);
-    const rating = parseNumber(row, 'rating', file);
-    if (rating < MIN_RATING || rating > MAX_RATING) {
-      skip('ratingOutOfRange', row.line, `rating ${rating} is outside ${MIN_RATING}–${MAX_RATING}`);
-      continue;
+  const lines = new LineMap();
+  const movies = options.movies;
+  await parseRatingsFile(file, (userId, movieId, rating, line) => {
+    if (!(rating >= MIN_RATING && rating <= MAX_RATING)) {
+      skip('ratingOutOfRange', line, `rating ${rating} is outside ${MIN_RATING}–${MAX_RATING}`);
+      return;
     }
-    if (options.movies && !options.movies.has(movieId)) {
-      skip('unknownMovie', row.line, `movieId ${movieId} is not in movies.csv`);
-      continue;
+    if (movies && !movies.has(movieId)) {
+      skip('unknownMovie', line, `movieId ${movieId} is not in movies.csv`);
+      return;
     }
-    // Pairs are keyed as one number: user ids and movie ids in MovieLens stay far below 2^26.
-    const pair = userId * 2 ** 26 + movieId;
-    const previous = pairIndex.get(pair);
+    lines.note(buffer.length, line);
     buffer.push(userId, movieId, rating);
-    if (keep.length < buffer.length) {
-      const bigger = new Uint8Array(keep.length * 2);
-      bigger.set(keep);
-      keep = bigger;
+  });
+  const repeats = findRepeatedPairs(buffer.userIds, buffer.movieIds, buffer.length);
+  let dropped: Uint8Array | undefined;
+  if (repeats.length > 0) {
+    dropped = new Uint8Array(buffer.length);
+    for (const [earlier, later] of repeats) {
+      dropped[earlier] = 1;
+      skip(
+        'duplicatePair',
+        lines.lineOf(later),
+        `user ${buffer.userIds[later]} rated movie ${buffer.movieIds[later]} again (first at line ${lines.lineOf(earlier)})`,
+      );
     }
-    keep[buffer.length - 1] = 1;
-    lines.push(row.line);
-    if (previous !== undefined) {
-      keep[previous] = 0;
-      skip('duplicatePair', row.line, `user ${userId} rated movie ${movieId} again (first at line ${lines[previous]})`);
-    }
-    pairIndex.set(pair, buffer.length - 1);
   }
-  return { ratings: buffer.toTable(keep), skipped };
+  return { ratings: buffer.toTable(dropped), skipped };
 }
 
 export async function sha256File(file: string): Promise<string> {

@@ -185,6 +185,7 @@ function engineHyperparameters(artifacts: Artifacts, engine: Engine): Record<str
   const { dnmf, knn } = artifacts.manifest;
   return {
     method: engine.method,
+    serving: engine.settings,
     knn: { k: knn.k, minRatings: knn.minRatings },
     dnmf: {
       ...dnmf.hyperparameters,

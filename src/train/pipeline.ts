@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import { writeVersion } from '../artifacts/format.ts';
 import { loadArtifacts } from '../artifacts/loader.ts';
@@ -14,14 +13,7 @@ import {
   trainDnmf,
   type DnmfOptions,
 } from './dnmf/index.ts';
-import {
-  buildHnswIndex,
-  buildItemVectors,
-  DEFAULT_KNN,
-  exactNeighbours,
-  recallAtK,
-  searchIndex,
-} from './knn.ts';
+import { buildSparseRatings, DEFAULT_KNN, nearestNeighbours, sampledRecall } from './knn.ts';
 import { countDistribution, neighbourMovieIds } from './count-distribution.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from './popularity.ts';
 import { scorePredictor } from './evaluate.ts';
@@ -83,15 +75,6 @@ export type TrainResult =
   | { published: true; version: string; manifest: Manifest; artifacts: Artifacts }
   | { published: false; version: string; manifest?: Manifest; problems: string[]; rejectedDir: string };
 
-const require = createRequire(import.meta.url);
-const packageVersion = (name: string): string => {
-  try {
-    return (require(`${name}/package.json`) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-};
-
 /**
  * Steps 1–3 of the method, end to end: popularity catalog, kNN index, DNMF model and its tables,
  * written as a new version under models/.staging, verified, and only then published as current.
@@ -119,10 +102,13 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       ),
     ));
   const { movies } = dataset;
-  // Everything below trains on MovieLens minus the fixed hold-out, plus the members' ratings.
+  // The catalog and the kNN (the method's steps 1–2) use every MovieLens rating plus the members';
+  // the DNMF, which the retrain gate scores, trains on MovieLens minus the fixed hold-out plus the
+  // members' ratings, so the gate scores every version on ratings none of them trained on.
   const { train: movielensTrain, holdout } = splitHoldout(dataset.ratings);
   const memberRatings = options.memberRatings ?? NO_MEMBER_RATINGS;
-  const { ratings, members } = withMemberRatings(movielensTrain, memberRatings, movies);
+  const { ratings, members } = withMemberRatings(dataset.ratings, memberRatings, movies);
+  const { ratings: dnmfRatings } = withMemberRatings(movielensTrain, memberRatings, movies);
   if (members.skipped > 0)
     logger?.warn({ skipped: members.skipped }, 'member ratings of movies not in the dataset were left out');
 
@@ -131,16 +117,15 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
 
   const knnOptions = DEFAULT_KNN;
   const knn = await time('knn', () => {
-    const vectors = buildItemVectors(ratings, stats, knnOptions.minRatings);
-    const index = buildHnswIndex(vectors, knnOptions);
-    const neighbours = new Map(vectors.movieIds.map((id) => [id, searchIndex(index, id, knnOptions.k)]));
-    // The index must agree with exact search; recall@10 is recorded in the manifest.
-    const recall = recallAtK(exactNeighbours(vectors, knnOptions.k), neighbours);
-    return { vectors, index, neighbours, recall };
+    const sparse = buildSparseRatings(ratings, stats, knnOptions.minRatings);
+    const neighbours = nearestNeighbours(sparse, knnOptions.listLength);
+    // An independent exact computation on a sample must agree; recall@10 is recorded in the manifest.
+    const recall = sampledRecall(sparse, neighbours, 10, knnOptions.recallSample, knnOptions.seed);
+    return { movies: sparse.movieIds.length, dimensions: sparse.dimensions, neighbours, recall };
   });
 
   const { model, report } = await time('dnmf', () =>
-    trainDnmf(ratings, options.dnmf, (p) => {
+    trainDnmf(dnmfRatings, options.dnmf, (p) => {
       if (p.phase === 'train') {
         progress({ step: 'dnmf', epoch: p.epoch, maxEpochs: p.maxEpochs, validationRmse: p.validationRmse });
       }
@@ -185,10 +170,11 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
     knn: {
       minRatings: knnOptions.minRatings,
       k: knnOptions.k,
-      movies: knn.vectors.movieIds.length,
-      dimensions: knn.vectors.dimensions,
-      efSearch: knnOptions.efSearch,
+      listLength: knnOptions.listLength,
+      movies: knn.movies,
+      dimensions: knn.dimensions,
       recallAt10: knn.recall,
+      recallSample: knnOptions.recallSample,
     },
     dnmf: {
       hyperparameters: { ...report.options },
@@ -206,13 +192,17 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
     ratingCounts: {
       // What the default engine serves gems from (the legacy tables are only an evaluation baseline).
       hiddenGems: countDistribution(gemCandidates, stats),
-      knnNeighbours: countDistribution(neighbourMovieIds(knn.neighbours), stats),
+      knnNeighbours: countDistribution(
+        neighbourMovieIds(
+          new Map([...knn.neighbours].map(([id, list]) => [id, list.slice(0, knnOptions.k)])),
+        ),
+        stats,
+      ),
     },
     runtime: {
       node: process.version,
       tfjs: report.tfjsVersion,
       backend: report.backend,
-      hnswlib: packageVersion('hnswlib-node'),
     },
     timingsMs: timings,
     data: {
@@ -231,7 +221,6 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       catalog: popularity.catalog,
       movies: movieInfos,
       neighbours: knn.neighbours,
-      knnIndex: knn.index,
       tables,
       dnmf: model.serialize(),
     }),

@@ -1,8 +1,9 @@
 /**
  * Loads TensorFlow.js once for the whole process: the native binding (@tensorflow/tfjs-node) when it is
- * installed, else pure-JS @tensorflow/tfjs on the 'cpu' backend with two kernels replaced by faster ones
- * (see registerFastCpuKernels). The DNMF gathers embedding rows in JS (dnmf/tf-step.ts), so the
- * UnsortedSegmentSum fix serves any other tf.gather training; the BatchMatMul one speeds its dense layers.
+ * installed, else pure-JS @tensorflow/tfjs on the 'cpu' backend with some kernels replaced by faster ones
+ * (see registerFastCpuKernels): BatchMatMul for the DNMF's dense layers, and the elementwise binary ops
+ * for its bias adds and scalar terms. The DNMF gathers embedding rows in JS (dnmf/tf-step.ts), so no
+ * tf.gather (and no UnsortedSegmentSum, its gradient) is on its path.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { dotProductsTiled } from './dnmf/tiled-dot.ts';
@@ -69,33 +70,6 @@ function valuesOf(backend: unknown, t: TensorInfo): ArrayLike<number> {
 }
 
 /**
- * The CPU backend's own UnsortedSegmentSum (the gradient of tf.gather, i.e. of every embedding lookup)
- * builds a mask over the whole input for each of numSegments segments: O(numSegments × size), 16 s per
- * training step for a 9,742-row embedding table. This kernel is one pass over the input.
- */
-export const linearUnsortedSegmentSum: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
-  const numSegments = (attrs as { numSegments: number }).numSegments;
-  const values = valuesOf(backend, x);
-  const ids = valuesOf(backend, segmentIds);
-  // segmentIds covers the leading dims of x; every remaining element is summed per segment.
-  const rowCount = ids.length;
-  const rowSize = rowCount === 0 ? 0 : values.length / rowCount;
-  const out =
-    x.dtype === 'int32' ? new Int32Array(numSegments * rowSize) : new Float32Array(numSegments * rowSize);
-  for (let i = 0; i < rowCount; i++) {
-    const segment = ids[i];
-    // TensorFlow drops negative and out-of-range ids rather than failing.
-    if (segment < 0 || segment >= numSegments) continue;
-    const from = i * rowSize;
-    const to = segment * rowSize;
-    for (let j = 0; j < rowSize; j++) out[to + j] += values[from + j];
-  }
-  const shape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
-  return (backend as CpuBackendData).makeTensorInfo(shape, x.dtype, out);
-};
-
-/**
  * float32 BatchMatMul as register-tiled dot products: both operands are first laid out with the shared
  * dimension contiguous (a cheap O(size) transpose where needed), then each 4×4 block of the output is
  * accumulated in 16 locals. V8 does not vectorise, so reusing each loaded value four times is what
@@ -148,13 +122,81 @@ function transposed(values: ArrayLike<number>, offset: number, rows: number, col
   return out;
 }
 
+type BinaryOp = (a: number, b: number) => number;
+
+/** How the smaller operand repeats over the larger: same shape, a scalar, or a trailing block. */
+function repeatsAsTrailingBlock(small: readonly number[], big: readonly number[]): boolean {
+  let start = 0;
+  while (start < small.length && small[start] === 1) start++;
+  const tail = small.slice(start);
+  if (tail.length > big.length) return false;
+  const bigTail = big.slice(big.length - tail.length);
+  return tail.every((d, i) => d === bigTail[i]);
+}
+
 /**
- * Swaps kernels of the pure-JS 'cpu' backend for faster equivalents: UnsortedSegmentSum (linear instead
- * of quadratic) and float32 BatchMatMul (register-tiled). Safe to call repeatedly.
+ * float32 Add/Sub/Mul/RealDiv where one operand equals the output's shape and the other is the same shape,
+ * a scalar or a trailing block (a bias row): out[i] = op(a[i], b[i mod |b|]). The stock kernel computes
+ * every element's broadcast index with array allocations (indexToLoc, slice), which made the DNMF's bias
+ * adds and scalar ops a sixth of a training step. Everything else goes to the stock kernel.
+ */
+function fastBinary(op: BinaryOp): (stock: KernelFunc) => KernelFunc {
+  return (stock) => (args) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock(args);
+    const av = valuesOf(args.backend, a);
+    const bv = valuesOf(args.backend, b);
+    const aBig = av.length >= bv.length;
+    const big = aBig ? a : b;
+    const small = aBig ? b : a;
+    if (!repeatsAsTrailingBlock(small.shape, big.shape) || big.shape.length < small.shape.length)
+      return stock(args);
+    const n = Math.max(av.length, bv.length);
+    const out = new Float32Array(n);
+    const an = av.length;
+    const bn = bv.length;
+    if (an === n && bn === n) for (let i = 0; i < n; i++) out[i] = op(av[i], bv[i]);
+    else if (bn === 1) {
+      const y = bv[0];
+      for (let i = 0; i < n; i++) out[i] = op(av[i], y);
+    } else if (an === 1) {
+      const x = av[0];
+      for (let i = 0; i < n; i++) out[i] = op(x, bv[i]);
+    } else if (aBig) {
+      for (let i = 0, j = 0; i < n; i++, j = j + 1 === bn ? 0 : j + 1) out[i] = op(av[i], bv[j]);
+    } else {
+      for (let i = 0, j = 0; i < n; i++, j = j + 1 === an ? 0 : j + 1) out[i] = op(av[j], bv[i]);
+    }
+    return (args.backend as CpuBackendData).makeTensorInfo([...big.shape], 'float32', out);
+  };
+}
+
+/**
+ * Swaps kernels of the pure-JS 'cpu' backend for faster equivalents: float32 BatchMatMul (register-tiled)
+ * and float32 Add/Sub/Mul/RealDiv without per-element broadcast indexing. Safe to call repeatedly.
  */
 export function registerFastCpuKernels(tf: Tf): void {
-  replaceCpuKernel(tf, tf.UnsortedSegmentSum, () => linearUnsortedSegmentSum);
   replaceCpuKernel(tf, tf.BatchMatMul, (stock) => fastBatchMatMul(stock));
+  replaceCpuKernel(
+    tf,
+    tf.Add,
+    fastBinary((x, y) => x + y),
+  );
+  replaceCpuKernel(
+    tf,
+    tf.Sub,
+    fastBinary((x, y) => x - y),
+  );
+  replaceCpuKernel(
+    tf,
+    tf.Multiply,
+    fastBinary((x, y) => x * y),
+  );
+  replaceCpuKernel(
+    tf,
+    tf.RealDiv,
+    fastBinary((x, y) => x / y),
+  );
 }
 
 const stockKernels = new Map<string, KernelFunc>();

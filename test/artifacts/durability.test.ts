@@ -1,6 +1,6 @@
 /**
- * Every file of a version reaches the disk before the version can be published: the hnswlib index,
- * which hnswlib writes synchronously and never fsyncs, is fsynced after writing like the others.
+ * Every file of a version reaches the disk before the version can be published: each one the manifest
+ * lists (and the manifest itself) is written through writeDurable, which fsyncs it before resolving.
  */
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -10,9 +10,9 @@ vi.mock('../../src/artifacts/files.ts', async (original) => {
   const actual = await original<typeof import('../../src/artifacts/files.ts')>();
   return {
     ...actual,
-    syncFile: async (file: string) => {
+    writeDurable: async (file: string, data: string | Uint8Array) => {
+      await actual.writeDurable(file, data);
       synced.push(file);
-      return actual.syncFile(file);
     },
   };
 });
@@ -23,7 +23,7 @@ const { tempDir, writeDatasetFiles } = await import('../support/dataset.ts');
 const { FAST_TRAIN, smallDataset } = await import('../support/retrain-fixtures.ts');
 
 describe('writing a version', () => {
-  it('fsyncs the hnswlib index file it did not write itself', async () => {
+  it('fsyncs every file of the version, the manifest included', async () => {
     const dir = await tempDir();
     const datasetDir = await writeDatasetFiles(path.join(dir, 'ml'), smallDataset(1));
     const result = await trainVersion({
@@ -32,6 +32,9 @@ describe('writing a version', () => {
       ...FAST_TRAIN,
     });
     expect(result.published).toBe(true);
-    expect(synced.map((file) => path.basename(file))).toContain('knn.hnsw');
+    if (!result.published) return;
+    const written = new Set(synced.map((file) => path.basename(file)));
+    for (const name of [...Object.keys(result.manifest.files), 'manifest.json'])
+      expect(written).toContain(name);
   });
 });

@@ -5,8 +5,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DownloadError, downloadDataset } from '../../src/data/download.ts';
-import { tempDir } from '../support/dataset.ts';
+import { datasetVariant, DownloadError, downloadDataset } from '../../src/data/download.ts';
+import { downloadAnnouncement, ensureDataset } from '../../src/data/ensure.ts';
+import { tempDir, writeDatasetFiles } from '../support/dataset.ts';
 import { storedZip } from '../support/zip.ts';
 
 const FILES = {
@@ -90,5 +91,88 @@ describe('downloadDataset', () => {
     await expect(downloadDataset({ targetDir: path.join(await tempDir(), 'x'), url })).rejects.toThrow(
       'not a valid zip file',
     );
+  });
+});
+
+describe('dataset choice', () => {
+  const big = {
+    'ml-32m/ratings.csv': 'userId,movieId,rating,timestamp\n1,1,4.0,1\n',
+    'ml-32m/movies.csv': 'movieId,title,genres\n1,Toy Story (1995),Animation\n',
+    'ml-32m/links.csv': 'movieId,imdbId,tmdbId\n1,0114709,862\n',
+    'ml-32m/tags.csv': 'userId,movieId,tag,timestamp\n',
+  };
+  const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
+
+  /** Serves the zip at /ml-32m.zip and, when given, its MD5 text at /ml-32m.zip.md5 (404 otherwise). */
+  async function serveZipAndMd5(zip: Buffer, md5Text?: string): Promise<{ url: string; md5Url: string }> {
+    server = createServer((request, response) => {
+      if (request.url === '/ml-32m.zip') {
+        response.writeHead(200, { 'content-length': zip.length });
+        return response.end(zip);
+      }
+      if (request.url === '/ml-32m.zip.md5' && md5Text !== undefined) return response.end(md5Text);
+      response.writeHead(404);
+      response.end('not found');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { url: `${base}/ml-32m.zip`, md5Url: `${base}/ml-32m.zip.md5` };
+  }
+
+  it('knows the three GroupLens variants and refuses an unknown name', () => {
+    expect(datasetVariant('ml-32m').url).toBe('https://files.grouplens.org/datasets/movielens/ml-32m.zip');
+    expect(datasetVariant('ml-latest').md5Url).toBe('https://files.grouplens.org/datasets/movielens/ml-latest.zip.md5');
+    expect(datasetVariant('ml-latest-small').fileSha256).toBeDefined();
+    expect(() => datasetVariant('ml-100k')).toThrow('use one of ml-latest-small, ml-32m, ml-latest');
+    expect(downloadAnnouncement('ml-32m', '/data/ml-32m')).toBe(
+      'Downloading MovieLens ml-32m (about 239 MB; 32,000,204 ratings by 200,948 users on 87,585 movies, up to October 2023) into /data/ml-32m.',
+    );
+  });
+
+  it('checks the zip against the MD5 GroupLens publishes and keeps only the files training needs', async () => {
+    const zip = storedZip(big);
+    const { url, md5Url } = await serveZipAndMd5(zip, `${md5(zip)}  ml-32m.zip\n`);
+    const targetDir = path.join(await tempDir(), 'ml-32m');
+    const result = await downloadDataset({ targetDir, dataset: 'ml-32m', url, md5Url });
+    expect(result.verified).toEqual(['md5']);
+    expect(result.zipBytes).toBe(zip.length);
+    expect(await readFile(path.join(targetDir, 'movies.csv'), 'utf8')).toContain('Toy Story');
+    await expect(access(path.join(targetDir, 'tags.csv'))).rejects.toThrow();
+  });
+
+  it('refuses a zip whose MD5 does not match, leaving nothing behind', async () => {
+    const { url, md5Url } = await serveZipAndMd5(storedZip(big), `${'0'.repeat(32)}  ml-32m.zip\n`);
+    const targetDir = path.join(await tempDir(), 'ml-32m');
+    await expect(downloadDataset({ targetDir, dataset: 'ml-32m', url, md5Url })).rejects.toThrow(
+      `GroupLens publishes ${'0'.repeat(32)}: the download is corrupt`,
+    );
+    await expect(access(targetDir)).rejects.toThrow();
+  });
+
+  it('goes on without a checksum when none is published, and says so', async () => {
+    const { url, md5Url } = await serveZipAndMd5(storedZip(big));
+    const targetDir = path.join(await tempDir(), 'ml-32m');
+    const result = await downloadDataset({ targetDir, dataset: 'ml-32m', url, md5Url });
+    expect(result.verified).toEqual([]);
+    expect(await readFile(path.join(targetDir, 'ratings.csv'), 'utf8')).toContain('1,1,4.0');
+  });
+
+  it('refuses a zip that lacks a file training needs', async () => {
+    const { 'ml-32m/links.csv': _links, ...withoutLinks } = big;
+    const { url } = await serveZipAndMd5(storedZip(withoutLinks));
+    const targetDir = path.join(await tempDir(), 'ml-32m');
+    await expect(downloadDataset({ targetDir, dataset: 'ml-32m', url, md5Url: null })).rejects.toThrow(
+      `${url} does not contain links.csv`,
+    );
+  });
+
+  it('does not download when the folder already holds a dataset, whichever variant is chosen', async () => {
+    const dir = path.join(await tempDir(), 'ml-32m');
+    // ensureDataset would use the variant's real URL: a present dataset must never reach the network.
+    await writeDatasetFiles(dir, { ratings: big['ml-32m/ratings.csv'], movies: big['ml-32m/movies.csv'], links: big['ml-32m/links.csv'] });
+    const announced: string[] = [];
+    expect(await ensureDataset(dir, undefined, 'ml-32m', (m) => announced.push(m))).toBe('present');
+    expect(announced).toEqual([]);
   });
 });

@@ -107,6 +107,42 @@ describe('loadDataset', () => {
     expect([...data.ratings.ratings]).toEqual([5, 3.5, 2]);
   });
 
+  it('reports each repeat of a pair at its own line, after empty lines and skipped rows (CRLF)', async () => {
+    const ratings = 'userId,movieId,rating,timestamp\n5,1,1.0,1\n\n5,2,9.0,1\n5,1,2.0,1\n6,1,3.0,1\n\n5,1,4.5,1\n';
+    const dir = await writeDatasetFiles(await tempDir(), { ratings }, '\r\n');
+    const seen: string[] = [];
+    const { ratings: table, skipped } = await loadRatings(path.join(dir, 'ratings.csv'), {
+      onSkip: (reason, _file, line, detail) => seen.push(`${reason}@${line}: ${detail}`),
+    });
+    expect(skipped).toEqual({ ratingOutOfRange: 1, unknownMovie: 0, duplicatePair: 2 });
+    expect(seen).toEqual([
+      'ratingOutOfRange@4: rating 9 is outside 0.5–5',
+      'duplicatePair@5: user 5 rated movie 1 again (first at line 2)',
+      'duplicatePair@8: user 5 rated movie 1 again (first at line 5)',
+    ]);
+    expect([...table.userIds]).toEqual([6, 5]);
+    expect([...table.ratings]).toEqual([3, 4.5]);
+  });
+
+  it('reads a byte order mark, quoted numbers and decimals without a fraction', async () => {
+    const dir = await writeDatasetFiles(await tempDir(), {
+      ratings: '\uFEFFuserId,movieId,rating\n"7",1,4.\n8, 2 ,"3.5"\n9,3,5',
+    });
+    const { ratings } = await loadRatings(path.join(dir, 'ratings.csv'));
+    expect([...ratings.userIds]).toEqual([7, 8, 9]);
+    expect([...ratings.movieIds]).toEqual([1, 2, 3]);
+    expect([...ratings.ratings]).toEqual([4, 3.5, 5]);
+  });
+
+  it('stops on a non-numeric rating and on an empty ratings file, naming the file', async () => {
+    const bad = await writeDatasetFiles(await tempDir(), { ratings: 'userId,movieId,rating\n1,1,4.0\n1,2,good\n' });
+    await expect(loadRatings(path.join(bad, 'ratings.csv'))).rejects.toThrow(
+      `${path.join(bad, 'ratings.csv')}:3: rating must be a number, found "good"`,
+    );
+    const empty = await writeDatasetFiles(await tempDir(), { ratings: '' });
+    await expect(loadRatings(path.join(empty, 'ratings.csv'))).rejects.toThrow('empty file: expected a header row');
+  });
+
   it('reads a ratings file without a timestamp column', async () => {
     const dir = await writeDatasetFiles(await tempDir(), { ratings: 'userId,movieId,rating\n7,1,4.5\n' });
     const { ratings } = await loadRatings(path.join(dir, 'ratings.csv'));

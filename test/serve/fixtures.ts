@@ -182,7 +182,15 @@ function manifest(
     createdAt: '2024-01-01T00:00:00.000Z',
     dataset: { dir: 'test', checksums: {}, rows: {}, skipped: {} },
     popularity: { minRatings: 1, size: 100, m: popularity.m, C: popularity.C, eligible: 0 },
-    knn: { minRatings: band.belowRatings, k: 10, movies: 0, dimensions: 0, efSearch: 100, recallAt10: 1 },
+    knn: {
+      minRatings: band.belowRatings,
+      k: 10,
+      listLength: 200,
+      movies: 0,
+      dimensions: 0,
+      recallAt10: 1,
+      recallSample: 0,
+    },
     ratingCounts: { hiddenGems: NO_COUNTS, knnNeighbours: NO_COUNTS },
     dnmf: {
       hyperparameters: {},
@@ -191,7 +199,7 @@ function manifest(
       minCandidateRatings: band.minRatings,
       legacyTables: true,
     },
-    runtime: { node: process.version, tfjs: 'none', backend: 'none', hnswlib: 'none' },
+    runtime: { node: process.version, tfjs: 'none', backend: 'none' },
     timingsMs: {},
     files: {},
   };

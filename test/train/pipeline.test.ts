@@ -119,7 +119,14 @@ describe.skipIf(!REAL_DATASET_DIR)('trainVersion on ml-latest-small', () => {
     if (!result.published) return;
     const { artifacts, manifest } = result;
     const title = (id: number) => artifacts.movies.get(id)!.title;
-    expect(manifest.dataset.rows).toEqual({ ratings: 100_836, movies: 9_742, users: 610 });
+    expect(manifest.dataset.rows).toEqual({
+      ratings: 100_836,
+      movies: 9_742,
+      users: 610,
+      holdout: manifest.holdout!.ratings,
+      memberRatings: 0,
+    });
+    expect(manifest.holdout!.ratings).toBeGreaterThan(3_000);
     expect(manifest.popularity.eligible).toBe(450);
     expect(manifest.popularity.m).toBeCloseTo(107.75, 6);
     expect(title(artifacts.catalog[0].movieId)).toBe('Shawshank Redemption, The (1994)');

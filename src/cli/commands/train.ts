@@ -1,5 +1,5 @@
-import { downloadDataset } from '../../data/download.ts';
-import { ensureDataset } from '../../data/ensure.ts';
+import { downloadDataset, type DownloadResult } from '../../data/download.ts';
+import { downloadAnnouncement, ensureDataset } from '../../data/ensure.ts';
 import type { Logger } from 'pino';
 import type { ModelRepository } from '../../artifacts/repository.ts';
 import type { Config } from '../../config.ts';
@@ -12,9 +12,20 @@ import { withCliVersionLock } from '../version-lock.ts';
 import { MemberRatings } from '../../store/member-ratings.ts';
 
 export async function downloadCommand(context: CliContext): Promise<void> {
-  await downloadDataset({ targetDir: context.config.movielensDir, onProgress: downloadProgress() });
+  const { movielensDataset: dataset = 'ml-latest-small', movielensDir: dir } = context.config;
+  process.stderr.write(`${downloadAnnouncement(dataset, dir)}\n`);
+  const result = await downloadDataset({ targetDir: dir, dataset, onProgress: downloadProgress() });
   process.stderr.write('\n');
-  console.log(`MovieLens ml-latest-small is in ${context.config.movielensDir} (checksums verified).`);
+  console.log(
+    `MovieLens ${dataset} (${(result.zipBytes / 1e6).toFixed(1)} MB zip) is in ${dir} (${verifiedText(result)}).`,
+  );
+}
+
+function verifiedText(result: DownloadResult): string {
+  if (result.verified.length === 0) return 'GroupLens publishes no checksum for it; not verified';
+  return result.verified
+    .map((v) => (v === 'md5' ? "zip MD5 matches GroupLens'" : 'file SHA-256s verified'))
+    .join(', ');
 }
 
 /**
@@ -36,7 +47,11 @@ export async function trainWithProgress(
   logger: Logger,
   dnmf?: Partial<DnmfOptions>,
 ): Promise<TrainResult> {
-  if ((await ensureDataset(config.movielensDir, downloadProgress())) === 'downloaded') {
+  const announce = (message: string) => process.stderr.write(`${message}\n`);
+  if (
+    (await ensureDataset(config.movielensDir, downloadProgress(), config.movielensDataset, announce)) !==
+    'present'
+  ) {
     process.stderr.write('\n');
     logger.info({ dir: config.movielensDir }, 'dataset downloaded');
   }

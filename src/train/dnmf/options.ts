@@ -13,10 +13,14 @@ import type { DnmfOptions } from './types.ts';
  *   rows as fast as common ones); the per-row prior shrinks rarely rated movies hardest and converges
  *   smoothly.
  * - learningRate 0.015 decaying ×0.7 per epoch, batch 512: converges in ~9 epochs of ~1 s (batch 1024
- *   was 0.0008 worse, 256 no better and slower).
+ *   was 0.0008 worse, 256 no better and slower). From ~128k ratings up the batch grows to keep an epoch at
+ *   ~250 steps, up to 4,096 (1M synthetic ratings: 1.5× the ratings per second, validation 0.847 vs 0.852).
  * - validationFraction 0.05: the held-out slice is not fitted, and 5% more fitted data beat the extra
  *   stability of a 10% slice (~0.002 RMSE).
  * - l2UserBias 3, l2MovieBias 2 and biases started from the bias baseline: the baseline's own shrinkage.
+ * - patience 2: the step size decays ×0.7 per epoch, so after two epochs without a 0.001 gain the next ones
+ *   add nothing measurable (fixed split: the same test RMSE to 4 decimals as patience 3, 14% less CPU; on
+ *   1M synthetic ratings patience 3 spent its last 3 of 6 epochs without a gain).
  */
 export const DEFAULT_DNMF_OPTIONS: DnmfOptions = {
   gmfDim: 64,
@@ -24,6 +28,8 @@ export const DEFAULT_DNMF_OPTIONS: DnmfOptions = {
   mlpLayers: [16, 8],
   epochs: 40,
   batchSize: 512,
+  maxBatchSize: 4096,
+  stepsPerEpochTarget: 250,
   minStepsPerEpoch: 50,
   learningRate: 0.015,
   learningRateDecay: 0.7,
@@ -34,13 +40,22 @@ export const DEFAULT_DNMF_OPTIONS: DnmfOptions = {
   l2MovieBias: 2,
   l2Dense: 1e-3,
   validationFraction: 0.05,
-  patience: 3,
+  patience: 2,
   minImprovement: 1e-3,
   learnGmfWeights: false,
   initBiasesFromBaseline: true,
   initScale: 0.1,
   seed: 42,
 };
+
+/**
+ * The mini-batch for `fitCount` training ratings: batchSize, grown on large data towards stepsPerEpochTarget
+ * steps per epoch (growing at most to maxBatchSize), shrunk on tiny data to keep minStepsPerEpoch steps.
+ */
+export function effectiveBatchSize(fitCount: number, o: DnmfOptions): number {
+  const grown = Math.max(o.batchSize, Math.min(o.maxBatchSize, Math.ceil(fitCount / o.stepsPerEpochTarget)));
+  return Math.max(1, Math.min(grown, Math.floor(fitCount / o.minStepsPerEpoch)));
+}
 
 export function resolveDnmfOptions(overrides: Partial<DnmfOptions> = {}): DnmfOptions {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
@@ -57,6 +72,8 @@ export function resolveDnmfOptions(overrides: Partial<DnmfOptions> = {}): DnmfOp
   positiveInt('mlpDim', o.mlpDim);
   positiveInt('epochs', o.epochs);
   positiveInt('batchSize', o.batchSize);
+  positiveInt('maxBatchSize', o.maxBatchSize);
+  positiveInt('stepsPerEpochTarget', o.stepsPerEpochTarget);
   positiveInt('minStepsPerEpoch', o.minStepsPerEpoch);
   positiveInt('patience', o.patience);
   if (o.mlpLayers.length === 0) throw new Error('DNMF option mlpLayers needs at least one layer');

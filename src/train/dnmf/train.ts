@@ -5,7 +5,7 @@ import { rmse } from '../metrics.ts';
 import { loadTf } from '../tf.ts';
 import { IdIndex } from './id-index.ts';
 import { DnmfModel } from './model.ts';
-import { resolveDnmfOptions } from './options.ts';
+import { effectiveBatchSize, resolveDnmfOptions } from './options.ts';
 import { createRandom, shuffleInPlace } from './random.ts';
 import { PairScorer } from './scorer.ts';
 import { DnmfTfStep, type RowPenalties } from './tf-step.ts';
@@ -44,61 +44,56 @@ export async function trainDnmf(
   let best = { epoch: 0, rmse: Infinity, weights: cloneWeights(weights) };
   let progressMark = { epoch: 0, rmse: Infinity };
   const order = fit.slice();
-  const batchSize = Math.max(1, Math.min(opts.batchSize, Math.floor(fit.length / opts.minStepsPerEpoch)));
+  const batchSize = effectiveBatchSize(fit.length, opts);
   const batch = {
     userRows: new Int32Array(batchSize),
     movieRows: new Int32Array(batchSize),
     ratings: new Float32Array(batchSize),
   };
-  try {
-    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-      const started = performance.now();
-      step.setLearningRate(opts.learningRate * opts.learningRateDecay ** (epoch - 1));
-      shuffleInPlace(order, random);
-      let lossSum = 0;
-      for (let start = 0; start < order.length; start += batchSize) {
-        const size = Math.min(batchSize, order.length - start);
-        for (let i = 0; i < size; i++) {
-          const row = order[start + i];
-          batch.userRows[i] = data.userRows[row];
-          batch.movieRows[i] = data.movieRows[row];
-          batch.ratings[i] = data.ratings[row];
-        }
-        const loss = step.run(
-          batch.userRows.subarray(0, size),
-          batch.movieRows.subarray(0, size),
-          batch.ratings.subarray(0, size),
-        );
-        lossSum += loss * size;
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    const started = performance.now();
+    step.setLearningRate(opts.learningRate * opts.learningRateDecay ** (epoch - 1));
+    shuffleInPlace(order, random);
+    let lossSum = 0;
+    for (let start = 0; start < order.length; start += batchSize) {
+      const size = Math.min(batchSize, order.length - start);
+      for (let i = 0; i < size; i++) {
+        const row = order[start + i];
+        batch.userRows[i] = data.userRows[row];
+        batch.movieRows[i] = data.movieRows[row];
+        batch.ratings[i] = data.ratings[row];
       }
-      step.syncDenseWeights();
-      const validationRmse = validation.length > 0 ? rmseOn(weights, data, validation) : NaN;
-      history.push({
-        epoch,
-        trainLoss: lossSum / order.length,
-        validationRmse,
-        ms: performance.now() - started,
-      });
-      onProgress?.({ phase: 'train', epoch, maxEpochs: opts.epochs, validationRmse });
-
-      // Without a validation slice there is nothing to stop on: the last epoch is kept.
-      if (validation.length === 0 || validationRmse < best.rmse) {
-        best = { epoch, rmse: validationRmse, weights: cloneWeights(weights) };
-      }
-      // Patience runs out on epochs that fail to beat the last clear improvement by minImprovement,
-      // so a long tail of tiny gains (the step size decays) does not keep training going.
-      if (validation.length > 0) {
-        if (validationRmse < progressMark.rmse - opts.minImprovement) {
-          progressMark = { epoch, rmse: validationRmse };
-        } else if (epoch - progressMark.epoch >= opts.patience) {
-          break;
-        }
-      }
-      // Let timers and I/O (e.g. a bot's heartbeat) run between epochs.
-      await new Promise((resolve) => setImmediate(resolve));
+      const loss = step.run(
+        batch.userRows.subarray(0, size),
+        batch.movieRows.subarray(0, size),
+        batch.ratings.subarray(0, size),
+      );
+      lossSum += loss * size;
     }
-  } finally {
-    step.dispose();
+    const validationRmse = validation.length > 0 ? rmseOn(weights, data, validation) : NaN;
+    history.push({
+      epoch,
+      trainLoss: lossSum / order.length,
+      validationRmse,
+      ms: performance.now() - started,
+    });
+    onProgress?.({ phase: 'train', epoch, maxEpochs: opts.epochs, validationRmse });
+
+    // Without a validation slice there is nothing to stop on: the last epoch is kept.
+    if (validation.length === 0 || validationRmse < best.rmse) {
+      best = { epoch, rmse: validationRmse, weights: cloneWeights(weights) };
+    }
+    // Patience runs out on epochs that fail to beat the last clear improvement by minImprovement,
+    // so a long tail of tiny gains (the step size decays) does not keep training going.
+    if (validation.length > 0) {
+      if (validationRmse < progressMark.rmse - opts.minImprovement) {
+        progressMark = { epoch, rmse: validationRmse };
+      } else if (epoch - progressMark.epoch >= opts.patience) {
+        break;
+      }
+    }
+    // Let timers and I/O (e.g. a bot's heartbeat) run between epochs.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   const model = new DnmfModel(opts, users, movies, best.weights);
