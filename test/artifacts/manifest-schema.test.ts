@@ -51,13 +51,13 @@ describe('manifest schema', () => {
       'manifest.json.files must be an object, not undefined',
     );
     const files = { ...(manifest.files as Record<string, unknown>) };
-    delete files['knn.hnsw'];
+    delete files['knn-neighbours.bin'];
     expect(() => checkManifest({ ...manifest, files }, 'manifest.json')).toThrow(
-      'manifest.json.files must list knn.hnsw',
+      'manifest.json.files must list knn-neighbours.bin',
     );
     const escaping = {
       ...files,
-      'knn.hnsw': { bytes: 1, sha256: '0'.repeat(64) },
+      'knn-neighbours.bin': { bytes: 1, sha256: '0'.repeat(64) },
       '../CURRENT': files['catalog.json'],
     };
     expect(() => checkManifest({ ...manifest, files: escaping }, 'm')).toThrow(SchemaError);
@@ -125,9 +125,9 @@ describe('start-up', () => {
     const empty = new ModelRepository(await tempDir());
     await expect(loadStartupArtifacts(empty, captureLogger().logger)).rejects.toThrow('run `npm run train`');
     const { repository, dir } = await copyOfTemplate();
-    await writeFile(path.join(dir, 'knn.hnsw'), 'x');
+    await writeFile(path.join(dir, 'knn-neighbours.bin'), 'x');
     await expect(loadStartupArtifacts(repository, captureLogger().logger)).rejects.toThrow(
-      /no model version .* loads and verifies:\n\S+: .*knn\.hnsw does not match its checksum/,
+      /no model version .* loads and verifies:\n\S+: .*knn-neighbours\.bin does not match its checksum/,
     );
   });
 });
