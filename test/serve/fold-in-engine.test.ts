@@ -325,6 +325,25 @@ describe('movieNight', () => {
     expect(() => engine.movieNight([few, few])).toThrow(/rate 2 more movies/);
   });
 
+  it('is reproducible with a seed', () => {
+    const engine = createEngine(clusterArtifacts());
+    const night = [
+      ratingsOf([
+        [1, 5],
+        [2, 5],
+        [3, 4],
+      ]),
+      ratingsOf([
+        [4, 4],
+        [5, 3],
+        [6, 5],
+      ]),
+    ];
+    expect(engine.movieNight(night, { rng: createRng(3) })).toEqual(
+      engine.movieNight(night, { rng: createRng(3) }),
+    );
+  });
+
   it('needs 1–6 members', () => {
     const engine = createEngine(clusterArtifacts());
     const enough = ratingsOf([
