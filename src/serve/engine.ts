@@ -111,6 +111,11 @@ interface Lists {
 
 export function createEngine(artifacts: Artifacts, options: CreateEngineOptions = {}): Engine {
   const method = options.method ?? 'fold-in';
+  if (method === 'fan-tables' && artifacts.manifest.dnmf.legacyTables !== true) {
+    throw new Error(
+      `version ${artifacts.manifest.version} has no legacy DNMF tables: the 'fan-tables' method needs one trained with legacyTables`,
+    );
+  }
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
