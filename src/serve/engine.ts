@@ -24,6 +24,7 @@ import type {
   Recommendations,
   ScoredCandidate,
 } from './recommendation.ts';
+import { takenMovies, type TakenMovies } from './taken-movies.ts';
 import { RecommendError } from './recommend-error.ts';
 import { createRng, type Rng } from '../random.ts';
 import type { UserVector } from '../artifacts/dnmf.ts';
@@ -111,6 +112,11 @@ interface Lists {
 
 export function createEngine(artifacts: Artifacts, options: CreateEngineOptions = {}): Engine {
   const method = options.method ?? 'fold-in';
+  if (method === 'fan-tables' && artifacts.manifest.dnmf.legacyTables !== true) {
+    throw new Error(
+      `version ${artifacts.manifest.version} has no legacy DNMF tables: the 'fan-tables' method needs one trained with legacyTables`,
+    );
+  }
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
@@ -128,7 +134,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     options: RecommendOptions,
     isCatalogExcluded: boolean,
     extraTaken: Iterable<number>,
-    choose: (taken: Set<number>, perSource: number, rng: Rng) => Lists,
+    choose: (taken: TakenMovies, perSource: number, rng: Rng) => Lists,
     legacyOrder = false,
   ): Recommendations {
     const rng = options.rng ?? createRng();
@@ -136,7 +142,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     if (!Number.isInteger(perSource) || perSource < 1) {
       throw new RangeError(`perSource must be a positive integer, got ${perSource}`);
     }
-    const taken = new Set<number>([...picks, ...extraTaken, ...(options.exclude ?? [])]);
+    const taken = takenMovies([...picks, ...extraTaken], options.exclude);
     const lists = choose(taken, perSource, rng);
     // The fallback never proposes catalog movies, so it needs no flag for it.
     const isTaken = (movieId: number) => taken.has(movieId) || (isCatalogExcluded && catalogIds.has(movieId));
@@ -167,7 +173,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   }
 
   /** Draws one list from a ranking and marks what it chose as taken, so the other list cannot repeat it. */
-  function draw(ranked: readonly ScoredCandidate[], taken: Set<number>, perSource: number, rng: Rng) {
+  function draw(ranked: readonly ScoredCandidate[], taken: TakenMovies, perSource: number, rng: Rng) {
     const drawn = drawRanked(ranked, perSource, DRAW_WINDOW_FACTOR * perSource, rng, (id) => taken.has(id));
     for (const candidate of drawn) taken.add(candidate.movieId);
     return drawn;

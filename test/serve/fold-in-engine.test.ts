@@ -100,6 +100,16 @@ describe('hidden gems by fold-in', () => {
   });
 });
 
+describe('the legacy method', () => {
+  it('refuses a version without legacy tables', () => {
+    const artifacts = clusterArtifacts();
+    artifacts.manifest.dnmf.legacyTables = false;
+    expect(() => createEngine(artifacts, { method: 'fan-tables' })).toThrow(
+      /needs one trained with legacyTables/,
+    );
+  });
+});
+
 describe('recommend properties over random fixtures (fold-in)', () => {
   it('always 5 + 5 distinct movies, no picks, no catalog movies, nothing excluded', () => {
     for (let fixture = 1; fixture <= 4; fixture++) {
@@ -323,6 +333,25 @@ describe('movieNight', () => {
     const gem = result.hiddenGems.find((r) => r.reason.kind === 'dnmf-group');
     if (gem?.reason.kind === 'dnmf-group') expect(gem.reason.memberCount).toBe(1);
     expect(() => engine.movieNight([few, few])).toThrow(/rate 2 more movies/);
+  });
+
+  it('is reproducible with a seed', () => {
+    const engine = createEngine(clusterArtifacts());
+    const night = [
+      ratingsOf([
+        [1, 5],
+        [2, 5],
+        [3, 4],
+      ]),
+      ratingsOf([
+        [4, 4],
+        [5, 3],
+        [6, 5],
+      ]),
+    ];
+    expect(engine.movieNight(night, { rng: createRng(3) })).toEqual(
+      engine.movieNight(night, { rng: createRng(3) }),
+    );
   });
 
   it('needs 1–6 members', () => {
