@@ -22,13 +22,25 @@ import {
 import { removeBenchTempDirs, trainFreshModels } from './lib/models.ts';
 import { markdownTable, type BenchmarkRecord } from './lib/report.ts';
 import { appendRun, resultsPath } from './lib/results.ts';
+import { members } from './members.ts';
+import { titleSearch } from './title-search.ts';
 import { memory } from './memory.ts';
 import { retrainLoad } from './retrain-load.ts';
 import { shards } from './shards.ts';
 import { startup } from './startup.ts';
 import { train } from './train.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [train, engine, gateway, startup, memory, retrainLoad, shards];
+const BENCHMARKS: readonly Benchmark[] = [
+  train,
+  engine,
+  gateway,
+  members,
+  titleSearch,
+  startup,
+  memory,
+  retrainLoad,
+  shards,
+];
 
 const USAGE = `Usage: npm run bench -- [${BENCHMARKS.map((b) => b.name).join('|')} …] [options]
 

@@ -1,8 +1,29 @@
-/** Every slash command and button handler the bot has; the router and the deploy script read this list. */
-import type { ButtonHandler, Command } from '../src/bot/command.ts';
+/** Every slash command and component handler the bot has; the router and the deploy script read this list. */
+import type { Command, ComponentHandler } from '../src/bot/command.ts';
+import { ratingHandlers } from '../src/bot/rating-handlers.ts';
+import forgetMe, { forgetMeButtons } from './forget-me.ts';
+import foryou from './foryou.ts';
+import movienight from './movienight.ts';
 import popular, { pageButtons } from './popular.ts';
+import rate from './rate.ts';
+import ratings, { ratingsPageButtons, ratingsRemoveSelect } from './ratings.ts';
 import recommend from './recommend.ts';
 import retrain from './retrain.ts';
 
-export const commands: readonly Command[] = [recommend, popular, retrain];
-export const buttonHandlers: readonly ButtonHandler[] = [pageButtons as ButtonHandler];
+export const commands: readonly Command[] = [
+  recommend,
+  popular,
+  retrain,
+  rate,
+  ratings,
+  foryou,
+  movienight,
+  forgetMe,
+];
+export const buttonHandlers: readonly ComponentHandler[] = [
+  pageButtons,
+  ...ratingHandlers,
+  ratingsPageButtons,
+  ratingsRemoveSelect,
+  forgetMeButtons,
+];

@@ -1,4 +1,5 @@
 import {
+  MessageFlags,
   SlashCommandBuilder,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
@@ -6,7 +7,8 @@ import {
 import type { Command } from '../src/bot/command.ts';
 import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
-import { recommendationMessage } from '../src/bot/cards.ts';
+import { sendAnswer } from '../src/bot/answer.ts';
+import { memberRatings } from '../src/bot/members.ts';
 import type { ServingSnapshot } from '../src/serve/serving-models.ts';
 import { displayTitle } from '../src/serve/titles.ts';
 
@@ -25,6 +27,9 @@ for (const [i, name] of OPTIONS.entries()) {
       .setMaxLength(100),
   );
 }
+data.addBooleanOption((option) =>
+  option.setName('private').setDescription('Show the answer only to you (default: everyone in the channel)'),
+);
 
 /** Suggests catalog movies for the option being typed, leaving out those chosen in the others. */
 export async function autocomplete(interaction: AutocompleteInteraction, context: BotContext): Promise<void> {
@@ -71,16 +76,16 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   // Validate before deferring, so mistakes get an ephemeral answer rather than a public one.
   const snapshot = context.models.current;
   const picks = resolvePicks(interaction, snapshot);
-  await interaction.deferReply();
-  const result = snapshot.engine.recommend(picks);
-  const movies = [...result.popularPicks, ...result.hiddenGems];
-  const posters = await context.posters.getPosters(movies.map((r) => r.movie.tmdbId));
-  const posterById = new Map(movies.map((r, i) => [r.movieId, posters[i]]));
-  const message = recommendationMessage(result, snapshot.artifacts, posterById);
-  await interaction.editReply({ ...message, allowedMentions: { parse: [] } });
+  const isPrivate = interaction.options.getBoolean('private') ?? false;
+  await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
+  // Never what the member rated, saw or dismissed.
+  const exclude = await memberRatings(context).excluded(interaction.user.id);
+  const result = snapshot.engine.recommend(picks, { exclude });
+  await sendAnswer(interaction, context, snapshot, result);
   context.logger.info(
     {
       picks,
+      excluded: exclude.size,
       popular: result.popularPicks.map((r) => r.movieId),
       gems: result.hiddenGems.map((r) => r.movieId),
     },

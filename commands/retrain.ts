@@ -1,5 +1,4 @@
 import {
-  InteractionContextType,
   MessageFlags,
   PermissionFlagsBits,
   SlashCommandBuilder,
@@ -7,8 +6,10 @@ import {
 } from 'discord.js';
 import { UserFacingError, type Command } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
+import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
 import { adminOnly, guildOnly } from '../src/bot/preconditions.ts';
 import { progressText, summaryText } from '../src/bot/retrain-messages.ts';
+import { VersionLockBusyError } from '../src/retrain/service.ts';
 
 /** Progress edits are throttled: Discord rate-limits webhook edits, and a few per minute is plenty. */
 const PROGRESS_EDIT_INTERVAL_MS = 2_000;
@@ -17,7 +18,9 @@ export const data = new SlashCommandBuilder()
   .setName('retrain')
   .setDescription('Retrain the recommendation models (admins only).')
   .setDefaultMemberPermissions(PermissionFlagsBits.Administrator)
-  .setContexts(InteractionContextType.Guild)
+  // Servers only, and never through a member's own (user) install of the app.
+  .setIntegrationTypes(...SERVER_ONLY.integrationTypes)
+  .setContexts(...SERVER_ONLY.contexts)
   .addSubcommand((sub) =>
     sub.setName('run').setDescription('Retrain now and hot-swap the new models when they pass checks.'),
   )
@@ -56,9 +59,13 @@ async function status(interaction: ChatInputCommandInteraction, context: BotCont
   const { artifacts } = context.models.current;
   const ageHours = serving.ageMs / 3_600_000;
   const age = ageHours < 48 ? `${ageHours.toFixed(1)} hours` : `${(ageHours / 24).toFixed(1)} days`;
+  const holdoutRmse = serving.metrics.holdoutRmse;
+  const holdout = holdoutRmse === undefined ? '' : `, hold-out RMSE ${holdoutRmse.toFixed(4)}`;
+  const memberRatings = artifacts.manifest.data?.members.ratings ?? 0;
+  const members = memberRatings > 0 ? ` + ${memberRatings.toLocaleString('en')} from members` : '';
   const lines = [
     `Serving version \`${serving.version}\`, trained ${age} ago.`,
-    `DNMF validation RMSE ${serving.metrics.validationRmse.toFixed(4)} (best epoch ${serving.metrics.bestEpoch} of ${serving.metrics.epochs}); kNN recall@10 ${artifacts.manifest.knn.recallAt10.toFixed(3)}; ${artifacts.manifest.dataset.rows.ratings.toLocaleString('en')} ratings.`,
+    `DNMF validation RMSE ${serving.metrics.validationRmse.toFixed(4)} (best epoch ${serving.metrics.bestEpoch} of ${serving.metrics.epochs})${holdout}; kNN recall@10 ${artifacts.manifest.knn.recallAt10.toFixed(3)}; ${artifacts.manifest.dataset.rows.ratings.toLocaleString('en')} ratings${members}.`,
   ];
   if (progress) lines.push(progressText(progress));
   lines.push(lastRun ? `Last run:\n${summaryText(lastRun, artifacts)}` : 'No retrain has run yet.');
@@ -74,7 +81,15 @@ async function rollback(interaction: ChatInputCommandInteraction, context: BotCo
     );
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const { version, previousVersion } = await context.retrain.rollback();
+  // The service holds the version lock while it rolls back; a run that started in between wins.
+  const { version, previousVersion } = await context.retrain.rollback().catch((error: unknown) => {
+    if (error instanceof VersionLockBusyError)
+      throw new UserFacingError(
+        'A retrain has just started; roll back once it has finished (/retrain status).',
+      );
+    // No earlier version, or it does not load: nothing changed, and the admin should know why.
+    throw new UserFacingError(`Rollback refused, nothing changed: ${(error as Error).message}`);
+  });
   await interaction.editReply(`Rolled back from \`${previousVersion}\` to \`${version}\`; now serving it.`);
 }
 

@@ -17,3 +17,23 @@ export function createRng(seed?: number): Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Fisher–Yates shuffle in place: every order equally likely. */
+export function shuffleInPlace<T>(values: T[], rng: Rng): T[] {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [values[i], values[j]] = [values[j], values[i]];
+  }
+  return values;
+}
+
+/** k distinct values drawn uniformly (a partial Fisher–Yates over a copy); all of them when k ≥ length. */
+export function sampleDistinct<T>(values: readonly T[], k: number, rng: Rng): T[] {
+  const pool = [...values];
+  const size = Math.min(k, pool.length);
+  for (let i = 0; i < size; i++) {
+    const j = i + Math.floor(rng() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, size);
+}

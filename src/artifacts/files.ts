@@ -2,14 +2,23 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/** fsyncs a directory so a rename inside it survives a power loss, not just a process kill. */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+async function fsync(target: string, flags: string): Promise<void> {
+  const handle = await open(target, flags);
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** fsyncs a directory so a rename inside it survives a power loss, not just a process kill. */
+export function syncDir(dir: string): Promise<void> {
+  return fsync(dir, 'r');
+}
+
+/** fsyncs a file written by someone else's code (hnswlib writes its index synchronously, unsynced). */
+export function syncFile(file: string): Promise<void> {
+  return fsync(file, 'r+');
 }
 
 /** Writes a file durably: its bytes are on disk before this resolves. */

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type hnswlib from 'hnswlib-node';
-import { fileDigest, syncDir, writeDurable } from './files.ts';
+import { fileDigest, syncDir, syncFile, writeDurable } from './files.ts';
 import type { CatalogEntry, Manifest, MovieInfo, Neighbour, ScoredId } from './types.ts';
 
 /** The files of one artifact version; manifest.json is written last and lists the others. */
@@ -42,8 +42,8 @@ export interface VersionContent {
   movies: MovieInfo[];
   neighbours: Map<number, Neighbour[]>;
   knnIndex: hnswlib.HierarchicalNSW;
-  usersPerMovie: Map<number, ScoredId[]>;
-  moviesPerUser: Map<number, ScoredId[]>;
+  /** Legacy all-pairs tables, written only when given (the legacyTables training option). */
+  tables?: { usersPerMovie: Map<number, ScoredId[]>; moviesPerUser: Map<number, ScoredId[]> };
   dnmf: SerializedModel;
 }
 
@@ -91,18 +91,22 @@ export async function writeVersion(dir: string, content: VersionContent): Promis
     ),
   );
   content.knnIndex.writeIndexSync(path.join(dir, FILES.knnIndex));
-  await writeDurable(
-    path.join(dir, FILES.tables),
-    json({
-      usersPerMovie: tableToRows(content.usersPerMovie),
-      moviesPerUser: tableToRows(content.moviesPerUser),
-    }),
-  );
+  await syncFile(path.join(dir, FILES.knnIndex));
+  if (content.tables) {
+    await writeDurable(
+      path.join(dir, FILES.tables),
+      json({
+        usersPerMovie: tableToRows(content.tables.usersPerMovie),
+        moviesPerUser: tableToRows(content.tables.moviesPerUser),
+      }),
+    );
+  }
   await writeDurable(path.join(dir, FILES.dnmfModel), json({ meta: content.dnmf.meta, layout }));
   await writeDurable(path.join(dir, FILES.dnmfWeights), bytes);
   const files: Manifest['files'] = {};
   for (const name of Object.values(FILES)) {
-    if (name !== FILES.manifest) files[name] = await fileDigest(path.join(dir, name));
+    if (name === FILES.manifest || (name === FILES.tables && !content.tables)) continue;
+    files[name] = await fileDigest(path.join(dir, name));
   }
   const manifest: Manifest = { ...content.manifest, files };
   await writeDurable(path.join(dir, FILES.manifest), JSON.stringify(manifest, null, 2));

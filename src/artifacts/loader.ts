@@ -1,9 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileDigest } from './files.ts';
-import { FILES, rowsToTable, unpackBuffers, type SerializedModel, type TableRow } from './format.ts';
+import { FILES, rowsToTable, unpackBuffers, type SerializedModel } from './format.ts';
 import { HnswNeighbourIndex } from './knn-index.ts';
-import type { Artifacts, CatalogEntry, Manifest, MovieInfo } from './types.ts';
+import {
+  checkCatalog,
+  checkDnmfModelFile,
+  checkManifest,
+  checkMovies,
+  checkTables,
+} from './manifest-schema.ts';
+import { parseJson, type Check } from './schema.ts';
+import { servingDnmf, type ServingDnmf } from './serving-dnmf.ts';
+import type { Artifacts } from './types.ts';
 
 /** An artifact version that cannot be served: a file is missing, altered or inconsistent. */
 export class ArtifactError extends Error {
@@ -16,9 +25,10 @@ export class ArtifactError extends Error {
   }
 }
 
-async function readJson<T>(dir: string, name: string): Promise<T> {
+/** Reads and validates one JSON file of a version (never a bare cast: see manifest-schema.ts). */
+async function readJson<T>(dir: string, name: string, check: Check<T>): Promise<T> {
   try {
-    return JSON.parse(await readFile(path.join(dir, name), 'utf8')) as T;
+    return parseJson(await readFile(path.join(dir, name), 'utf8'), check, name);
   } catch (error) {
     throw new ArtifactError(`cannot read ${name}: ${(error as Error).message}`, dir);
   }
@@ -29,8 +39,8 @@ async function readJson<T>(dir: string, name: string): Promise<T> {
  * first (a few milliseconds), so a truncated or hand-edited file never reaches the bot.
  */
 export async function loadArtifacts(dir: string): Promise<Artifacts> {
-  const manifest = await readJson<Manifest>(dir, FILES.manifest);
-  for (const [name, expected] of Object.entries(manifest.files ?? {})) {
+  const manifest = await readJson(dir, FILES.manifest, checkManifest);
+  for (const [name, expected] of Object.entries(manifest.files)) {
     let actual: { bytes: number; sha256: string };
     try {
       actual = await fileDigest(path.join(dir, name));
@@ -41,11 +51,20 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
       throw new ArtifactError(`${name} does not match its checksum in ${FILES.manifest}`, dir);
     }
   }
-  const [catalog, movieList, tables] = await Promise.all([
-    readJson<CatalogEntry[]>(dir, FILES.catalog),
-    readJson<MovieInfo[]>(dir, FILES.movies),
-    readJson<{ usersPerMovie: TableRow[]; moviesPerUser: TableRow[] }>(dir, FILES.tables),
+  // The legacy tables exist only in versions trained with legacyTables (listed in the manifest then).
+  const hasTables = FILES.tables in manifest.files;
+  const [catalog, movieList, tables, serialized] = await Promise.all([
+    readJson(dir, FILES.catalog, checkCatalog),
+    readJson(dir, FILES.movies, checkMovies),
+    hasTables ? readJson(dir, FILES.tables, checkTables) : { usersPerMovie: [], moviesPerUser: [] },
+    loadDnmfModel(dir),
   ]);
+  let dnmf: ServingDnmf;
+  try {
+    dnmf = servingDnmf(serialized);
+  } catch (error) {
+    throw new ArtifactError(`cannot read the DNMF model: ${(error as Error).message}`, dir);
+  }
   let knn: HnswNeighbourIndex;
   try {
     knn = HnswNeighbourIndex.load(
@@ -61,17 +80,15 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
     catalog,
     movies: new Map(movieList.map((m) => [m.movieId, m])),
     knn,
+    dnmf,
     usersPerMovie: rowsToTable(tables.usersPerMovie),
     moviesPerUser: rowsToTable(tables.moviesPerUser),
   };
 }
 
-/** The trained DNMF weights of a version (not needed to serve; used to evaluate or continue). */
+/** The trained DNMF weights of a version (serving scores with them; evaluation and training read them too). */
 export async function loadDnmfModel(dir: string): Promise<SerializedModel> {
-  const { meta, layout } = await readJson<{ meta: object; layout: Record<string, [number, number]> }>(
-    dir,
-    FILES.dnmfModel,
-  );
+  const { meta, layout } = await readJson(dir, FILES.dnmfModel, checkDnmfModelFile);
   const bytes = await readFile(path.join(dir, FILES.dnmfWeights));
   return { meta, buffers: unpackBuffers(layout, bytes) };
 }

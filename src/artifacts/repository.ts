@@ -3,9 +3,13 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { syncDir, writeFileAtomic } from './files.ts';
 import { FILES } from './format.ts';
+import { checkManifest } from './manifest-schema.ts';
+import { parseJson } from './schema.ts';
 import type { Manifest } from './types.ts';
 
 const CURRENT = 'CURRENT';
+/** The versions served, oldest first, one per line; the last is the one CURRENT names. */
+const HISTORY = 'HISTORY';
 const STAGING = '.staging';
 const REJECTED = '.rejected';
 /**
@@ -26,6 +30,16 @@ export function newVersionName(now = new Date()): string {
  * models/CURRENT. A version is written under models/.staging/, verified, renamed into place and
  * only then made current by replacing CURRENT atomically — so a kill at any moment leaves the old
  * or the new version current, never a half-written one.
+ *
+ * models/HISTORY lists the versions served, in order: publishing pushes, rollback pops, so rollback
+ * returns to the version served before the current one (not the previous name in sort order).
+ * Only versions in the history are kept on disk, at most `keep` of them; when there are more, a
+ * near-copy (a version trained on the same data as the one served after it: same
+ * `data.fingerprint`) goes before any real earlier model, so copies never push those out.
+ *
+ * Writers (publish, setCurrent, rollback, withdraw) must not run concurrently: callers hold the
+ * retrain lease (src/retrain/lease.ts) around them. Each writes HISTORY before CURRENT, and reading
+ * reconciles the two, so a kill between the writes leaves CURRENT the truth.
  */
 export class ModelRepository {
   constructor(
@@ -46,7 +60,7 @@ export class ModelRepository {
     return path.join(this.root, version);
   }
 
-  /** Moves a verified staging version into place and makes it current. */
+  /** Moves a verified staging version into place and makes it current (on top of the history). */
   async publish(version: string): Promise<void> {
     await rename(path.join(this.root, STAGING, version), this.versionDir(version));
     await syncDir(this.root);
@@ -64,10 +78,67 @@ export class ModelRepository {
     return dir;
   }
 
+  /** Serves `version` from now on: it goes on top of the history. */
   async setCurrent(version: string): Promise<void> {
     if (!(await this.list()).includes(version))
       throw new Error(`no published version ${version} in ${this.root}`);
+    const history = await this.history();
+    await this.writeCurrent(version, history.at(-1) === version ? history : [...history, version]);
+  }
+
+  /**
+   * Takes a published version out of service (it does not load where it must): removed from the
+   * history, CURRENT names the entry below it again. Returns that version.
+   */
+  async withdraw(version: string): Promise<string> {
+    const history = (await this.history()).filter((v) => v !== version);
+    const previous = history.at(-1);
+    if (previous === undefined) throw new Error(`no version to serve instead of ${version}`);
+    await this.writeCurrent(previous, history);
+    return previous;
+  }
+
+  /**
+   * The versions served, oldest first, the current one last (only those still on disk). CURRENT
+   * wins over HISTORY: entries after its last occurrence are from an interrupted write and dropped;
+   * a CURRENT missing from it is put on top. A folder without HISTORY (made before it existed)
+   * starts from the old order: versions by name up to the current one.
+   */
+  async history(): Promise<string[]> {
+    const [current, versions, stored] = await Promise.all([
+      this.currentVersion(),
+      this.list(),
+      readFile(path.join(this.root, HISTORY), 'utf8').then(
+        (text) => text.split('\n').filter((line) => line !== ''),
+        () => undefined,
+      ),
+    ]);
+    const published = new Set(versions);
+    let history =
+      stored ?? (current && published.has(current) ? versions.slice(0, versions.indexOf(current) + 1) : []);
+    if (current) {
+      const at = history.lastIndexOf(current);
+      history = at >= 0 ? history.slice(0, at + 1) : [...history, current];
+    }
+    return history.filter((v) => published.has(v));
+  }
+
+  /** The version rollback would make current, without changing anything; null when there is none. */
+  async rollbackTarget(): Promise<string | null> {
+    const history = await this.history();
+    const current = await this.currentVersion();
+    const below = current !== null && history.at(-1) === current ? history.slice(0, -1) : history;
+    return below.findLast((v) => v !== current) ?? null;
+  }
+
+  /** HISTORY first, then CURRENT: a kill in between leaves CURRENT, the truth, unchanged. */
+  private async writeCurrent(version: string, history: string[]): Promise<void> {
+    await this.writeHistory(history);
     await writeFileAtomic(path.join(this.root, CURRENT), `${version}\n`);
+  }
+
+  private async writeHistory(history: string[]): Promise<void> {
+    await writeFileAtomic(path.join(this.root, HISTORY), history.map((v) => `${v}\n`).join(''));
   }
 
   async currentVersion(): Promise<string | null> {
@@ -97,21 +168,19 @@ export class ModelRepository {
     }
   }
 
+  /** A version's manifest, validated (see manifest-schema.ts). */
   async manifest(version: string): Promise<Manifest> {
-    return JSON.parse(
-      await readFile(path.join(this.versionDir(version), FILES.manifest), 'utf8'),
-    ) as Manifest;
+    const file = path.join(this.versionDir(version), FILES.manifest);
+    return parseJson(await readFile(file, 'utf8'), checkManifest, file);
   }
 
-  /** Makes the version published before the current one current again; returns it. */
+  /** Makes the version served before the current one current again (pops the history); returns it. */
   async rollback(): Promise<string> {
-    const versions = await this.list();
-    const current = await this.currentVersion();
-    const index = current ? versions.indexOf(current) : versions.length;
-    if (index <= 0) throw new Error('there is no earlier version to roll back to');
-    const previous = versions[index - 1];
-    await this.setCurrent(previous);
-    return previous;
+    const history = await this.history();
+    const target = await this.rollbackTarget();
+    if (target === null) throw new Error('there is no earlier version to roll back to');
+    await this.writeCurrent(target, history.slice(0, history.lastIndexOf(target) + 1));
+    return target;
   }
 
   /**
@@ -129,11 +198,38 @@ export class ModelRepository {
     }
   }
 
-  /** Keeps the newest `keep` versions, and always the current one. */
+  /**
+   * Deletes the versions rollback can no longer reach (rolled back from, or never served), and
+   * keeps at most `keep` of the history's: over that, the oldest near-copy goes first (a version
+   * with the same data fingerprint as the one served after it), then the oldest version.
+   */
   private async prune(): Promise<void> {
-    const versions = await this.list();
+    const history = await this.history();
+    // Each version once, at its latest place in the history.
+    const order = history.filter((v, i) => history.lastIndexOf(v) === i);
+    const fingerprints = new Map(
+      await Promise.all(
+        order.map(
+          async (v) => [v, (await this.manifest(v).catch(() => undefined))?.data?.fingerprint] as const,
+        ),
+      ),
+    );
+    while (order.length > Math.max(1, this.keep)) {
+      const copy = order.findIndex(
+        (v, i) =>
+          i < order.length - 1 &&
+          fingerprints.get(v) !== undefined &&
+          fingerprints.get(v) === fingerprints.get(order[i + 1]),
+      );
+      order.splice(copy >= 0 ? copy : 0, 1);
+    }
+    const kept = new Set(order);
     const current = await this.currentVersion();
-    const old = versions.slice(0, Math.max(0, versions.length - this.keep)).filter((v) => v !== current);
-    for (const version of old) await rm(this.versionDir(version), { recursive: true, force: true });
+    if (current) kept.add(current);
+    for (const version of await this.list()) {
+      if (!kept.has(version)) await rm(this.versionDir(version), { recursive: true, force: true });
+    }
+    const trimmed = history.filter((v) => kept.has(v));
+    if (trimmed.length !== history.length) await this.writeHistory(trimmed);
   }
 }

@@ -9,6 +9,8 @@ export interface CountDistribution {
   max: number;
 }
 
+import type { ServingDnmf } from './serving-dnmf.ts';
+
 /** The artifacts one training run writes to models/<version>/ and the bot serves from. */
 
 export interface CatalogEntry {
@@ -65,15 +67,36 @@ export interface Manifest {
   };
   dnmf: {
     hyperparameters: Record<string, number | string | boolean | number[]>;
-    metrics: { validationRmse: number; bestEpoch: number; epochs: number; trainRmse?: number };
+    metrics: {
+      validationRmse: number;
+      bestEpoch: number;
+      epochs: number;
+      trainRmse?: number;
+      /** RMSE on the fixed MovieLens hold-out (see `holdout`), which no version trains on. */
+      holdoutRmse?: number;
+    };
+    /** Rows per legacy table; 0 when the version has none (production). */
     tableSize: number;
     minCandidateRatings: number;
+    /** Whether the version holds the legacy all-pairs tables (dnmf-tables.json). */
+    legacyTables?: boolean;
   };
   /** Rating counts of the movies each model recommends (hidden gems should be less known, not noise). */
   ratingCounts: { hiddenGems: CountDistribution; knnNeighbours: CountDistribution };
   runtime: { node: string; tfjs: string; backend: string; hnswlib: string };
   timingsMs: Record<string, number>;
   files: Record<string, { bytes: number; sha256: string }>;
+  /** What the version was trained on, so a nightly run can tell whether anything changed. */
+  data?: TrainingDataInfo;
+  /** The fixed hold-out of MovieLens ratings left out of training (absent in older versions). */
+  holdout?: { rule: string; ratings: number };
+}
+
+export interface TrainingDataInfo {
+  /** One hash over the dataset's checksums, the members' ratings fingerprint and the hold-out rule. */
+  fingerprint: string;
+  /** Members' ratings trained on as extra users (pseudonymous ids only, never Discord ids). */
+  members: { fingerprint: string; users: number; ratings: number };
 }
 
 /** Everything the serving side needs, loaded from one version directory. */
@@ -84,9 +107,14 @@ export interface Artifacts {
   movies: Map<number, MovieInfo>;
   /** kNN over movies with ≥ 50 ratings, backed by the hnswlib-node index. */
   knn: NeighbourIndex;
-  /** movieId → top users by predicted rating among users who have not rated it. */
+  /** The trained DNMF, scored at request time (hidden gems, fold-in of members). */
+  dnmf: ServingDnmf;
+  /**
+   * Legacy all-pairs tables, only in versions trained with legacyTables (for the 'fan-tables' engine
+   * method); empty otherwise. movieId → top users by predicted rating among users who have not rated it.
+   */
   usersPerMovie: Map<number, ScoredId[]>;
-  /** userId → top unrated movies by predicted rating. */
+  /** userId → top unrated movies by predicted rating (legacy, as usersPerMovie). */
   moviesPerUser: Map<number, ScoredId[]>;
 }
 

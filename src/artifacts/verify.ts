@@ -2,12 +2,14 @@ import type { Artifacts } from './types.ts';
 
 /**
  * Checks a loaded version is complete enough to serve: the catalog is full, every catalog movie has
- * its neighbours, and the DNMF tables cover every rated movie and every user. Returns the problems
+ * its neighbours, the DNMF knows every rated movie, and (in versions that hold them) the legacy tables
+ * cover every rated movie and every user. Returns the problems
  * found (empty when the version is good), so a caller can report them all at once.
  */
 export function verifyArtifacts(artifacts: Artifacts): string[] {
   const problems: string[] = [];
-  const { manifest, catalog, movies, knn, usersPerMovie, moviesPerUser } = artifacts;
+  const { manifest, catalog, movies, knn, dnmf, usersPerMovie, moviesPerUser } = artifacts;
+  const legacyTables = manifest.dnmf.legacyTables === true;
   const expectedCatalog = Math.min(manifest.popularity.size, manifest.popularity.eligible);
   if (catalog.length !== expectedCatalog) {
     problems.push(`catalog has ${catalog.length} movies, expected ${expectedCatalog}`);
@@ -25,7 +27,8 @@ export function verifyArtifacts(artifacts: Artifacts): string[] {
   for (const movie of movies.values()) {
     if (movie.count === 0) continue;
     ratedMovies++;
-    if (!usersPerMovie.has(movie.movieId))
+    if (!dnmf.movieRows.has(movie.movieId)) problems.push(`movie ${movie.movieId} is not in the DNMF model`);
+    if (legacyTables && !usersPerMovie.has(movie.movieId))
       problems.push(`movie ${movie.movieId} has no row in usersPerMovie`);
   }
   for (const list of usersPerMovie.values()) for (const s of list) users.add(s.id);

@@ -64,39 +64,44 @@ export function embedCharacters(embeds: APIEmbed[]): number {
   return total;
 }
 
+/** The answer's movies in card order, each with the label its card shows ("Popular pick 1/5"). */
+export function labelledMovies(result: Recommendations): { recommendation: Recommendation; label: string }[] {
+  return [
+    ...result.popularPicks.map((recommendation, i) => ({
+      recommendation,
+      label: `Popular pick ${i + 1}/${result.popularPicks.length}`,
+    })),
+    ...result.hiddenGems.map((recommendation, i) => ({
+      recommendation,
+      label: `Hidden gem ${i + 1}/${result.hiddenGems.length}`,
+    })),
+  ];
+}
+
 /**
- * The /recommend answer: a line naming the picks and ten cards, five "Popular picks" then five
- * "Hidden gems". `posters` maps movieId → poster URL (missing = no image).
+ * An answer: a heading line and ten cards, five "Popular picks" then five "Hidden gems". `posters` maps
+ * movieId → poster URL (missing = no image). The heading defaults to the /recommend line naming the picks
+ * (Markdown: callers escape what they put in it).
  */
 export function recommendationMessage(
   result: Recommendations,
   artifacts: Artifacts,
   posters: ReadonlyMap<number, string | null>,
+  heading?: string,
 ): { content: string; embeds: APIEmbed[] } {
   const pickNames = result.picks.map(
     (id) => `**${escapeMarkdown(baseTitle(artifacts.movies.get(id)?.title ?? ''))}**`,
   );
-  const content = `Because you like ${pickNames.slice(0, -1).join(', ')} and ${pickNames.at(-1)}:`;
-  const embeds = [
-    ...result.popularPicks.map((r, i) =>
-      card(
-        r,
-        `Popular pick ${i + 1}/${result.popularPicks.length}`,
-        COLORS.popular,
-        posters.get(r.movieId) ?? null,
-        artifacts,
-      ),
+  const content = heading ?? `Because you like ${pickNames.slice(0, -1).join(', ')} and ${pickNames.at(-1)}:`;
+  const embeds = labelledMovies(result).map(({ recommendation, label }) =>
+    card(
+      recommendation,
+      label,
+      result.popularPicks.includes(recommendation) ? COLORS.popular : COLORS.gem,
+      posters.get(recommendation.movieId) ?? null,
+      artifacts,
     ),
-    ...result.hiddenGems.map((r, i) =>
-      card(
-        r,
-        `Hidden gem ${i + 1}/${result.hiddenGems.length}`,
-        COLORS.gem,
-        posters.get(r.movieId) ?? null,
-        artifacts,
-      ),
-    ),
-  ];
+  );
   // TMDB's terms ask for credit wherever its images are shown.
   if ([...posters.values()].some(Boolean) && embeds.length > 0) {
     embeds[embeds.length - 1].footer = { text: TMDB_ATTRIBUTION };

@@ -3,6 +3,7 @@ import type {
   ButtonInteraction,
   ChatInputCommandInteraction,
   SharedSlashCommand,
+  StringSelectMenuInteraction,
 } from 'discord.js';
 import type { BotContext } from './context.ts';
 
@@ -28,9 +29,21 @@ export interface Command {
  * the button is its own and extracts its state (null = not mine); `run` acts on it.
  */
 export interface ButtonHandler<State = unknown> {
+  component?: 'button';
   parse(customId: string): State | null;
   run(interaction: ButtonInteraction, state: State, context: BotContext): Promise<void>;
 }
+
+/** The same for a string select menu: `run` gets the chosen values on the interaction. */
+export interface SelectHandler<State = unknown> {
+  component: 'select';
+  parse(customId: string): State | null;
+  run(interaction: StringSelectMenuInteraction, state: State, context: BotContext): Promise<void>;
+}
+
+/** Whatever handles a message component: a button or a select menu. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler's state type is its own
+export type ComponentHandler = ButtonHandler<any> | SelectHandler<any>;
 
 /** A problem the user can fix: shown to them (ephemeral) as is, logged at info, not as an error. */
 export class UserFacingError extends Error {

@@ -18,6 +18,9 @@ function titles(ids: number[], artifacts: Artifacts): string {
 export function summaryText(s: RetrainSummary, artifacts: Artifacts): string {
   const lines: string[] = [];
   const rmse = (x?: number) => (x === undefined ? 'n/a' : x.toFixed(4));
+  if (s.outcome === 'skipped') {
+    return `⏭️ Nightly retrain \`${s.runId}\` skipped: neither the dataset nor members' ratings changed since \`${s.previousVersion ?? 'the serving version'}\`, which keeps serving.`;
+  }
   if (s.outcome === 'published')
     lines.push(`✅ Retrain \`${s.runId}\` published version \`${s.version}\` — now serving.`);
   else if (s.outcome === 'rejected') {
@@ -28,11 +31,18 @@ export function summaryText(s: RetrainSummary, artifacts: Artifacts): string {
     lines.push(
       `❌ Retrain \`${s.runId}\` failed: ${s.error ?? 'unknown error'}. The serving version is unchanged.`,
     );
+  if (s.dataUnchanged) {
+    lines.push(
+      'Data unchanged since the serving version (same MovieLens files, same members’ ratings): this run retrained on the same ratings.',
+    );
+  }
+  const members = s.memberRatings ? ` + ${s.memberRatings.toLocaleString('en')} from members` : '';
   lines.push(
-    `Duration ${seconds(s.durationMs)}${s.rows !== undefined ? ` · ${s.rows.toLocaleString('en')} ratings` : ''}`,
+    `Duration ${seconds(s.durationMs)}${s.rows !== undefined ? ` · ${s.rows.toLocaleString('en')} ratings${members}` : ''}`,
   );
   if (s.rmseAfter !== undefined || s.rmseBefore !== undefined) {
-    lines.push(`Validation RMSE: ${rmse(s.rmseBefore)} → ${rmse(s.rmseAfter)}`);
+    const basis = s.rmseBasis === 'validation' ? 'Validation RMSE' : 'Hold-out RMSE';
+    lines.push(`${basis}: ${rmse(s.rmseBefore)} → ${rmse(s.rmseAfter)}`);
   }
   if (s.catalogChanges) {
     const { entered, left } = s.catalogChanges;

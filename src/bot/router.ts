@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
-import type { ButtonHandler, Command } from './command.ts';
+import type { ButtonHandler, Command, ComponentHandler, SelectHandler } from './command.ts';
 import { UserFacingError } from './command.ts';
 import type { BotContext } from './context.ts';
 
@@ -15,15 +15,17 @@ export async function replyEphemeral(interaction: RepliableInteraction, content:
 
 /**
  * The one listener on `interactionCreate` (as in the discord.js guide): slash commands (after
- * their preconditions), autocomplete and buttons each go to their handler. A user mistake comes
+ * their preconditions), autocomplete, buttons and select menus each go to their handler. A user mistake comes
  * back as an ephemeral message; anything else is logged with an id the user can quote.
  */
 export function createRouter(
   commands: readonly Command[],
-  buttons: readonly ButtonHandler[],
+  components: readonly ComponentHandler[],
   context: BotContext,
 ) {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
+  const buttons = components.filter((h): h is ButtonHandler => h.component !== 'select');
+  const selects = components.filter((h): h is SelectHandler => h.component === 'select');
   const { logger } = context;
 
   return async function route(interaction: Interaction): Promise<void> {
@@ -58,6 +60,13 @@ export function createRouter(
           interaction,
           'This button no longer does anything. Run the command again.',
         );
+      }
+      if (interaction.isStringSelectMenu()) {
+        for (const handler of selects) {
+          const state = handler.parse(interaction.customId);
+          if (state !== null) return await handler.run(interaction, state, context);
+        }
+        return await replyEphemeral(interaction, 'This menu no longer does anything. Run the command again.');
       }
     } catch (error) {
       if (!interaction.isRepliable()) {

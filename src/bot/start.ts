@@ -1,7 +1,7 @@
 import { ChannelType, Events, MessageFlags, type Client, type Interaction } from 'discord.js';
 import type { Logger } from 'pino';
 import { buttonHandlers, commands } from '../../commands/index.ts';
-import { loadArtifacts } from '../artifacts/loader.ts';
+import { loadStartupArtifacts } from '../artifacts/servable.ts';
 import { ModelRepository } from '../artifacts/repository.ts';
 import { requireDiscordToken, type Config } from '../config.ts';
 import { PosterService } from '../posters/index.ts';
@@ -55,9 +55,7 @@ export async function startBot(
 ): Promise<RunningBot> {
   const token = requireDiscordToken(config);
   const repository = new ModelRepository(config.modelsDir);
-  const dir = await repository.currentDir();
-  if (!dir) throw new Error(`no current model version in ${config.modelsDir}: run \`npm run train\``);
-  const models = new ServingModels(await loadArtifacts(dir));
+  const models = new ServingModels(await loadStartupArtifacts(repository, logger));
   const store = createStore({
     url: config.storeUrl,
     namespace: 'flickpick',

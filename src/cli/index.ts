@@ -4,8 +4,9 @@ import { DatasetError } from '../data/errors.ts';
 import { DownloadError } from '../data/download.ts';
 import { createCliContext, UsageError } from './context.ts';
 import { evaluateCommand, splitCommand } from './commands/evaluate.ts';
+import { evaluateRankingCommand } from './commands/evaluate-ranking.ts';
 import { popularCommand, similarCommand } from './commands/inspect.ts';
-import { recommendCommand } from './commands/recommend.ts';
+import { recommendBatchCommand, recommendCommand } from './commands/recommend.ts';
 import { downloadCommand, trainCommand } from './commands/train.ts';
 import { rollbackCommand, versionsCommand } from './commands/versions.ts';
 
@@ -15,12 +16,21 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   train [--epochs N]             train all models and publish a new version (also: npm run train)
   evaluate --train A.csv --test B.csv [--movies M.csv]
                                  train the DNMF on A, score B; prints one JSON line
+  evaluate-ranking --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band 10-60]
+                   [--fold-in-folds N (default 4, 0 = skip)]
+                                 train the pipeline on A, simulate /recommend for B's users next to
+                                 baselines; one JSON line per list (README "Evaluation")
   split --test-idx FILE --out DIR [--ratings FILE]
                                  write train.csv/test.csv from a list of test row indices
+  split --seed N --out DIR [--ratings FILE]
+                                 the same from a seeded random permutation cut at 80/20
   similar "<title>" [--json]     kNN neighbours of a movie, with cosine distances
   popular [--genre G] [--json]   the top-100 catalog
   recommend "<t1>" "<t2>" "<t3>" [--seed N] [--json]
                                  the 5 + 5 recommendations the bot would give
+  recommend --batch FILE [--seed N] [--json]
+                                 one request per line (JSON array of 3 ids or titles; FILE - = stdin),
+                                 one JSON line per request: {"picks","popular","gems"} or {"error"}
   versions                       trained versions (* = current)
   rollback                       make the previous version current`;
 
@@ -32,11 +42,15 @@ async function main(argv: string[]): Promise<void> {
       train: { type: 'string' },
       test: { type: 'string' },
       movies: { type: 'string' },
+      links: { type: 'string' },
+      band: { type: 'string' },
+      'fold-in-folds': { type: 'string' },
       ratings: { type: 'string' },
       'test-idx': { type: 'string' },
       out: { type: 'string' },
       genre: { type: 'string' },
       seed: { type: 'string' },
+      batch: { type: 'string' },
       epochs: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -65,13 +79,34 @@ async function main(argv: string[]): Promise<void> {
         movies: values.movies,
         epochs,
       });
+    case 'evaluate-ranking':
+      return evaluateRankingCommand(context, {
+        train: values.train,
+        test: values.test,
+        movies: values.movies,
+        links: values.links,
+        seed: integer('seed', values.seed),
+        band: values.band,
+        epochs,
+        foldInFolds: integer('fold-in-folds', values['fold-in-folds']),
+      });
     case 'split':
-      return splitCommand(context, { ratings: values.ratings, testIdx: values['test-idx'], out: values.out });
+      return splitCommand(context, {
+        ratings: values.ratings,
+        testIdx: values['test-idx'],
+        seed: integer('seed', values.seed),
+        out: values.out,
+      });
     case 'similar':
       return similarCommand(context, args.join(' ') || undefined, values.json);
     case 'popular':
       return popularCommand(context, values.genre, values.json);
     case 'recommend':
+      if (values.batch !== undefined) {
+        if (args.length > 0) throw new UsageError('recommend --batch FILE takes no titles: they are in FILE');
+        await recommendBatchCommand(context, values.batch, { seed: integer('seed', values.seed) });
+        return;
+      }
       return recommendCommand(context, args, { seed: integer('seed', values.seed), json: values.json });
     case 'versions':
       return versionsCommand(context);

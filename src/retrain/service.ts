@@ -1,31 +1,31 @@
 /**
- * Retraining in production: one job for both triggers (/retrain and the nightly schedule) that
- * trains in a child process, lets trainVersion verify and publish (or reject) the new version, and
- * hot-swaps it into the running bot. The bot keeps answering from its current snapshot throughout,
- * and only ever swaps to a version that loaded and verified.
+ * Retraining in production: one job for both triggers (/retrain and the nightly schedule). This
+ * module coordinates runs (one at a time, here and across processes sharing the store) and answers
+ * status; a run itself is RetrainRun (run.ts), its progress RunProgress (run-progress.ts), and
+ * which version is served, rollback included, is VersionControl (version-control.ts).
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { Keyv } from 'keyv';
 import type { ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import { loadArtifacts } from '../artifacts/loader.ts';
 import type { ModelRepository } from '../artifacts/repository.ts';
-import type { CatalogEntry, Manifest } from '../artifacts/types.ts';
-import type { ServingModels, ServingSnapshot } from '../serve/serving-models.ts';
+import type { Manifest } from '../artifacts/types.ts';
+import type { ServingModels } from '../serve/serving-models.ts';
 import type { Config } from '../config.ts';
 import { processLockOwner } from '../store/index.ts';
-import type { TrainOptions, TrainProgress } from '../train/pipeline.ts';
-import { CurrentWatcher } from './current-watcher.ts';
-import { DEFAULT_LEASE_TTL_MS, RetrainLease } from './lease.ts';
-import { portableTrainOptions, type TrainOutcome } from './protocol.ts';
-import { catalogChanges, RetrainRecords } from './records.ts';
+import { MemberRatings } from '../store/member-ratings.ts';
+import type { TrainOptions } from '../train/pipeline.ts';
+import { RetrainLease, VersionLockBusyError, withVersionLock } from './lease.ts';
+import { RetrainRecords } from './records.ts';
+import { RetrainRun, type MemberRatingsSource, type RunContext } from './run.ts';
+import { progressElsewhere } from './run-progress.ts';
 import { scheduleNightly } from './schedule.ts';
-import { ServingSync } from './serving-sync.ts';
-import { startTrainingProcess, type TrainingProcess } from './training-process.ts';
 import type { RetrainProgress, RetrainSummary, RetrainTrigger } from './types.ts';
+import { VersionControl } from './version-control.ts';
 
 export type { RetrainProgress, RetrainSummary, RetrainTrigger } from './types.ts';
+export { VersionLockBusyError } from './lease.ts';
+export type { MemberRatingsSource } from './run.ts';
 export type { TrainStep } from '../train/pipeline.ts';
 
 export type StartResult =
@@ -56,6 +56,8 @@ export interface RetrainServiceOptions {
   store: Keyv;
   /** Called with the summary of every scheduled run (the bot posts it to RETRAIN_CHANNEL_ID). */
   notify?: (summary: RetrainSummary) => Promise<void>;
+  /** Members' ratings to train on as extra users (pseudonymous ids only); defaults to the store's. */
+  memberRatings?: MemberRatingsSource;
   /**
    * Test seam: pipeline options for the training process. Only `dnmf`, `tableSize` and
    * `minCandidateRatings` are used; the rest cannot cross the process boundary.
@@ -63,77 +65,46 @@ export interface RetrainServiceOptions {
   trainOptions?: Partial<TrainOptions>;
   /** Test seam: the module the training process runs (defaults to src/retrain/worker.ts). */
   workerModule?: string;
-}
-
-/**
- * The progress row expires like the lock, so a crashed run's progress vanishes with its lock; a
- * running one refreshes it (PROGRESS_HEARTBEAT_MS) even through long steps without progress events.
- */
-const PROGRESS_TTL_MS = DEFAULT_LEASE_TTL_MS;
-const PROGRESS_HEARTBEAT_MS = PROGRESS_TTL_MS / 3;
-/** Epoch progress is written to the store at most this often (step changes always are). */
-const PROGRESS_WRITE_INTERVAL_MS = 2_000;
-
-/** A summary without the parts execute() fills in for every run. */
-type RunResult = Omit<RetrainSummary, 'runId' | 'trigger' | 'startedAt' | 'finishedAt' | 'durationMs'>;
-
-interface ActiveRun {
-  id: string;
-  trigger: RetrainTrigger;
-  startedAt: Date;
-  startedMs: number;
-  progress: RetrainProgress;
-  lastProgressWrite: number;
-  process?: TrainingProcess;
-  /** Set by close(): the run is being stopped on purpose. */
-  cancelled: boolean;
-  done?: Promise<RetrainSummary>;
-}
-
-/** Sortable and readable in logs: 20261127T030000Z-1a2b. */
-function newRunId(now: Date): string {
-  return `${now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  /** Test seam: the retrain lease's TTL (DEFAULT_LEASE_TTL_MS). */
+  leaseTtlMs?: number;
 }
 
 export class RetrainService {
   private readonly config: Config;
   private readonly logger: Logger;
-  private readonly repository: ModelRepository;
   private readonly models: ServingModels;
   private readonly store: Keyv;
-  private readonly notify?: (summary: RetrainSummary) => Promise<void>;
-  private readonly trainOptions?: Partial<TrainOptions>;
-  private readonly workerModule?: string;
   private readonly records: RetrainRecords;
-  private readonly sync: ServingSync;
+  private readonly versions: VersionControl;
+  private readonly runContext: RunContext;
+  private readonly leaseTtlMs?: number;
   /** Unique per service, not just per process, so two services in one process exclude each other too. */
   private readonly owner = `${processLockOwner()}:${randomBytes(4).toString('hex')}`;
 
-  private active: ActiveRun | null = null;
+  private active: { run: RetrainRun; done: Promise<RetrainSummary> } | null = null;
   /** True between start()'s check and its lock answer, so two quick starts cannot both pass. */
   private starting = false;
-  private watcher: CurrentWatcher | undefined;
   private nightly: ScheduledTask | undefined;
   private closed = false;
 
   constructor(options: RetrainServiceOptions) {
     this.config = options.config;
     this.logger = options.logger;
-    this.repository = options.repository;
     this.models = options.models;
     this.store = options.store;
-    this.notify = options.notify;
-    this.trainOptions = options.trainOptions;
-    this.workerModule = options.workerModule;
     this.records = new RetrainRecords(options.store);
-    this.sync = new ServingSync(options.repository, options.models, options.logger);
+    this.leaseTtlMs = options.leaseTtlMs;
+    this.versions = new VersionControl(options.repository, options.models, options.logger);
+    this.runContext = {
+      config: options.config,
+      logger: options.logger,
+      records: this.records,
+      versions: this.versions,
+      memberRatings: options.memberRatings ?? new MemberRatings(options.store),
+      notify: options.notify,
+      trainOptions: options.trainOptions,
+      workerModule: options.workerModule,
+    };
   }
 
   /**
@@ -148,7 +119,7 @@ export class RetrainService {
     this.starting = true;
     let lease: RetrainLease | null;
     try {
-      lease = await RetrainLease.acquire(this.store, this.owner, this.logger);
+      lease = await RetrainLease.acquire(this.store, this.owner, this.logger, this.leaseTtlMs);
     } finally {
       this.starting = false;
     }
@@ -158,36 +129,35 @@ export class RetrainService {
     }
     if (!lease) {
       this.logger.info({ trigger }, 'retrain not started: a run is in progress in another process');
-      return { started: false, reason: 'running-elsewhere', progress: await this.progressElsewhere() };
+      return { started: false, reason: 'running-elsewhere', progress: await progressElsewhere(this.records) };
     }
-    const startedAt = new Date();
-    const id = newRunId(startedAt);
-    const run: ActiveRun = {
-      id,
-      trigger,
-      startedAt,
-      startedMs: performance.now(),
-      progress: { runId: id, trigger, step: 'load', startedAt: startedAt.toISOString(), elapsedMs: 0 },
-      lastProgressWrite: 0,
-      cancelled: false,
+    const run = new RetrainRun(this.runContext, trigger, lease, onProgress);
+    const { announced, done } = run.start();
+    const active = {
+      run,
+      done: done.then((summary) => {
+        this.active = null;
+        return summary;
+      }),
     };
-    this.active = run;
-    // Written before start() returns, so another process asking right after sees this run's progress.
-    const announced = this.saveProgress(run);
-    run.done = this.execute(run, lease, onProgress);
+    this.active = active;
     await announced;
-    return { started: true, runId: id, done: run.done };
+    return { started: true, runId: run.id, done: active.done };
   }
 
   /** The run going on in this process, if any. */
   get progress(): RetrainProgress | null {
-    const run = this.active;
-    return run ? { ...run.progress, elapsedMs: Math.round(performance.now() - run.startedMs) } : null;
+    return this.active?.run.progress.snapshot() ?? null;
+  }
+
+  /** The owner id this service's runs hold the retrain lock under (for diagnostics and tests). */
+  get lockOwner(): string {
+    return this.owner;
   }
 
   /** Pid of the running training process (for diagnostics and tests). */
   get workerPid(): number | undefined {
-    return this.active?.process?.pid;
+    return this.active?.run.workerPid;
   }
 
   /** The last finished run, whichever process ran it. */
@@ -201,7 +171,7 @@ export class RetrainService {
     const { createdAt, dnmf } = artifacts.manifest;
     const [lastRun, progress] = await Promise.all([
       this.records.lastRun().catch(() => null),
-      this.progress ?? this.progressElsewhere(),
+      this.progress ?? progressElsewhere(this.records),
     ]);
     return {
       serving: {
@@ -218,32 +188,23 @@ export class RetrainService {
   }
 
   /**
-   * Makes the version published before the current one current again and serves it. If it cannot
-   * be loaded, CURRENT is put back and the error thrown, so nothing is left pointing at it.
+   * Makes the version served before the current one current again and serves it. Holds the
+   * version lock while it does, so it cannot interleave with a run publishing (here or in another
+   * process): while a run goes on it throws VersionLockBusyError and changes nothing. A target
+   * that does not load is refused before CURRENT changes.
    */
   async rollback(): Promise<{ version: string; previousVersion: string }> {
-    const previousVersion = (await this.repository.currentVersion()) ?? this.models.current.version;
-    const version = await this.repository.rollback();
-    try {
-      await this.sync.sync('rollback');
-    } catch (error) {
-      await this.repository.setCurrent(previousVersion);
-      throw new Error(`cannot roll back to ${version}: ${errorMessage(error)}`, { cause: error });
-    }
-    this.logger.info({ version, previousVersion }, `rolled back to model version ${version}`);
-    return { version, previousVersion };
+    if (this.closed) throw new Error('the retrain service is closed');
+    if (this.active || this.starting) throw new VersionLockBusyError('rollback');
+    // Its own owner id: under the service's, a run starting meanwhile would share the lease.
+    const owner = `${this.owner}:rollback-${randomBytes(2).toString('hex')}`;
+    return withVersionLock(this.store, owner, this.logger, 'rollback', () => this.versions.rollback());
   }
 
   /** Follows models/CURRENT, so this process also serves what other processes publish or roll back to. */
   startWatching(intervalMs?: number): void {
-    if (this.closed || this.watcher) return;
-    // CURRENT's file name is the repository's convention (see ModelRepository).
-    this.watcher = new CurrentWatcher(
-      path.join(this.repository.root, 'CURRENT'),
-      () => this.sync.sync('models/CURRENT changed'),
-      this.logger,
-    );
-    this.watcher.start(intervalMs);
+    if (this.closed) return;
+    this.versions.startWatching(intervalMs);
   }
 
   /** Schedules the nightly run (config.retrain.cron in config.retrain.timezone). */
@@ -263,12 +224,11 @@ export class RetrainService {
   async close(): Promise<void> {
     this.closed = true;
     await this.nightly?.destroy();
-    this.watcher?.stop();
-    const run = this.active;
-    if (run) {
-      run.cancelled = true;
-      await run.process?.stop();
-      await run.done;
+    this.versions.stopWatching();
+    const active = this.active;
+    if (active) {
+      await active.run.cancel();
+      await active.done;
     }
   }
 
@@ -282,223 +242,4 @@ export class RetrainService {
       this.logger.error({ err: error }, 'nightly retrain could not start');
     }
   }
-
-  private async execute(
-    run: ActiveRun,
-    lease: RetrainLease,
-    onProgress?: (p: RetrainProgress) => void,
-  ): Promise<RetrainSummary> {
-    const log = this.logger.child({ runId: run.id, trigger: run.trigger });
-    const serving = this.models.current;
-    log.info({ servingVersion: serving.version }, 'retrain started');
-    const heartbeat = setInterval(() => this.saveProgress(run), PROGRESS_HEARTBEAT_MS);
-    heartbeat.unref();
-    let result: RunResult;
-    try {
-      result = await this.train(run, serving, log, onProgress);
-    } catch (error) {
-      result = {
-        outcome: 'failed',
-        previousVersion: serving.version,
-        rmseBefore: serving.artifacts.manifest.dnmf.metrics.validationRmse,
-        error: run.cancelled
-          ? 'stopped because the retrain service was closed (bot shutting down)'
-          : errorMessage(error),
-      };
-    }
-    const summary: RetrainSummary = {
-      runId: run.id,
-      trigger: run.trigger,
-      startedAt: run.startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      durationMs: Math.round(performance.now() - run.startedMs),
-      ...result,
-    };
-    clearInterval(heartbeat);
-    this.logOutcome(log, summary);
-    await this.records.saveLastRun(summary).catch((error: unknown) => {
-      log.warn({ err: error }, 'could not save the retrain summary in the store');
-    });
-    await this.records.clearProgress().catch(() => {});
-    await lease.release();
-    this.active = null;
-    if (run.trigger === 'schedule' && this.notify) {
-      // Not awaited: a slow chat post must not hold the run (or the next night's) open.
-      this.notify(summary).catch((error: unknown) =>
-        log.warn({ err: error }, 'could not post the retrain summary'),
-      );
-    }
-    return summary;
-  }
-
-  private async train(
-    run: ActiveRun,
-    serving: ServingSnapshot,
-    log: Logger,
-    onProgress?: (p: RetrainProgress) => void,
-  ): Promise<RunResult> {
-    const rmseBefore = serving.artifacts.manifest.dnmf.metrics.validationRmse;
-    // We hold the retrain lock, so whatever is in staging was left by a killed run.
-    await this.repository.cleanStaging();
-    if (run.cancelled) throw new Error('cancelled');
-    run.process = startTrainingProcess({
-      workerModule: this.workerModule,
-      request: {
-        type: 'train',
-        datasetDir: this.config.movielensDir,
-        modelsDir: this.repository.root,
-        keep: this.repository.keep,
-        servingRmse: Number.isFinite(rmseBefore) ? rmseBefore : null,
-        maxRmseIncrease: this.config.retrain.maxRmseIncrease,
-        options: portableTrainOptions(this.trainOptions),
-        logLevel: this.logger.level,
-      },
-      onProgress: (progress) => this.reportProgress(run, progress, log, onProgress),
-      onLog: (line) => relog(log, line),
-    });
-    log.debug({ pid: run.process.pid }, 'training process started');
-    let outcome: TrainOutcome;
-    try {
-      outcome = await run.process.outcome;
-    } finally {
-      // Whatever happened, serve what CURRENT names: a training process killed right after
-      // publishing leaves a verified new version current without having said so.
-      await this.sync.sync(`retrain ${run.id} ended`).catch((error: unknown) => {
-        log.error({ err: error }, 'could not load the version in models/CURRENT');
-      });
-    }
-    const base = {
-      version: outcome.version,
-      previousVersion: serving.version,
-      rows: outcome.manifest?.dataset.rows.ratings,
-      rmseBefore,
-      rmseAfter: outcome.manifest?.dnmf.metrics.validationRmse,
-    };
-    if (!outcome.published) {
-      return { ...base, outcome: 'rejected', problems: outcome.problems, rejectedDir: outcome.rejectedDir };
-    }
-    const now = this.models.current;
-    if (now.version !== outcome.version) {
-      if ((await this.repository.currentVersion()) === outcome.version) {
-        // Verified in the training process yet unloadable here: put the old version back so no
-        // process picks it up.
-        await this.repository.setCurrent(serving.version);
-        throw new Error(
-          `version ${outcome.version} was published but could not be loaded; ${serving.version} is current again`,
-        );
-      }
-      log.warn(
-        { version: outcome.version, current: now.version },
-        'models/CURRENT was changed by someone else right after publishing (rollback?); serving that',
-      );
-    }
-    return {
-      ...base,
-      outcome: 'published',
-      catalogChanges: catalogChanges(serving.artifacts.catalog, await this.catalogOf(outcome.version)),
-    };
-  }
-
-  private async catalogOf(version: string): Promise<CatalogEntry[]> {
-    const current = this.models.current;
-    if (current.version === version) return current.artifacts.catalog;
-    return (await loadArtifacts(this.repository.versionDir(version))).catalog;
-  }
-
-  private reportProgress(
-    run: ActiveRun,
-    progress: TrainProgress,
-    log: Logger,
-    onProgress?: (p: RetrainProgress) => void,
-  ): void {
-    const stepChanged = progress.step !== run.progress.step;
-    run.progress = {
-      runId: run.id,
-      trigger: run.trigger,
-      step: progress.step,
-      epoch: progress.epoch,
-      maxEpochs: progress.maxEpochs,
-      validationRmse: progress.validationRmse,
-      startedAt: run.startedAt.toISOString(),
-      elapsedMs: Math.round(performance.now() - run.startedMs),
-    };
-    if (stepChanged)
-      log.info({ step: progress.step, elapsedMs: run.progress.elapsedMs }, `retrain step ${progress.step}`);
-    if (progress.epoch !== undefined) {
-      log.debug({ epoch: progress.epoch, validationRmse: progress.validationRmse }, 'retrain epoch done');
-    }
-    if (stepChanged || performance.now() - run.lastProgressWrite >= PROGRESS_WRITE_INTERVAL_MS) {
-      this.saveProgress(run);
-    }
-    try {
-      onProgress?.(run.progress);
-    } catch (error) {
-      log.warn({ err: error }, 'retrain progress callback threw');
-    }
-  }
-
-  /** Best effort: progress in the store is for other processes' status displays only. */
-  private saveProgress(run: ActiveRun): Promise<void> {
-    run.lastProgressWrite = performance.now();
-    const progress = { ...run.progress, elapsedMs: Math.round(performance.now() - run.startedMs) };
-    return this.records.saveProgress(progress, PROGRESS_TTL_MS).catch(() => {});
-  }
-
-  /** Another process's run, from the store, with its elapsed time brought up to now. */
-  private async progressElsewhere(): Promise<RetrainProgress | undefined> {
-    const progress = await this.records.progress().catch(() => null);
-    if (!progress) return undefined;
-    return {
-      ...progress,
-      elapsedMs: Math.max(progress.elapsedMs, Date.now() - Date.parse(progress.startedAt)),
-    };
-  }
-
-  private logOutcome(log: Logger, summary: RetrainSummary): void {
-    const { durationMs, version, previousVersion, rows, rmseBefore, rmseAfter } = summary;
-    const fields = {
-      outcome: summary.outcome,
-      durationMs,
-      version,
-      previousVersion,
-      rows,
-      rmseBefore,
-      rmseAfter,
-    };
-    if (summary.outcome === 'published') {
-      log.info(
-        {
-          ...fields,
-          catalogEntered: summary.catalogChanges?.entered.length,
-          catalogLeft: summary.catalogChanges?.left.length,
-        },
-        `retrain published model version ${version}`,
-      );
-    } else if (summary.outcome === 'rejected') {
-      log.warn(
-        { ...fields, problems: summary.problems, rejectedDir: summary.rejectedDir },
-        `retrain rejected model version ${version}; still serving ${previousVersion}`,
-      );
-    } else {
-      log.error(
-        { ...fields, error: summary.error },
-        `retrain failed; still serving ${this.models.current.version}`,
-      );
-    }
-  }
-}
-
-/** Re-logs one JSON line from the training process's pino logger under this run's logger. */
-function relog(log: Logger, line: string): void {
-  let entry: Record<string, unknown>;
-  try {
-    entry = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    log.info({ line }, 'training process output');
-    return;
-  }
-  const { level, msg, time: _time, ...fields } = entry;
-  const label = log.levels.labels[Number(level)] ?? 'info';
-  const method = (log as unknown as Record<string, (obj: object, msg?: string) => void>)[label];
-  method.call(log, { ...fields, from: 'training-process' }, typeof msg === 'string' ? msg : undefined);
 }

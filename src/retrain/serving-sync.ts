@@ -28,20 +28,26 @@ export class ServingSync {
     private readonly logger: Logger,
   ) {}
 
-  /** Loads and swaps in CURRENT's version unless it is already served. Rejects if it cannot be loaded. */
-  sync(reason: string): Promise<SyncResult> {
-    const next = this.queue.then(() => this.syncNow(reason));
+  /**
+   * Loads and swaps in CURRENT's version unless it is already served. Rejects if it cannot be
+   * loaded. `preloaded` is used instead of loading when it is the version CURRENT names.
+   */
+  sync(reason: string, preloaded?: Artifacts): Promise<SyncResult> {
+    const next = this.queue.then(() => this.syncNow(reason, preloaded));
     this.queue = next.catch(() => {});
     return next;
   }
 
-  private async syncNow(reason: string): Promise<SyncResult> {
+  private async syncNow(reason: string, preloaded?: Artifacts): Promise<SyncResult> {
     const served = this.models.current.version;
     const version = await this.repository.currentVersion();
     if (version === null || version === served) return { version: served };
     const started = performance.now();
     // Loading verifies every file's checksum; a broken version throws here and is never swapped in.
-    const artifacts = await loadArtifacts(this.repository.versionDir(version));
+    const artifacts =
+      preloaded?.manifest.version === version
+        ? preloaded
+        : await loadArtifacts(this.repository.versionDir(version));
     await this.models.swapGently(artifacts);
     this.logger.info(
       { version, previousVersion: served, reason, ms: Math.round(performance.now() - started) },

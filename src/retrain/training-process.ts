@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { execArgvFor, siblingModule } from '../child-module.ts';
 import type { TrainProgress } from '../train/pipeline.ts';
-import type { TrainOutcome, TrainRequest, WorkerMessage } from './protocol.ts';
+import type { PublishPermission, TrainOutcome, TrainRequest, WorkerMessage } from './protocol.ts';
 
 export const DEFAULT_WORKER_MODULE = siblingModule(import.meta.url, 'worker');
 
@@ -25,6 +25,11 @@ export interface TrainingProcessOptions {
   onProgress: (progress: TrainProgress) => void;
   /** A JSON log line from the worker's pino logger. */
   onLog: (line: string) => void;
+  /**
+   * Asked right before the child publishes; resolving lets it publish, throwing refuses with the
+   * error's message (the retrain run confirms its version lock here).
+   */
+  mayPublish: () => Promise<void>;
 }
 
 export interface TrainingProcess {
@@ -53,12 +58,30 @@ export function startTrainingProcess(options: TrainingProcessOptions): TrainingP
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
+  const answerMayPublish = () => {
+    void options
+      .mayPublish()
+      .then(
+        () => ({ type: 'publish-permission', granted: true }) satisfies PublishPermission,
+        (error: unknown) =>
+          ({
+            type: 'publish-permission',
+            granted: false,
+            reason: error instanceof Error ? error.message : String(error),
+          }) satisfies PublishPermission,
+      )
+      .then((answer) => {
+        if (child.connected) child.send(answer);
+      });
+  };
+
   const outcome = new Promise<TrainOutcome>((resolve, reject) => {
     let result: TrainOutcome | undefined;
     let failure: string | undefined;
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'progress') options.onProgress(message.progress);
       else if (message.type === 'log') options.onLog(message.line);
+      else if (message.type === 'may-publish') answerMayPublish();
       else if (message.type === 'result') result = message.outcome;
       else if (message.type === 'error') failure = message.message;
     });

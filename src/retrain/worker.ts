@@ -2,13 +2,20 @@
  * The training process of a retrain, forked by training-process.ts with tsx as loader. It receives
  * one TrainRequest, runs the whole pipeline (train, write, verify, publish or reject) and reports
  * progress, logs and the outcome to the parent over IPC, then exits. Keeping this CPU-heavy work
- * out of the bot's process is what keeps the bot answering while it runs.
+ * out of the bot's process is what keeps the bot answering while it runs. Right before publishing
+ * it asks the parent, which holds the version lock, whether it still does.
  */
 import pino from 'pino';
 import { ModelRepository } from '../artifacts/repository.ts';
 import { trainVersion, type TrainResult } from '../train/pipeline.ts';
-import type { TrainOutcome, TrainRequest, WorkerMessage } from './protocol.ts';
-import { rmseGate } from './rmse-gate.ts';
+import {
+  memberRatingsFrom,
+  type PublishPermission,
+  type TrainOutcome,
+  type TrainRequest,
+  type WorkerMessage,
+} from './protocol.ts';
+import { rmseGate, type ServingModelRef } from './rmse-gate.ts';
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -18,9 +25,25 @@ function send(message: WorkerMessage): Promise<void> {
 }
 
 function portable(result: TrainResult): TrainOutcome {
-  if (result.published) return { published: true, version: result.version, manifest: result.manifest };
+  if (result.published) {
+    return { published: true, version: result.version, manifest: result.manifest };
+  }
   const { version, manifest, problems, rejectedDir } = result;
   return { published: false, version, manifest, problems, rejectedDir };
+}
+
+/** Asks the parent for permission to publish; throws with its reason when refused. */
+function askToPublish(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const answer = (message: PublishPermission) => {
+      if (message?.type !== 'publish-permission') return;
+      process.off('message', answer);
+      if (message.granted) resolve();
+      else reject(new Error(message.reason ?? 'the bot refused publication'));
+    };
+    process.on('message', answer);
+    void send({ type: 'may-publish' });
+  });
 }
 
 async function train(request: TrainRequest): Promise<TrainOutcome> {
@@ -29,15 +52,24 @@ async function train(request: TrainRequest): Promise<TrainOutcome> {
     { level: request.logLevel, base: undefined },
     { write: (line: string) => void send({ type: 'log', line }) },
   );
+  const repository = new ModelRepository(request.modelsDir, request.keep);
+  let serving: ServingModelRef | null = null;
+  if (request.servingVersion !== null) {
+    const manifest = await repository.manifest(request.servingVersion).catch(() => undefined);
+    if (manifest) serving = { dir: repository.versionDir(request.servingVersion), manifest };
+  }
+  const gate = rmseGate(serving, request.maxRmseIncrease);
   const result = await trainVersion({
     ...request.options,
     datasetDir: request.datasetDir,
-    repository: new ModelRepository(request.modelsDir, request.keep),
+    repository,
     logger,
     onProgress: (progress) => void send({ type: 'progress', progress }),
-    accept: rmseGate(request.servingRmse, request.maxRmseIncrease),
+    accept: gate.accept,
+    beforePublish: askToPublish,
+    memberRatings: request.members ? memberRatingsFrom(request.members) : undefined,
   });
-  return portable(result);
+  return { ...portable(result), gate: gate.scores };
 }
 
 if (!process.send) {

@@ -9,6 +9,8 @@ import { parseTitle } from './titles.ts';
 
 /** How many matched user ids to list before summarising as "and N more". */
 const MAX_LISTED_USERS = 3;
+/** How many similar source movies to name before summarising. */
+const MAX_LISTED_MATCHES = 3;
 
 export function describeReason(reason: RecommendationReason, artifacts: Artifacts): string {
   switch (reason.kind) {
@@ -24,6 +26,39 @@ export function describeReason(reason: RecommendationReason, artifacts: Artifact
         `${pickName(reason.pickId, artifacts)} (${listUsers(reason.userIds)}).`
       );
     }
+    case 'knn-combined': {
+      const similar = reason.matches
+        .slice(0, MAX_LISTED_MATCHES)
+        .map((match) => `${pickName(match.movieId, artifacts)} (${match.similarity.toFixed(2)})`);
+      const more = reason.matches.length - MAX_LISTED_MATCHES;
+      const list = joinNames(more > 0 ? [...similar, `${more} more`] : similar);
+      const whose = {
+        picks: reason.matches.length === 1 ? 'your pick' : 'your picks',
+        'your-ratings': 'movies you rated highly',
+        'group-ratings': 'movies your group rated highly',
+      }[reason.basis];
+      return `Rated like ${whose} ${list} by the same people (cosine similarity).`;
+    }
+    case 'dnmf-fold-in': {
+      const because =
+        reason.pickIds.length > 0
+          ? `, mostly because of ${joinNames(reason.pickIds.map((id) => pickName(id, artifacts)))}`
+          : '';
+      return (
+        `A less-known movie the DNMF model, fitting one viewer who loves your three picks, expects them to ` +
+        `rate ${formatLift(reason.lift)} than a fan of three typical top-${artifacts.catalog.length} movies${because}.`
+      );
+    }
+    case 'dnmf-personal':
+      return reason.embedding === 'fold-in'
+        ? `The DNMF model, fitted to your ${reason.ratingCount} ${reason.ratingCount === 1 ? 'rating' : 'ratings'}, ` +
+            `predicts ${reason.predictedRating.toFixed(1)}/5 for you.`
+        : `The DNMF model predicts ${reason.predictedRating.toFixed(1)}/5 for you from what it learned in training.`;
+    case 'dnmf-group':
+      return (
+        `The DNMF model, fitted to each of your ${reason.memberCount} members' ratings, predicts ` +
+        `${reason.meanPredicted.toFixed(1)}/5 on average (lowest ${reason.lowestPredicted.toFixed(1)}/5).`
+      );
     case 'popular-fallback':
       return (
         `Not enough model matches for your picks, so a well-rated movie outside the top ${artifacts.catalog.length}: ` +
@@ -44,4 +79,16 @@ function listUsers(userIds: readonly number[]): string {
   const listed = userIds.slice(0, MAX_LISTED_USERS).join(', ');
   const more = userIds.length - MAX_LISTED_USERS;
   return `${userIds.length === 1 ? 'user' : 'users'} ${listed}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** "A", "A and B", "A, B and C". */
+function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** "0.42 stars more" / "0.10 stars less": the sign in words, since a lift can be negative. */
+function formatLift(lift: number): string {
+  const size = Math.abs(lift).toFixed(2);
+  return lift >= 0 ? `${size} stars more` : `${size} stars less`;
 }

@@ -1,33 +1,92 @@
 /**
- * The recommendation engine: three picks from the catalog → 5 "popular picks" (item kNN) + 5 "hidden gems"
- * (DNMF tables), never a pick, never a catalog movie, never twice. No Discord in here.
+ * The recommendation engine: 5 "popular picks" (item kNN) + 5 "hidden gems" (DNMF) for three picks from
+ * the catalog (/recommend), for one member's ratings (/foryou) or for a group (/movienight). Never a pick,
+ * a rated or excluded movie, or a duplicate; /recommend never returns a catalog movie. No Discord in here.
+ *
+ * Everything that does not depend on the request is done once per version: each catalog movie's kNN
+ * neighbour list and DNMF candidate pool (gem-source.ts). A request folds its picks (or ratings) into the
+ * DNMF and re-scores a small union of candidates.
  */
 import type { Artifacts } from '../artifacts/types.ts';
-import { drawBalanced, type PoolAtStep } from './balanced-draw.ts';
-import { dnmfPools } from './dnmf-source.ts';
-import { knnPools } from './knn-source.ts';
-import { memoisePools, warmPools, warmPoolsGently, withoutTaken } from './pool-cache.ts';
+import { createFanTables, type FanTablesMethod } from './fan-tables.ts';
+import { createGemSource, DISLIKE_BELOW, type GemSource } from './gem-source.ts';
+import type { FoldedUser } from './fold-in.ts';
+import { createNeighbourSource, type NeighbourSource } from './neighbour-source.ts';
 import { createPopularityFallback } from './popularity-fallback.ts';
-import type { Candidate, Recommendation, RecommendationReason, Recommendations } from './recommendation.ts';
+import { drawRanked } from './ranked-draw.ts';
+import type {
+  Candidate,
+  MemberRating,
+  Recommendation,
+  RecommendationReason,
+  Recommendations,
+  ScoredCandidate,
+} from './recommendation.ts';
 import { RecommendError } from './recommend-error.ts';
 import { createRng, type Rng } from '../random.ts';
+import type { UserVector } from '../artifacts/dnmf.ts';
+
+export type { MemberRating } from './recommendation.ts';
 
 export const PICK_COUNT = 3;
 export const DEFAULT_PER_SOURCE = 5;
+/** Fewest ratings (of movies the model knows) a member needs for /foryou and to count in /movienight. */
+export const MIN_PERSONAL_RATINGS = 3;
+export const MAX_MOVIE_NIGHT_MEMBERS = 6;
+/** A rating this high marks a movie as liked: the kNN side of /foryou starts from these. */
+export const LIKED_RATING = 4;
+/** Liked movies the kNN side reads per member (the best-rated ones). */
+export const PERSONAL_SEEDS = 5;
+/** Liked movies per member in /movienight (each member's seeds weigh the same in total). */
+export const GROUP_SEEDS_PER_MEMBER = 3;
+/**
+ * A list's movies are drawn among the best DRAW_WINDOW_FACTOR × perSource candidates, so asking again
+ * gives a different mix while the best-ranked remain the likeliest.
+ */
+export const DRAW_WINDOW_FACTOR = 2;
+
+/**
+ * 'fold-in' (default): the methods above. 'fan-tables': the serving method before issue 7 (fan-tables.ts),
+ * for the ranking evaluation's baseline; only /recommend, and only on versions trained with legacyTables.
+ */
+export type EngineMethod = 'fold-in' | 'fan-tables';
 
 export interface RecommendOptions {
   /** Source of randomness; a fresh Math.random-seeded one per request when omitted. Seed it in tests. */
   rng?: Rng;
   /** Movies per list (default 5). */
   perSource?: number;
+  /** Movies never to return (what the member rated, marked seen or not interested). */
+  exclude?: ReadonlySet<number>;
 }
 
 export interface Engine {
+  readonly method: EngineMethod;
   /**
    * Picks come from user input, so they are checked at run time (not only by the type): exactly 3 distinct
    * known movie ids, else a RecommendError.
    */
   recommend(picks: readonly number[], options?: RecommendOptions): Recommendations;
+  /**
+   * Personal picks from a member's ratings (½–5). Fewer than MIN_PERSONAL_RATINGS of movies the model
+   * knows → RecommendError 'too-few-ratings' (its message says how many more). `picks` is empty.
+   */
+  forYou(ratings: readonly MemberRating[], options?: RecommendOptions): Recommendations;
+  /**
+   * Group picks from each member's ratings (one array per member, 1–6 members). Members with fewer than
+   * MIN_PERSONAL_RATINGS ratings do not shape the ranking (the caller names them); nothing any member
+   * rated is returned. No qualifying member → 'too-few-ratings'.
+   */
+  movieNight(members: readonly (readonly MemberRating[])[], options?: RecommendOptions): Recommendations;
+  /**
+   * forYou with the DNMF side from a trained user's own embedding instead of a fold-in (for the ranking
+   * evaluation's fold-in comparison); `ratings` still drive the kNN side and the exclusions.
+   */
+  forTrainedUser(
+    userId: number,
+    ratings: readonly MemberRating[],
+    options?: RecommendOptions,
+  ): Recommendations;
   /** Resolves once every catalog movie's pools are computed (at once unless created with warm: 'later'). */
   warmed: Promise<void>;
 }
@@ -38,81 +97,235 @@ export interface CreateEngineOptions {
    * background, yielding between movies, for a bot that must keep answering while it swaps versions.
    */
   warm?: 'now' | 'later';
+  method?: EngineMethod;
 }
 
-/**
- * A request must stay well under a millisecond on real-size artifacts, so everything that does not depend on
- * the request is done here once: the catalog id set, the fallback ranking, and each catalog movie's candidate
- * pools (kNN neighbours, DNMF fans' movies) with the catalog already removed.
- */
+interface Lists {
+  popular: Candidate[];
+  gems: Candidate[];
+}
+
 export function createEngine(artifacts: Artifacts, options: CreateEngineOptions = {}): Engine {
+  const method = options.method ?? 'fold-in';
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
-  const knnBase = memoisePools(knnPools(artifacts, isCatalog), isCatalog);
-  const dnmfBase = memoisePools(dnmfPools(artifacts, isCatalog), isCatalog);
-  // Enough for any request: its share per pick (2) after losing two other picks and five other-list movies.
+  const gems = createGemSource(artifacts);
+  const neighbours = createNeighbourSource(artifacts, isCatalog, catalogIds.size);
+  // Enough for any legacy request: its share per pick (2) after losing two other picks and five movies.
   const enough = PICK_COUNT - 1 + DEFAULT_PER_SOURCE + Math.ceil(DEFAULT_PER_SOURCE / PICK_COUNT);
-  let warmed: Promise<void>;
-  if (options.warm === 'later') {
-    warmed = warmPoolsGently(dnmfBase, catalogIds, enough).then(() =>
-      warmPoolsGently(knnBase, catalogIds, enough),
+  const warm = options.warm ?? 'now';
+  const fanTables: FanTablesMethod | undefined =
+    method === 'fan-tables' ? createFanTables(artifacts, catalogIds, warm, enough) : undefined;
+  const warmed = fanTables ? fanTables.warmed : warmSources(gems, neighbours, catalogIds, warm);
+
+  function answer(
+    picks: readonly number[],
+    options: RecommendOptions,
+    isCatalogExcluded: boolean,
+    extraTaken: Iterable<number>,
+    choose: (taken: Set<number>, perSource: number, rng: Rng) => Lists,
+    legacyOrder = false,
+  ): Recommendations {
+    const rng = options.rng ?? createRng();
+    const perSource = options.perSource ?? DEFAULT_PER_SOURCE;
+    if (!Number.isInteger(perSource) || perSource < 1) {
+      throw new RangeError(`perSource must be a positive integer, got ${perSource}`);
+    }
+    const taken = new Set<number>([...picks, ...extraTaken, ...(options.exclude ?? [])]);
+    const lists = choose(taken, perSource, rng);
+    // The fallback never proposes catalog movies, so it needs no flag for it.
+    const isTaken = (movieId: number) => taken.has(movieId) || (isCatalogExcluded && catalogIds.has(movieId));
+    const finish = (drawn: Candidate[]): Recommendation[] => {
+      const filled = [...drawn, ...fallbackFor(perSource - drawn.length)];
+      const ordered = legacyOrder ? orderForDisplay(filled, picks) : filled;
+      return ordered.map((candidate) => ({
+        movieId: candidate.movieId,
+        // Sources only propose movies present in artifacts.movies.
+        movie: artifacts.movies.get(candidate.movieId)!,
+        // A copy: cached candidates are shared between requests.
+        reason: copyReason(candidate.reason),
+      }));
+    };
+    const hiddenGems = finish(lists.gems);
+    const popularPicks = finish(lists.popular);
+    return { picks: [...picks], popularPicks, hiddenGems };
+
+    function fallbackFor(missing: number): Candidate[] {
+      if (missing <= 0) return [];
+      const extra = fallback(missing, isTaken, rng);
+      for (const candidate of extra) taken.add(candidate.movieId);
+      if (extra.length < missing) {
+        throw new RecommendError('not-enough-movies', 'Not enough movies left to recommend.');
+      }
+      return extra;
+    }
+  }
+
+  /** Draws one list from a ranking and marks what it chose as taken, so the other list cannot repeat it. */
+  function draw(ranked: readonly ScoredCandidate[], taken: Set<number>, perSource: number, rng: Rng) {
+    const drawn = drawRanked(ranked, perSource, DRAW_WINDOW_FACTOR * perSource, rng, (id) => taken.has(id));
+    for (const candidate of drawn) taken.add(candidate.movieId);
+    return drawn;
+  }
+
+  function personal(
+    user: UserVector,
+    ratings: readonly MemberRating[],
+    ratingCount: number,
+    embedding: 'fold-in' | 'trained',
+    options: RecommendOptions,
+  ): Recommendations {
+    return answer(
+      [],
+      options,
+      false,
+      ratings.map((r) => r.movieId),
+      (taken, perSource, rng) => {
+        const isTaken = (movieId: number) => taken.has(movieId);
+        const gemList = draw(gems.personal(user, isTaken, { ratingCount, embedding }), taken, perSource, rng);
+        const seeds = bestRated(ratings, PERSONAL_SEEDS);
+        const popular = draw(neighbours.combined(seeds, isTaken, 'your-ratings'), taken, perSource, rng);
+        return { popular, gems: gemList };
+      },
     );
-  } else {
-    warmPools(knnBase, catalogIds, enough);
-    warmPools(dnmfBase, catalogIds, enough);
-    warmed = Promise.resolve();
+  }
+
+  function foldMember(ratings: readonly MemberRating[]): { user: FoldedUser; known: number } {
+    const rated = gems.rowRatings(ratings);
+    return { user: gems.foldIn(rated), known: rated.length };
+  }
+
+  function bestRated(ratings: readonly MemberRating[], count: number): number[] {
+    return ratings
+      .filter((r) => r.rating >= LIKED_RATING && artifacts.knn.has(r.movieId))
+      .sort((a, b) => b.rating - a.rating || a.movieId - b.movieId)
+      .slice(0, count)
+      .map((r) => r.movieId);
   }
 
   return {
+    method,
     warmed,
+
     recommend(picks, options = {}) {
       validatePicks(artifacts, picks);
-      const rng = options.rng ?? createRng();
-      const perSource = options.perSource ?? DEFAULT_PER_SOURCE;
-      if (!Number.isInteger(perSource) || perSource < 1) {
-        throw new RangeError(`perSource must be a positive integer, got ${perSource}`);
-      }
-      const taken = new Set<number>(picks);
-      const isExcluded = (movieId: number) => catalogIds.has(movieId) || taken.has(movieId);
+      return answer(
+        picks,
+        options,
+        true,
+        [],
+        (taken, perSource, rng) => {
+          if (fanTables) {
+            // The legacy pools already leave out the catalog; the rest is in taken.
+            return fanTables.lists(picks, taken, perSource, rng);
+          }
+          const isTaken = (movieId: number) => taken.has(movieId) || catalogIds.has(movieId);
+          // Hidden gems first: their band is narrower, so a movie both lists could hold goes there.
+          const gemList = draw(gems.forPicks(picks, isTaken), taken, perSource, rng);
+          const popular = draw(neighbours.combined(picks, isTaken, 'picks'), taken, perSource, rng);
+          return { popular, gems: gemList };
+        },
+        method === 'fan-tables',
+      );
+    },
 
-      // Hidden gems first: the DNMF tables are finite while the kNN search can widen much further, so a movie
-      // both models propose goes to the list that has fewer alternatives.
-      const hiddenGems = fillList(withoutTaken(dnmfBase, taken));
-      const popularPicks = fillList(withoutTaken(knnBase, taken));
-      return { picks: [...picks], popularPicks, hiddenGems };
+    forYou(ratings, options = {}) {
+      validateRatings(ratings);
+      const { user, known } = foldMember(ratings);
+      requireEnough(known);
+      return personal(user, ratings, known, 'fold-in', options);
+    },
 
-      function fillList(poolAt: PoolAtStep): Recommendation[] {
-        const drawn = drawBalanced(picks, poolAt, perSource, rng);
-        for (const candidate of drawn) taken.add(candidate.movieId);
-        const filled = [...drawn, ...fallbackFor(perSource - drawn.length)];
-        return orderForDisplay(filled, picks).map((candidate) => ({
-          movieId: candidate.movieId,
-          // Sources only propose movies present in artifacts.movies.
-          movie: artifacts.movies.get(candidate.movieId)!,
-          // A copy: cached candidates are shared between requests.
-          reason: copyReason(candidate.reason),
-        }));
-      }
+    forTrainedUser(userId, ratings, options = {}) {
+      validateRatings(ratings);
+      const user = gems.trainedUser(userId);
+      if (!user) throw new RangeError(`user ${userId} is not in the DNMF model`);
+      return personal(user, ratings, ratings.length, 'trained', options);
+    },
 
-      function fallbackFor(missing: number): Candidate[] {
-        if (missing <= 0) return [];
-        const extra = fallback(missing, isExcluded, rng);
-        for (const candidate of extra) taken.add(candidate.movieId);
-        if (extra.length < missing) {
-          throw new RecommendError(
-            'not-enough-movies',
-            'Not enough movies outside the catalog to recommend.',
-          );
-        }
-        return extra;
+    movieNight(members, options = {}) {
+      if (members.length < 1 || members.length > MAX_MOVIE_NIGHT_MEMBERS) {
+        throw new RecommendError(
+          'wrong-member-count',
+          `A movie night needs 1–${MAX_MOVIE_NIGHT_MEMBERS} members (got ${members.length}).`,
+        );
       }
+      members.forEach((ratings) => validateRatings(ratings));
+      const folded = members.map(foldMember);
+      const qualifies = folded.map(({ known }) => known >= MIN_PERSONAL_RATINGS);
+      if (!qualifies.includes(true)) requireEnough(Math.max(...folded.map(({ known }) => known)));
+      const users = folded.filter((_, i) => qualifies[i]).map(({ user }) => user);
+      const qualifying = members.filter((_, i) => qualifies[i]);
+      const everyRated = members.flatMap((ratings) => ratings.map((r) => r.movieId));
+      return answer([], options, false, everyRated, (taken, perSource, rng) => {
+        const isTaken = (movieId: number) => taken.has(movieId);
+        const gemList = draw(gems.group(users, isTaken), taken, perSource, rng);
+        const seedLists = qualifying.map((ratings) => bestRated(ratings, GROUP_SEEDS_PER_MEMBER));
+        const seeds = seedLists.flat();
+        const weights = seedLists.flatMap((list) => list.map(() => 1 / list.length));
+        const ranked = neighbours.combined(seeds, isTaken, 'group-ratings', weights);
+        const popular = draw(guardAgainstDislike(ranked, users, gems), taken, perSource, rng);
+        return { popular, gems: gemList };
+      });
     },
   };
 }
 
+/** How many of a ranking /movienight checks against the members' predicted dislikes. */
+const GUARDED = 60;
+
+/** Moves movies any member is predicted to rate below DISLIKE_BELOW behind the rest (stable otherwise). */
+function guardAgainstDislike(
+  ranked: readonly ScoredCandidate[],
+  users: readonly UserVector[],
+  gems: GemSource,
+): ScoredCandidate[] {
+  const head = ranked.slice(0, GUARDED);
+  const disliked = (candidate: ScoredCandidate) => {
+    const predicted = gems.predictions(users, candidate.movieId);
+    return predicted !== undefined && Math.min(...predicted) < DISLIKE_BELOW;
+  };
+  const ok = head.filter((candidate) => !disliked(candidate));
+  const rest = head.filter(disliked);
+  // Scores stay comparable within a tier; the guarded tier comes first whatever its scores.
+  const bump = ok.length > 0 ? Math.max(...ok.map((c) => c.score)) + 1 : 0;
+  return [...ok.map((c) => ({ ...c, score: c.score + bump })), ...rest, ...ranked.slice(GUARDED)];
+}
+
+function requireEnough(known: number): void {
+  if (known >= MIN_PERSONAL_RATINGS) return;
+  const more = MIN_PERSONAL_RATINGS - known;
+  throw new RecommendError(
+    'too-few-ratings',
+    `Personal picks need at least ${MIN_PERSONAL_RATINGS} ratings: rate ${more} more ${more === 1 ? 'movie' : 'movies'}.`,
+  );
+}
+
+async function warmSources(
+  gems: GemSource,
+  neighbours: NeighbourSource,
+  catalogIds: ReadonlySet<number>,
+  warm: 'now' | 'later',
+): Promise<void> {
+  for (const movieId of catalogIds) {
+    gems.warm(movieId);
+    neighbours.warm(movieId);
+    if (warm === 'later') await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 function copyReason(reason: RecommendationReason): RecommendationReason {
-  return reason.kind === 'dnmf' ? { ...reason, userIds: [...reason.userIds] } : { ...reason };
+  switch (reason.kind) {
+    case 'dnmf':
+      return { ...reason, userIds: [...reason.userIds] };
+    case 'knn-combined':
+      return { ...reason, matches: reason.matches.map((match) => ({ ...match })) };
+    case 'dnmf-fold-in':
+      return { ...reason, pickIds: [...reason.pickIds] };
+    default:
+      return { ...reason };
+  }
 }
 
 const engines = new WeakMap<Artifacts, Engine>();
@@ -151,14 +364,36 @@ function validatePicks(artifacts: Artifacts, picks: readonly number[]): void {
   }
 }
 
-/** Grouped by pick in the order the user picked, best first within a pick; fallbacks last. */
-function orderForDisplay(candidates: readonly Candidate[], picks: readonly number[]): Candidate[] {
-  const group = (candidate: Candidate) =>
-    candidate.reason.kind === 'popular-fallback' ? picks.length : picks.indexOf(candidate.reason.pickId);
-  return [...candidates].sort((a, b) => group(a) - group(b) || score(b) - score(a));
+/**
+ * Ratings come from the store, which only keeps valid ones, but a bad one must still fail loudly here:
+ * integer movie ids, stars ½–5, each movie once. Movies unknown to this version are allowed (a member may
+ * have rated from an older version) and simply do not count.
+ */
+function validateRatings(ratings: readonly MemberRating[]): void {
+  const seen = new Set<number>();
+  for (const { movieId, rating } of ratings) {
+    if (!Number.isInteger(movieId) || !(rating >= 0.5 && rating <= 5)) {
+      throw new RecommendError('bad-rating', `Not a valid rating: movie ${movieId}, ${rating} stars.`, [
+        movieId,
+      ]);
+    }
+    if (seen.has(movieId)) {
+      throw new RecommendError('bad-rating', `Movie ${movieId} is rated more than once.`, [movieId]);
+    }
+    seen.add(movieId);
+  }
 }
 
-function score(candidate: Candidate): number {
+/** Legacy display order: grouped by pick in the order the user picked, best first within a pick. */
+function orderForDisplay(candidates: readonly Candidate[], picks: readonly number[]): Candidate[] {
+  const group = (candidate: Candidate) =>
+    candidate.reason.kind === 'knn' || candidate.reason.kind === 'dnmf'
+      ? picks.indexOf(candidate.reason.pickId)
+      : picks.length;
+  return [...candidates].sort((a, b) => group(a) - group(b) || legacyScore(b) - legacyScore(a));
+}
+
+function legacyScore(candidate: Candidate): number {
   const reason = candidate.reason;
   switch (reason.kind) {
     case 'knn':
@@ -167,5 +402,7 @@ function score(candidate: Candidate): number {
       return reason.predictedRating;
     case 'popular-fallback':
       return reason.weightedRating;
+    default:
+      return 0;
   }
 }

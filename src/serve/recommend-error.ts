@@ -7,6 +7,12 @@ export type RecommendErrorCode =
   | 'duplicate-pick'
   /** A pick that is not a movieId in the artifacts. */
   | 'unknown-movie'
+  /** /foryou or /movienight: fewer ratings than MIN_PERSONAL_RATINGS (the message says how many more). */
+  | 'too-few-ratings'
+  /** /movienight: not 1–6 members. */
+  | 'wrong-member-count'
+  /** A rating outside ½–5 or for a movie id that is not an integer. */
+  | 'bad-rating'
   /** The artifacts hold too few eligible movies to fill both lists (only with tiny or broken artifacts). */
   | 'not-enough-movies';
 

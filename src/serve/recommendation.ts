@@ -22,12 +22,62 @@ export type RecommendationReason =
       predictedRating: number;
     }
   | {
+      /**
+       * Item kNN, combining several sources (the three picks, or a member's best-rated movies): the
+       * movie's cosine similarities to the sources whose neighbour lists hold it, summed.
+       */
+      kind: 'knn-combined';
+      /** What the sources are, for the sentence on the card. */
+      basis: 'picks' | 'your-ratings' | 'group-ratings';
+      /** The sources this movie is a neighbour of, most similar first. */
+      matches: Array<{ movieId: number; similarity: number }>;
+      /** Σ similarity over matches: what the list is ranked by. */
+      totalSimilarity: number;
+    }
+  | {
+      /**
+       * DNMF, the three picks folded in as one viewer who loves them (src/serve/fold-in.ts), ranked by how
+       * unusually they lift the movie compared with typical catalog triples (src/serve/pick-lift.ts).
+       */
+      kind: 'dnmf-fold-in';
+      /** Picks whose share of the lift is positive, largest share first. */
+      pickIds: number[];
+      /**
+       * Stars: the movie-specific part of the picks' prediction (the GMF interaction p·x_m) minus the mean
+       * reference viewer's (a fan of three random catalog movies). The movie's bias and the MLP term are
+       * the same for both viewers; the user biases differ by a constant that does not depend on the movie.
+       */
+      lift: number;
+    }
+  | {
+      /** DNMF, one member folded in from their own ratings (or a trained user's own embedding). */
+      kind: 'dnmf-personal';
+      /** How many of the member's ratings the fit used ('trained': the user's own training embedding). */
+      ratingCount: number;
+      embedding: 'fold-in' | 'trained';
+      /** Predicted rating for the member, on the ½–5 scale. */
+      predictedRating: number;
+    }
+  | {
+      /** DNMF, every qualifying member folded in; ranked by the mean prediction, guarded against dislikes. */
+      kind: 'dnmf-group';
+      memberCount: number;
+      meanPredicted: number;
+      lowestPredicted: number;
+    }
+  | {
       /** Neither model had enough candidates: one of the best-rated movies outside the catalog. */
       kind: 'popular-fallback';
       count: number;
       mean: number;
       weightedRating: number;
     };
+
+/** A member's star rating (½–5) of one movie, as /rate stores it. */
+export interface MemberRating {
+  movieId: number;
+  rating: number;
+}
 
 export interface Recommendation {
   movieId: number;
@@ -39,6 +89,11 @@ export interface Recommendation {
 export interface Candidate {
   movieId: number;
   reason: RecommendationReason;
+}
+
+/** A candidate with the number its list is ranked by (higher is better). */
+export interface ScoredCandidate extends Candidate {
+  score: number;
 }
 
 export interface Recommendations {

@@ -1,5 +1,6 @@
 import type { Artifacts } from '../artifacts/types.ts';
-import { createCatalogSearch, type CatalogSearch } from './catalog-search.ts';
+import { createCatalogSearch, createMovieSearch, type CatalogSearch } from './catalog-search.ts';
+import type { TitleSearch } from './title-search.ts';
 import { createEngine, type Engine } from './engine.ts';
 
 /** One loaded version with everything derived from it, built once when it is swapped in. */
@@ -8,6 +9,8 @@ export interface ServingSnapshot {
   artifacts: Artifacts;
   engine: Engine;
   search: CatalogSearch;
+  /** Every movie of the dataset, for what members rate (/rate). */
+  movieSearch: TitleSearch;
   loadedAt: Date;
 }
 
@@ -17,6 +20,7 @@ export function createSnapshot(artifacts: Artifacts, warm: 'now' | 'later' = 'no
     artifacts,
     engine: createEngine(artifacts, { warm }),
     search: createCatalogSearch(artifacts),
+    movieSearch: createMovieSearch(artifacts),
     loadedAt: new Date(),
   };
 }

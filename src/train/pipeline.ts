@@ -5,8 +5,9 @@ import { loadArtifacts } from '../artifacts/loader.ts';
 import type { ModelRepository } from '../artifacts/repository.ts';
 import type { Artifacts, Manifest, MovieInfo } from '../artifacts/types.ts';
 import { verifyArtifacts } from '../artifacts/verify.ts';
+import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import { loadDataset } from '../data/movielens.ts';
-import type { Dataset } from '../data/types.ts';
+import type { Dataset, RatingTable } from '../data/types.ts';
 import {
   computeTopTables,
   DEFAULT_MIN_CANDIDATE_RATINGS,
@@ -23,6 +24,15 @@ import {
 } from './knn.ts';
 import { countDistribution, neighbourMovieIds, tableMovieIds } from './count-distribution.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from './popularity.ts';
+import { scorePredictor } from './evaluate.ts';
+import { HOLDOUT_RULE, splitHoldout } from './holdout.ts';
+import {
+  dataFingerprint,
+  membersFingerprint,
+  NO_MEMBER_RATINGS,
+  withMemberRatings,
+  type MemberTrainingRatings,
+} from './training-data.ts';
 
 export type TrainStep = 'load' | 'popularity' | 'knn' | 'dnmf' | 'tables' | 'write' | 'verify';
 
@@ -43,12 +53,28 @@ export interface TrainOptions {
   logger?: Logger;
   onProgress?: (progress: TrainProgress) => void;
   dnmf?: Partial<DnmfOptions>;
-  /** Rows per DNMF table (top users per movie, top movies per user). */
+  /**
+   * Also compute the legacy all-pairs DNMF tables (O(users × movies) predictions) for the engine's
+   * 'fan-tables' method, the ranking evaluation's baseline. Off in production: serving scores the DNMF
+   * at request time instead.
+   */
+  legacyTables?: boolean;
+  /** Rows per legacy DNMF table (top users per movie, top movies per user). */
   tableSize?: number;
   /** A movie needs this many ratings to be a hidden-gem candidate (see README). */
   minCandidateRatings?: number;
-  /** Extra publication checks (the retrain job compares RMSE with the serving version). */
-  accept?: (manifest: Manifest) => string[];
+  /**
+   * Extra publication checks (the retrain job scores the serving version on the same hold-out);
+   * `holdout` is the fixed MovieLens hold-out no version trains on (see holdout.ts).
+   */
+  accept?: (manifest: Manifest, evidence: { holdout: RatingTable }) => string[] | Promise<string[]>;
+  /**
+   * Called right before publishing; throwing refuses publication (the version is rejected with
+   * the error). The retrain job and the CLI confirm here that they still hold the version lock.
+   */
+  beforePublish?: () => Promise<void>;
+  /** Members' ratings, trained on as extra users with pseudonymous ids (training-data.ts). */
+  memberRatings?: MemberTrainingRatings;
   /** Load the dataset already in memory instead of reading datasetDir again. */
   dataset?: Dataset;
 }
@@ -92,7 +118,13 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
         logger?.warn({ reason, file, line }, `skipped rating: ${detail}`),
       ),
     ));
-  const { ratings, movies } = dataset;
+  const { movies } = dataset;
+  // Everything below trains on MovieLens minus the fixed hold-out, plus the members' ratings.
+  const { train: movielensTrain, holdout } = splitHoldout(dataset.ratings);
+  const memberRatings = options.memberRatings ?? NO_MEMBER_RATINGS;
+  const { ratings, members } = withMemberRatings(movielensTrain, memberRatings, movies);
+  if (members.skipped > 0)
+    logger?.warn({ skipped: members.skipped }, 'member ratings of movies not in the dataset were left out');
 
   const stats = movieStats(ratings);
   const popularity = await time('popularity', () => buildPopularity(stats, DEFAULT_POPULARITY));
@@ -114,13 +146,19 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       }
     }),
   );
-  const tableSize = options.tableSize ?? 10;
+  const holdoutRmse = holdout.ratings.length > 0 ? scorePredictor(model, holdout).rmse : undefined;
+  const legacyTables = options.legacyTables ?? false;
+  const tableSize = legacyTables ? (options.tableSize ?? 10) : 0;
   const minCandidateRatings = options.minCandidateRatings ?? DEFAULT_MIN_CANDIDATE_RATINGS;
-  const tables = await time('tables', () =>
-    computeTopTables(model, ratings, { k: tableSize, minCandidateRatings }, (p) => {
-      if (p.phase === 'tables') progress({ step: 'tables', done: p.done, total: p.total });
-    }),
-  );
+  const tables = legacyTables
+    ? await time('tables', () =>
+        computeTopTables(model, ratings, { k: tableSize, minCandidateRatings }, (p) => {
+          if (p.phase === 'tables') progress({ step: 'tables', done: p.done, total: p.total });
+        }),
+      )
+    : undefined;
+  const band = gemBand({ dnmf: { minCandidateRatings }, knn: { minRatings: knnOptions.minRatings } });
+  const gemCandidates = [...stats].filter(([, s]) => inGemBand(band, s.count)).map(([movieId]) => movieId);
 
   const movieInfos: MovieInfo[] = [...movies.values()].map((m) => ({
     ...m,
@@ -134,7 +172,13 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
     dataset: {
       dir: options.datasetDir,
       checksums: dataset.checksums,
-      rows: { ratings: ratings.ratings.length, movies: movies.size, users: new Set(ratings.userIds).size },
+      rows: {
+        ratings: dataset.ratings.ratings.length,
+        movies: movies.size,
+        users: new Set(ratings.userIds).size,
+        holdout: holdout.ratings.length,
+        memberRatings: members.ratings,
+      },
       skipped: dataset.skipped,
     },
     popularity: { ...DEFAULT_POPULARITY, m: popularity.m, C: popularity.C, eligible: popularity.eligible },
@@ -153,12 +197,14 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
         bestEpoch: report.bestEpoch,
         epochs: report.epochs,
         trainRmse: report.trainRmse,
+        holdoutRmse,
       },
       tableSize,
       minCandidateRatings,
+      legacyTables,
     },
     ratingCounts: {
-      hiddenGems: countDistribution(tableMovieIds(tables.moviesPerUser), stats),
+      hiddenGems: countDistribution(tables ? tableMovieIds(tables.moviesPerUser) : gemCandidates, stats),
       knnNeighbours: countDistribution(neighbourMovieIds(knn.neighbours), stats),
     },
     runtime: {
@@ -168,6 +214,15 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       hnswlib: packageVersion('hnswlib-node'),
     },
     timingsMs: timings,
+    data: {
+      fingerprint: dataFingerprint(dataset.checksums, membersFingerprint(memberRatings)),
+      members: {
+        fingerprint: membersFingerprint(memberRatings),
+        users: members.users,
+        ratings: members.ratings,
+      },
+    },
+    holdout: { rule: HOLDOUT_RULE, ratings: holdout.ratings.length },
   };
   const manifest = await time('write', () =>
     writeVersion(staging.dir, {
@@ -176,8 +231,7 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       movies: movieInfos,
       neighbours: knn.neighbours,
       knnIndex: knn.index,
-      usersPerMovie: tables.usersPerMovie,
-      moviesPerUser: tables.moviesPerUser,
+      tables,
       dnmf: model.serialize(),
     }),
   );
@@ -185,7 +239,15 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
   const verified = await time('verify', async () => {
     try {
       const artifacts = await loadArtifacts(staging.dir);
-      return { artifacts, problems: [...verifyArtifacts(artifacts), ...(options.accept?.(manifest) ?? [])] };
+      const problems = verifyArtifacts(artifacts);
+      if (problems.length === 0 && options.accept)
+        problems.push(...(await options.accept(manifest, { holdout })));
+      if (problems.length === 0 && options.beforePublish) {
+        await options.beforePublish().catch((error: unknown) => {
+          problems.push(`not published: ${(error as Error).message}`);
+        });
+      }
+      return { artifacts, problems };
     } catch (error) {
       return { artifacts: undefined, problems: [(error as Error).message] };
     }

@@ -49,16 +49,19 @@ describe('ModelRepository', () => {
     expect(await repository.list()).toEqual([good]);
   });
 
-  it('keeps only the newest versions, never deleting the current one', async () => {
+  it('keeps only the newest versions of the history, never deleting the current one', async () => {
     const root = await tempDir();
     const names = ['20260101T000000Z-0001', '20260102T000000Z-0002', '20260103T000000Z-0003'];
     for (const name of names) await mkdir(path.join(root, name));
     const repository = new ModelRepository(root, 2);
-    await repository.setCurrent(names[0]);
+    // A folder from before HISTORY existed: its order is the names' order up to CURRENT.
+    await writeFile(path.join(root, 'CURRENT'), `${names[2]}\n`);
+    expect(await repository.history()).toEqual(names);
     const { version, dir } = await repository.createStaging();
     await writeFile(path.join(dir, 'manifest.json'), '{}');
     await repository.publish(version);
     expect(await repository.list()).toEqual([names[2], version]);
+    expect(await repository.history()).toEqual([names[2], version]);
   });
 
   it('cleans only stale staging folders, never a live run’s', async () => {

@@ -30,9 +30,18 @@ describe('/recommend end to end', () => {
     await tmdb?.close();
   });
 
-  it('registers /recommend, /popular and /retrain in the guild, /retrain for admins only', () => {
+  it('registers every command in the guild, /retrain for admins only', () => {
     const registered = bot.fake.registeredCommands(bot.fake.guildId);
-    expect(registered.map((c) => c.name).sort()).toEqual(['popular', 'recommend', 'retrain']);
+    expect(registered.map((c) => c.name).sort()).toEqual([
+      'forget-me',
+      'foryou',
+      'movienight',
+      'popular',
+      'rate',
+      'ratings',
+      'recommend',
+      'retrain',
+    ]);
     expect(registered.find((c) => c.name === 'retrain')?.default_member_permissions).toBe('8');
   });
 
@@ -79,12 +88,8 @@ describe('/recommend end to end', () => {
     const first = message.embeds[0];
     const movie = artifacts.movies.get(ids[0])!;
     expect(first.thumbnail?.url).toMatch(/^https:\/\/image\.tmdb\.org\/t\/p\/w342\/poster-\d+\.jpg$/);
-    expect(first.description).toMatch(
-      /^Rated like .+ by the same people \(cosine similarity 0\.\d\d, neighbour #\d+\)\.$/,
-    );
-    expect(message.embeds[5].description).toMatch(
-      /^The DNMF model predicts \d\.\d\/5 from \d+ users? it expects to love /,
-    );
+    expect(first.description).toMatch(/^Rated like .+ by the same people \(cosine similarity/);
+    expect(message.embeds[5].description).toMatch(/DNMF model/);
     expect(first.fields?.find((f) => f.name === 'Genres')?.value).toBe(movie.genres.join(', '));
     expect(first.fields?.find((f) => f.name === 'Links')?.value).toContain(
       `https://www.imdb.com/title/tt${movie.imdbId}/`,

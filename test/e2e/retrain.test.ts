@@ -38,7 +38,7 @@ describe('/retrain end to end', () => {
     const summary = await handle.waitForMessage((m) => /published version|failed/.test(m.content), 60_000);
     expect(summary.content).toMatch(/^✅ Retrain `\S+` published version `(\S+)` — now serving\./);
     expect(summary.content).toMatch(/Duration \d+\.\d s · [\d,]+ ratings/);
-    expect(summary.content).toMatch(/Validation RMSE: \d\.\d{4} → \d\.\d{4}/);
+    expect(summary.content).toMatch(/Hold-out RMSE: \d\.\d{4} → \d\.\d{4}/);
     expect(summary.content).toMatch(/Catalog: unchanged\./);
     const newVersion = /published version `(\S+)`/.exec(summary.content)![1];
     expect(newVersion).not.toBe(firstVersion);

@@ -9,7 +9,11 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Keyv } from 'keyv';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadArtifacts } from '../../src/artifacts/loader.ts';
+import { loadArtifacts, loadDnmfModel } from '../../src/artifacts/loader.ts';
+import { loadDataset } from '../../src/data/movielens.ts';
+import { DnmfModel, type SerializedDnmf } from '../../src/train/dnmf/index.ts';
+import { scorePredictor } from '../../src/train/evaluate.ts';
+import { HOLDOUT_RULE, splitHoldout } from '../../src/train/holdout.ts';
 import { verifyArtifacts } from '../../src/artifacts/verify.ts';
 import type { ServingSnapshot } from '../../src/serve/serving-models.ts';
 import type { Config } from '../../src/config.ts';
@@ -170,7 +174,7 @@ describe('a retrain that publishes', () => {
   it('reports progress from the training process: steps, epochs, validation RMSE', () => {
     expect(new Set(progress.map((p) => p.runId))).toEqual(new Set([summary.runId]));
     const steps = progress.map((p) => p.step).filter((step, i, all) => step !== all[i - 1]);
-    expect(steps).toEqual(['load', 'popularity', 'knn', 'dnmf', 'tables', 'write', 'verify']);
+    expect(steps).toEqual(['load', 'popularity', 'knn', 'dnmf', 'write', 'verify']);
     const epochs = progress.filter((p) => p.epoch !== undefined);
     expect(epochs.map((p) => p.epoch)).toEqual([1, 2]);
     expect(epochs.every((p) => p.maxEpochs === 2 && Number.isFinite(p.validationRmse))).toBe(true);
@@ -179,13 +183,22 @@ describe('a retrain that publishes', () => {
 
   it('summarises the run: duration, rows, RMSE before and after, catalog changes', async () => {
     const newVersion = await world.repository.manifest(summary.version!);
+    // Both scored on the new data's fixed hold-out, which neither trained on.
+    const holdout = splitHoldout((await loadDataset(world.datasetDir)).ratings).holdout;
+    const serving = DnmfModel.deserialize(
+      (await loadDnmfModel(world.repository.versionDir(world.initialVersion))) as SerializedDnmf,
+    );
     expect(summary).toMatchObject({
       trigger: 'command',
       previousVersion: world.initialVersion,
       rows: newData.ratings.trim().split('\n').length - 1,
-      rmseBefore: before.artifacts.manifest.dnmf.metrics.validationRmse,
-      rmseAfter: newVersion.dnmf.metrics.validationRmse,
+      rmseBasis: 'holdout',
+      rmseAfter: newVersion.dnmf.metrics.holdoutRmse,
+      dataUnchanged: false,
     });
+    expect(summary.rmseBefore).toBeCloseTo(scorePredictor(serving, holdout).rmse, 10);
+    expect(newVersion.holdout).toEqual({ rule: HOLDOUT_RULE, ratings: holdout.ratings.length });
+    expect(holdout.ratings.length).toBeGreaterThan(0);
     expect(summary.durationMs).toBeGreaterThan(0);
     expect(Date.parse(summary.finishedAt)).toBeGreaterThanOrEqual(Date.parse(summary.startedAt));
     const changes = catalogChanges(before.artifacts.catalog, world.models.current.artifacts.catalog);
@@ -250,7 +263,7 @@ describe('a retrain that must not publish', () => {
     if (!started.started) throw new Error('did not start');
     const summary = await started.done;
     expect(summary.outcome).toBe('rejected');
-    expect(summary.problems?.join('\n')).toMatch(/validation RMSE .* worse than the serving version/);
+    expect(summary.problems?.join('\n')).toMatch(/hold-out RMSE .* worse than the serving version/);
     expect(summary.rmseAfter).toBeGreaterThan(0);
     expect(existsSync(path.join(summary.rejectedDir!, 'REJECTED.txt'))).toBe(true);
     expect(path.basename(summary.rejectedDir!)).toBe(summary.version);
@@ -368,6 +381,8 @@ describe('nightly schedule', () => {
       summaries.push(summary);
       notified();
     };
+    // New data since the serving version, or the nightly run would be skipped.
+    await writeDatasetFiles(world.datasetDir, smallDataset(4));
     const a = newService(world, { notify, retrain: { cron: '0 3 * * *', timezone: 'Europe/Paris' } });
     const b = newService(
       { ...world, ...other },

@@ -19,12 +19,15 @@ import {
   type FixtureArtifacts,
 } from './fixtures.ts';
 
+/** These tests pin down the legacy 'fan-tables' method (fold-in-engine.test.ts covers the default). */
+const LEGACY = { method: 'fan-tables' } as const;
+
 const ids = (list: Recommendation[]) => list.map((item) => item.movieId);
 const sorted = (numbers: number[]) => [...numbers].sort((a, b) => a - b);
 
 describe('recommend on the hand fixture', () => {
   const artifacts = handArtifacts();
-  const engine = createEngine(artifacts);
+  const engine = createEngine(artifacts, LEGACY);
 
   it('returns exactly the five non-catalog kNN movies and the five reachable DNMF movies', () => {
     for (let seed = 0; seed < 50; seed++) {
@@ -126,7 +129,7 @@ describe('recommend on the hand fixture', () => {
 
   it('the standalone recommend() matches the engine for the same seed', () => {
     expect(recommend(artifacts, [...HAND_PICKS], { rng: createRng(7) })).toEqual(
-      engine.recommend([...HAND_PICKS], { rng: createRng(7) }),
+      createEngine(artifacts).recommend([...HAND_PICKS], { rng: createRng(7) }),
     );
   });
 });
@@ -134,7 +137,7 @@ describe('recommend on the hand fixture', () => {
 describe('recommend when lists run short', () => {
   it('widens the kNN search to 20 neighbours when the nearest 10 are all catalog movies', () => {
     const artifacts = sparseArtifacts();
-    const result = createEngine(artifacts).recommend([...SPARSE_PICKS], { rng: createRng(3) });
+    const result = createEngine(artifacts, LEGACY).recommend([...SPARSE_PICKS], { rng: createRng(3) });
     // Asked once each (the engine caches), and no wider: 20 already returns all 19 other kNN movies.
     expect(artifacts.knn.calls.filter((call) => call.movieId === 1)).toEqual([
       { movieId: 1, k: 10 },
@@ -154,7 +157,7 @@ describe('recommend when lists run short', () => {
 
   it('takes the whole usersPerMovie row when the top users lead only to catalog movies, then falls back', () => {
     const artifacts = sparseArtifacts();
-    const result = createEngine(artifacts).recommend([...SPARSE_PICKS], { rng: createRng(5) });
+    const result = createEngine(artifacts, LEGACY).recommend([...SPARSE_PICKS], { rng: createRng(5) });
     expect(result.hiddenGems).toHaveLength(5);
     const fromModel = result.hiddenGems.filter((item) => item.reason.kind === 'dnmf');
     expect(fromModel.map((item) => [item.movieId, item.reason])).toEqual([
@@ -177,7 +180,7 @@ describe('recommend when lists run short', () => {
 
   it('fills both lists from popularity when no pick is in either model', () => {
     const artifacts = sparseArtifacts();
-    const engine = createEngine(artifacts);
+    const engine = createEngine(artifacts, LEGACY);
     // 2 and 3 (catalog) and 51 (outside it) are not in kNN and have no DNMF rows.
     const result = engine.recommend([2, 3, 51], { rng: createRng(9) });
     const all = [...result.popularPicks, ...result.hiddenGems];
@@ -193,7 +196,7 @@ describe('recommend when lists run short', () => {
     // 21 has 20 ratings: no kNN entry, no DNMF row.
     expect(artifacts.knn.has(21)).toBe(false);
     for (let seed = 0; seed < 20; seed++) {
-      const result = createEngine(artifacts).recommend([1, 2, 21], { rng: createRng(seed) });
+      const result = createEngine(artifacts, LEGACY).recommend([1, 2, 21], { rng: createRng(seed) });
       expect(sorted(ids(result.popularPicks))).toEqual([11, 12, 13, 14, 15]);
       expect(
         result.popularPicks.every((item) => item.reason.kind === 'knn' && item.reason.pickId !== 21),
@@ -208,7 +211,7 @@ describe('recommend when lists run short', () => {
     const artifacts = handArtifacts();
     artifacts.moviesPerUser.get(101)!.unshift({ id: 11, score: 5 });
     for (let seed = 0; seed < 30; seed++) {
-      const result = createEngine(artifacts).recommend([...HAND_PICKS], { rng: createRng(seed) });
+      const result = createEngine(artifacts, LEGACY).recommend([...HAND_PICKS], { rng: createRng(seed) });
       const all = ids([...result.popularPicks, ...result.hiddenGems]);
       expect(all).toHaveLength(10);
       expect(new Set(all).size).toBe(10);
@@ -220,7 +223,7 @@ describe('recommend when lists run short', () => {
       movies: range(1, 8).map((movieId) => ({ movieId })),
       catalog: [1, 2, 3],
     });
-    expect(() => createEngine(artifacts).recommend([1, 2, 3])).toThrowError(
+    expect(() => createEngine(artifacts, LEGACY).recommend([1, 2, 3])).toThrowError(
       expect.objectContaining({ code: 'not-enough-movies' }),
     );
   });
@@ -235,7 +238,7 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
       { artifacts: sparseArtifacts(), catalog: range(1, 15) },
     ];
     for (const [fixtureIndex, { artifacts, catalog: catalogIds }] of fixtures.entries()) {
-      const engine = createEngine(artifacts);
+      const engine = createEngine(artifacts, LEGACY);
       const catalog = new Set(catalogIds);
       for (let seed = 0; seed < 60; seed++) {
         const rng = createRng(seed * 7919 + fixtureIndex);
@@ -255,7 +258,7 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
   });
 
   it('different seeds give different answers for the same picks', () => {
-    const engine = createEngine(randomArtifacts(1));
+    const engine = createEngine(randomArtifacts(1), LEGACY);
     const answers = new Set<string>();
     for (let seed = 0; seed < 10; seed++) {
       const result = engine.recommend([1, 2, 3], { rng: createRng(seed) });
@@ -267,20 +270,23 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
 
 describe('perSource', () => {
   it('sets the length of both lists', () => {
-    const result = createEngine(randomArtifacts(2)).recommend([1, 2, 3], { rng: createRng(1), perSource: 3 });
+    const result = createEngine(randomArtifacts(2), LEGACY).recommend([1, 2, 3], {
+      rng: createRng(1),
+      perSource: 3,
+    });
     expect(result.popularPicks).toHaveLength(3);
     expect(result.hiddenGems).toHaveLength(3);
   });
 
   it('must be a positive integer', () => {
-    const engine = createEngine(handArtifacts());
+    const engine = createEngine(handArtifacts(), LEGACY);
     expect(() => engine.recommend([1, 2, 3], { perSource: 0 })).toThrow(RangeError);
     expect(() => engine.recommend([1, 2, 3], { perSource: 2.5 })).toThrow(RangeError);
   });
 });
 
 describe('pick validation', () => {
-  const engine = createEngine(handArtifacts());
+  const engine = createEngine(handArtifacts(), LEGACY);
 
   it.each([
     { picks: [1, 2], code: 'wrong-count', movieIds: [1, 2] },

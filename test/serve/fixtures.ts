@@ -11,6 +11,8 @@ import type {
   NeighbourIndex,
   ScoredId,
 } from '../../src/artifacts/types.ts';
+import type { DnmfArrays } from '../../src/artifacts/dnmf.ts';
+import { fromArrays, type ServingDnmf, type UserRegularisation } from '../../src/artifacts/serving-dnmf.ts';
 
 export interface MovieSpec {
   movieId: number;
@@ -32,6 +34,57 @@ export interface ArtifactsSpec {
   moviesPerUser?: Record<number, Array<[number, number]>>;
   /** Weighted-rating prior (m ratings at mean C). */
   popularity?: { m: number; C: number };
+  /** The DNMF's movie and user sides; by default every rated movie with a zero vector, and no users. */
+  dnmf?: DnmfSpec;
+  /** The gem band's bounds (manifest minCandidateRatings and knn.minRatings); default 1 and 50. */
+  gemBand?: { minRatings: number; belowRatings: number };
+}
+
+export interface DnmfSpec {
+  /** movieId → GMF vector (all the same length). Movies left out are not in the model. */
+  movies: Record<number, number[]>;
+  movieBias?: Record<number, number>;
+  users?: Record<number, number[]>;
+  userBias?: Record<number, number>;
+  globalMean?: number;
+  regularisation?: Partial<UserRegularisation>;
+}
+
+/**
+ * A ServingDnmf whose MLP path is zero (one unit, zero weights), so a prediction is exactly
+ * globalMean + user bias + movie bias + user · movie: easy to check by hand.
+ */
+export function buildDnmf(spec: DnmfSpec): ServingDnmf {
+  const movieIds = numericKeys(spec.movies);
+  const userIds = numericKeys(spec.users ?? {});
+  const gmfDim = [...movieIds.values()][0]?.length ?? 2;
+  const flat = (rows: Map<number, number[]>) => Float32Array.from([...rows.values()].flat());
+  const biases = (ids: Iterable<number>, record: Record<number, number> = {}) =>
+    Float32Array.from([...ids], (id) => record[id] ?? 0);
+  const zeros = (n: number) => new Float32Array(n);
+  const arrays: DnmfArrays = {
+    shape: { users: userIds.size, movies: movieIds.size, gmfDim, mlpDim: 1, mlpLayers: [1] },
+    globalMean: spec.globalMean ?? 3.5,
+    userGmf: flat(userIds),
+    movieGmf: flat(movieIds),
+    userMlp: zeros(userIds.size),
+    movieMlp: zeros(movieIds.size),
+    userBias: biases(userIds.keys(), spec.userBias),
+    movieBias: biases(movieIds.keys(), spec.movieBias),
+    mlp: [{ kernel: zeros(2), bias: zeros(1), inputs: 2, outputs: 1 }],
+    output: {
+      kernel: Float32Array.from([...Array(gmfDim).fill(1), 0]),
+      bias: zeros(1),
+      inputs: gmfDim + 1,
+      outputs: 1,
+    },
+  };
+  return fromArrays(arrays, [...userIds.keys()], [...movieIds.keys()], {
+    gmfPerRow: 10,
+    gmfPerRating: 0.01,
+    userBias: 3,
+    ...spec.regularisation,
+  });
 }
 
 export type FixtureArtifacts = Artifacts & { knn: BruteForceIndex };
@@ -56,11 +109,15 @@ export function buildArtifacts(spec: ArtifactsSpec): FixtureArtifacts {
     const wr = (movie.count * movie.mean + popularity.m * popularity.C) / (movie.count + popularity.m);
     return { movieId, rank: index + 1, count: movie.count, mean: movie.mean, wr };
   });
+  const band = spec.gemBand ?? { minRatings: 1, belowRatings: 50 };
+  const rated = [...movies.values()].filter((movie) => movie.count > 0).map((movie) => movie.movieId);
+  const dnmf = buildDnmf(spec.dnmf ?? { movies: Object.fromEntries(rated.map((id) => [id, [0, 0]])) });
   return {
-    manifest: manifest(popularity),
+    manifest: manifest(popularity, band),
     catalog,
     movies,
     knn: new BruteForceIndex(numericKeys(spec.vectors ?? {})),
+    dnmf,
     usersPerMovie: scoredTable(spec.usersPerMovie ?? {}),
     moviesPerUser: scoredTable(spec.moviesPerUser ?? {}),
   };
@@ -116,19 +173,23 @@ export function atAngle(degrees: number): number[] {
 
 const NO_COUNTS = { movies: 0, min: 0, p10: 0, median: 0, p90: 0, max: 0 };
 
-function manifest(popularity: { m: number; C: number }): Manifest {
+function manifest(
+  popularity: { m: number; C: number },
+  band: { minRatings: number; belowRatings: number },
+): Manifest {
   return {
     version: 'test',
     createdAt: '2024-01-01T00:00:00.000Z',
     dataset: { dir: 'test', checksums: {}, rows: {}, skipped: {} },
     popularity: { minRatings: 1, size: 100, m: popularity.m, C: popularity.C, eligible: 0 },
-    knn: { minRatings: 50, k: 10, movies: 0, dimensions: 0, efSearch: 100, recallAt10: 1 },
+    knn: { minRatings: band.belowRatings, k: 10, movies: 0, dimensions: 0, efSearch: 100, recallAt10: 1 },
     ratingCounts: { hiddenGems: NO_COUNTS, knnNeighbours: NO_COUNTS },
     dnmf: {
       hyperparameters: {},
       metrics: { validationRmse: 0, bestEpoch: 0, epochs: 0 },
       tableSize: 50,
-      minCandidateRatings: 1,
+      minCandidateRatings: band.minRatings,
+      legacyTables: true,
     },
     runtime: { node: process.version, tfjs: 'none', backend: 'none', hnswlib: 'none' },
     timingsMs: {},
@@ -342,6 +403,12 @@ export function randomArtifacts(seed: number): FixtureArtifacts {
     vectors,
     usersPerMovie,
     moviesPerUser,
+    dnmf: {
+      movies: Object.fromEntries(
+        movieIds.map((movieId) => [movieId, movieTaste.get(movieId)!.map((x) => 2 * x)]),
+      ),
+      users: Object.fromEntries(userIds.map((userId) => [userId, userTaste.get(userId)!.map((x) => 2 * x)])),
+    },
   });
 }
 

@@ -14,15 +14,24 @@ export const FAST_TRAIN = {
 
 /**
  * Publishes a copy of an existing version under a new name, as if another process had trained it:
- * only the manifest's version changes (manifest.json is not among the checksummed files).
+ * only the manifest's version changes (manifest.json is not among the checksummed files), and its
+ * data fingerprint when `fingerprint` is given (a version trained on other data, not a near-copy).
  */
-export async function publishCopy(repository: ModelRepository, from: string): Promise<string> {
+export async function publishCopy(
+  repository: ModelRepository,
+  from: string,
+  fingerprint?: string,
+): Promise<string> {
   const { version, dir } = await repository.createStaging();
   await rm(dir, { recursive: true });
   await cp(repository.versionDir(from), dir, { recursive: true });
   const manifestFile = path.join(dir, 'manifest.json');
-  const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { version: string };
-  await writeFile(manifestFile, JSON.stringify({ ...manifest, version }));
+  const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as {
+    version: string;
+    data?: { fingerprint: string };
+  };
+  const data = fingerprint && manifest.data ? { ...manifest.data, fingerprint } : manifest.data;
+  await writeFile(manifestFile, JSON.stringify({ ...manifest, version, data }));
   await repository.publish(version);
   return version;
 }

@@ -24,7 +24,8 @@ describe('trainVersion on a generated dataset', () => {
     });
     expect(result.published).toBe(true);
     if (!result.published) return;
-    expect(steps).toEqual(['load', 'popularity', 'knn', 'dnmf', 'tables', 'write', 'verify']);
+    // No all-pairs tables in production: serving scores the DNMF at request time.
+    expect(steps).toEqual(['load', 'popularity', 'knn', 'dnmf', 'write', 'verify']);
     expect(await repository.currentVersion()).toBe(result.version);
     const { manifest, artifacts } = result;
     expect(artifacts.catalog).toHaveLength(100);
@@ -36,15 +37,37 @@ describe('trainVersion on a generated dataset', () => {
     expect(manifest.dnmf.metrics.epochs).toBeLessThanOrEqual(3);
     expect(manifest.runtime.backend).toMatch(/cpu|tensorflow/);
     expect(Object.keys(manifest.timingsMs)).toEqual(
-      expect.arrayContaining(['load', 'popularity', 'knn', 'dnmf', 'tables']),
+      expect.arrayContaining(['load', 'popularity', 'knn', 'dnmf']),
     );
-    // Every catalog movie has 10 neighbours from the index; every user a row of 10 hidden-gem candidates.
+    // Every catalog movie has 10 neighbours from the index; the serving DNMF knows every user and movie.
     for (const entry of artifacts.catalog) expect(artifacts.knn.nearest(entry.movieId, 10)).toHaveLength(10);
-    expect(artifacts.moviesPerUser.size).toBe(90);
-    for (const row of artifacts.moviesPerUser.values()) expect(row).toHaveLength(10);
+    expect(artifacts.dnmf.userRows.size).toBe(90);
+    expect(artifacts.usersPerMovie.size).toBe(0);
+    expect(manifest.files['dnmf-tables.json']).toBeUndefined();
+    expect(manifest.dnmf).toMatchObject({ legacyTables: false, tableSize: 0 });
     // Loading it again from disk gives the same thing.
     const reloaded = await loadArtifacts(repository.versionDir(result.version));
     expect(reloaded.catalog).toEqual(artifacts.catalog);
+  });
+
+  it('still computes the legacy tables when asked (the fan-tables baseline)', async () => {
+    const repository = new ModelRepository(await tempDir());
+    const steps: string[] = [];
+    const result = await trainVersion({
+      datasetDir: await smallDataset(),
+      repository,
+      dnmf: { epochs: 2 },
+      legacyTables: true,
+      onProgress: (p) => {
+        if (steps.at(-1) !== p.step) steps.push(p.step);
+      },
+    });
+    expect(result.published).toBe(true);
+    if (!result.published) return;
+    expect(steps).toContain('tables');
+    expect(result.manifest.dnmf).toMatchObject({ legacyTables: true, tableSize: 10 });
+    expect(result.artifacts.moviesPerUser.size).toBe(90);
+    for (const row of result.artifacts.moviesPerUser.values()) expect(row).toHaveLength(10);
   });
 
   it('keeps a version that fails verification aside and leaves the current one serving', async () => {
@@ -109,10 +132,7 @@ describe.skipIf(!REAL_DATASET_DIR)('trainVersion on ml-latest-small', () => {
     expect(manifest.dnmf.metrics.validationRmse).toBeLessThan(0.87);
     // Hidden gems are less known, not noise: every candidate has enough ratings to be judged.
     const min = manifest.dnmf.minCandidateRatings;
-    for (const row of artifacts.moviesPerUser.values()) {
-      for (const { id } of row) expect(artifacts.movies.get(id)!.count).toBeGreaterThanOrEqual(min);
-    }
-    expect(artifacts.usersPerMovie.size).toBe(9_724); // every rated movie
+    expect(artifacts.dnmf.movieRows.size).toBe(9_724); // every rated movie
     // …and less known than the kNN neighbours, which all have ≥ 50 ratings.
     expect(manifest.ratingCounts.hiddenGems.min).toBeGreaterThanOrEqual(min);
     expect(manifest.ratingCounts.knnNeighbours.min).toBeGreaterThanOrEqual(50);

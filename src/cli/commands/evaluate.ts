@@ -1,5 +1,5 @@
 import { loadMovies, loadRatings } from '../../data/movielens.ts';
-import { writeSplit } from '../../data/split.ts';
+import { writeRandomSplit, writeSplit } from '../../data/split.ts';
 import { evaluateSplit } from '../../train/evaluate.ts';
 import { UsageError, type CliContext } from '../context.ts';
 
@@ -25,13 +25,18 @@ export async function evaluateCommand(
 
 export async function splitCommand(
   context: CliContext,
-  options: { ratings?: string; testIdx?: string; out?: string },
+  options: { ratings?: string; testIdx?: string; seed?: number; out?: string },
 ): Promise<void> {
-  if (!options.testIdx || !options.out) {
-    throw new UsageError('split needs --test-idx test_idx.txt --out DIR [--ratings ratings.csv]');
+  if (!options.out || (options.testIdx === undefined) === (options.seed === undefined)) {
+    throw new UsageError(
+      'split needs --out DIR and either --test-idx test_idx.txt or --seed N (a random 80/20 split) [--ratings ratings.csv]',
+    );
   }
   const ratings = options.ratings ?? `${context.config.movielensDir}/ratings.csv`;
-  const result = await writeSplit(ratings, options.testIdx, options.out);
+  const result =
+    options.testIdx !== undefined
+      ? await writeSplit(ratings, options.testIdx, options.out)
+      : await writeRandomSplit(ratings, options.out, options.seed!);
   console.log(
     `Wrote ${result.train} (${result.trainRows} rows) and ${result.test} (${result.testRows} rows).`,
   );

@@ -1,4 +1,9 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { Artifacts } from '../../artifacts/types.ts';
+import { RecommendError } from '../../serve/recommend-error.ts';
+import { createSnapshot } from '../../serve/serving-models.ts';
+import { parseBatchLine } from '../batch-requests.ts';
 import { createCatalogSearch } from '../../serve/catalog-search.ts';
 import { createEngine } from '../../serve/engine.ts';
 import type { Recommendation } from '../../serve/recommendation.ts';
@@ -52,4 +57,71 @@ function printList(heading: string, list: Recommendation[], artifacts: Artifacts
     console.log(`  ${i + 1}. ${displayTitle(r.movie.title)} — ${describeReason(r.reason, artifacts)}`);
   });
   console.log('');
+}
+
+/**
+ * `recommend --batch FILE`: one request per line in, one JSON line per request out, in order — the
+ * recommendation, or `{"error": "line N: …"}` for a line that cannot be answered, and on to the next. The same
+ * snapshot (engine, title search) the bot builds from the current version; one RNG seeded once, so a seeded
+ * batch is reproducible. FILE "-" reads stdin.
+ */
+export async function recommendBatchCommand(
+  context: CliContext,
+  file: string,
+  options: { seed?: number },
+  output: NodeJS.WritableStream = process.stdout,
+): Promise<{ requests: number; errors: number }> {
+  const artifacts = await loadCurrentArtifacts(context);
+  const { engine, search } = createSnapshot(artifacts);
+  const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
+  const title = (id: number) => displayTitle(artifacts.movies.get(id)?.title ?? String(id));
+  const rng = createRng(options.seed);
+  const input = file === '-' ? process.stdin : createReadStream(file);
+  const opened = new Promise<void>((resolve, reject) => {
+    if (file === '-') return resolve();
+    input.once('open', () => resolve());
+    input.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new UsageError(`--batch: no such file ${file}`) : error),
+    );
+  });
+  await opened;
+  let pending: string[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const chunk = pending.join('');
+    pending = [];
+    if (!output.write(chunk)) await new Promise((resolve) => output.once('drain', resolve));
+  };
+  let requests = 0;
+  let errors = 0;
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+    requests++;
+    const answer = answerLine(line);
+    if ('error' in answer) {
+      errors++;
+      answer.error = `line ${requests}: ${answer.error}`;
+    }
+    pending.push(JSON.stringify(answer) + '\n');
+    if (pending.length >= 1000) await flush();
+  }
+  await flush();
+  return { requests, errors };
+
+  function answerLine(
+    line: string,
+  ): { picks: number[]; popular: number[]; gems: number[] } | { error: string } {
+    const parsed = parseBatchLine(line, search, (id) => catalogIds.has(id), title);
+    if (!parsed.ok) return { error: parsed.error };
+    try {
+      const result = engine.recommend(parsed.picks, { rng });
+      return {
+        picks: parsed.picks,
+        popular: result.popularPicks.map((r) => r.movieId),
+        gems: result.hiddenGems.map((r) => r.movieId),
+      };
+    } catch (error) {
+      if (error instanceof RecommendError) return { error: error.message };
+      throw error;
+    }
+  }
 }

@@ -8,6 +8,8 @@ import type { DnmfOptions } from '../../train/dnmf/index.ts';
 import { trainVersion, type TrainResult } from '../../train/pipeline.ts';
 import type { CliContext } from '../context.ts';
 import { downloadProgress, terminalProgress } from '../progress.ts';
+import { withCliVersionLock } from '../version-lock.ts';
+import { MemberRatings } from '../../store/member-ratings.ts';
 
 export async function downloadCommand(context: CliContext): Promise<void> {
   await downloadDataset({ targetDir: context.config.movielensDir, onProgress: downloadProgress() });
@@ -16,8 +18,17 @@ export async function downloadCommand(context: CliContext): Promise<void> {
 }
 
 /**
+ * Training runs in this process and may keep the event loop busy for long stretches, so the CLI's
+ * lease is long: a renewal late by minutes must not lose it. A crashed CLI run blocks retrains for
+ * at most this long.
+ */
+const CLI_TRAIN_LEASE_MS = 15 * 60_000;
+
+/**
  * Fetches the dataset if it is missing and trains a version, with progress on the terminal. Shared
- * by `npm run train` and by `npm start` on a machine that has no model yet.
+ * by `npm run train` and by `npm start` on a machine that has no model yet. Holds the version lock
+ * (the bot's retrain lease) throughout, so it refuses to run while a retrain runs, and confirms the
+ * lock right before publishing.
  */
 export async function trainWithProgress(
   config: Config,
@@ -29,14 +40,25 @@ export async function trainWithProgress(
     process.stderr.write('\n');
     logger.info({ dir: config.movielensDir }, 'dataset downloaded');
   }
-  await repository.cleanStaging();
-  const result = await trainVersion({
-    datasetDir: config.movielensDir,
-    repository,
-    logger,
-    onProgress: terminalProgress(),
-    dnmf,
-  });
+  const result = await withCliVersionLock(
+    { config, repository, logger },
+    'training a new version',
+    async (lease, store) => {
+      await repository.cleanStaging();
+      // The same training data as the bot's retrain: MovieLens plus the members' ratings.
+      const memberRatings = await new MemberRatings(store).trainingRatings();
+      return trainVersion({
+        datasetDir: config.movielensDir,
+        repository,
+        logger,
+        onProgress: terminalProgress(),
+        dnmf,
+        beforePublish: () => lease.confirm(),
+        memberRatings,
+      });
+    },
+    CLI_TRAIN_LEASE_MS,
+  );
   process.stderr.write('\n');
   return result;
 }

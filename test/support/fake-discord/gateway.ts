@@ -24,6 +24,7 @@ import {
   type ShardPair,
 } from './sharding.ts';
 import type { FakeState } from './state.ts';
+import { withVoice } from './voice.ts';
 
 interface Session {
   id: string;
@@ -33,6 +34,8 @@ interface Session {
   /** Dispatches sent in this session, replayed on RESUME from the client's last seen sequence. */
   history: GatewayDispatchPayload[];
   connection?: Connection;
+  /** The intents of its IDENTIFY: some dispatches (voice states) only go to sessions that asked. */
+  intents: bigint;
 }
 
 interface Connection {
@@ -78,6 +81,11 @@ export class Gateway {
     return [...this.sessions.values()].some((s) => guildId === undefined || shardReceives(s.shard, guildId));
   }
 
+  /** Whether some session would get a dispatch about `guildId` (undefined: a DM, for shard 0). */
+  hasSessionReceiving(guildId: string | undefined): boolean {
+    return [...this.sessions.values()].some((s) => shardReceives(s.shard, guildId));
+  }
+
   /** The shards ([id, count]) of the sessions alive now, in IDENTIFY order. */
   shards(): ShardPair[] {
     return [...this.sessions.values()].map((s) => [...s.shard] as ShardPair);
@@ -93,6 +101,12 @@ export class Gateway {
     const to = [...this.sessions.values()].filter((s) => shardReceives(s.shard, guildId));
     for (const session of to) this.send(session, t, d);
     return to.map((s) => [...s.shard] as ShardPair);
+  }
+
+  /** Like dispatch, but only to sessions that identified with `intent` (e.g. GuildVoiceStates). */
+  dispatchWithIntent<T extends GatewayDispatchPayload>(intent: bigint, t: T['t'], d: T['d']): void {
+    for (const session of this.sessions.values())
+      if ((session.intents & intent) !== 0n) this.send(session, t, d);
   }
 
   /** Drops every connection with `code` (4000 = unknown error → discord.js resumes). */
@@ -190,6 +204,7 @@ export class Gateway {
           seq: 0,
           history: [],
           connection,
+          intents: BigInt(payload.d.intents),
         };
         connection.session = session;
         this.sessions.set(session.id, session);
@@ -202,7 +217,11 @@ export class Gateway {
         // Without the Guilds intent Discord sends no GUILD_CREATE; discord.js then readies immediately.
         if ((BigInt(payload.d.intents) & BigInt(GatewayIntentBits.Guilds)) !== 0n) {
           for (const guild of guilds)
-            this.send(session, GatewayDispatchEvents.GuildCreate, guildCreatePayload(config, guild));
+            this.send(
+              session,
+              GatewayDispatchEvents.GuildCreate,
+              withVoice(guildCreatePayload(config, guild), this.state, session.intents),
+            );
         }
         this.state.changed();
         return;

@@ -19,10 +19,20 @@ import { Gateway } from './gateway.ts';
 import { createInteraction, InteractionHandle, type InteractionSpec } from './interactions.ts';
 import { buildCommandData, type OptionsInput } from './options.ts';
 import { DEFAULT_MEMBER_PERMISSIONS, humanUser } from './payloads.ts';
+import {
+  assertCommandUsable,
+  IN_GUILD,
+  whereOfChannel,
+  type Install,
+  type Place,
+  type Where,
+} from './places.ts';
+import { registerBot } from './users.ts';
+import { VOICE_INTENT, voiceChannelId, voiceRoom, voiceStatePayload } from './voice.ts';
 import { createRestHandler } from './rest.ts';
 import { fakeGuilds, shardOf, type FakeGuild, type ShardPair } from './sharding.ts';
 import { FakeState, type FakeStats, type RecordedRequest, type StoredMessage } from './state.ts';
-import { walkComponents } from './validate.ts';
+import { walkComponents, type LooseComponent } from './validate.ts';
 
 export { InteractionHandle } from './interactions.ts';
 export type { RecordedEvent } from './interactions.ts';
@@ -30,6 +40,7 @@ export type { OptionsInput, OptionValue } from './options.ts';
 export type { FakeStats, RecordedRequest, StoredMessage } from './state.ts';
 export { DEFAULT_MEMBER_PERMISSIONS } from './payloads.ts';
 export { shardOf, type FakeGuild, type ShardPair } from './sharding.ts';
+export type { Install, Place, Where } from './places.ts';
 
 export interface FakeDiscordOptions {
   applicationId?: string;
@@ -60,6 +71,10 @@ export interface ActAs {
   locale?: Locale;
   /** The guild it happens in (one of `fake.guilds`). Default: the primary guild. */
   guildId?: string;
+  /** Where: a server channel (default), the bot's DM, or a group DM. Clicks default to the message's place. */
+  place?: Place;
+  /** Through which install: the server's (default) or the user's own (user-installable apps). */
+  install?: Install;
 }
 
 export const DEFAULT_USER_ID = '1100000000000000300';
@@ -123,8 +138,11 @@ export class FakeDiscord {
    * "This interaction failed". Later edits and follow-ups are on the handle.
    */
   async command(name: string, options: OptionsInput = {}, as: ActAs = {}): Promise<InteractionHandle> {
+    const where = this.where(as);
+    assertCommandUsable(this.state, name.trim().split(/\s+/)[0], where);
     const data = buildCommandData(this.state, name, options);
     return this.trigger({
+      where,
       ...this.actor(as),
       type: InteractionType.ApplicationCommand,
       label: `/${name}`,
@@ -140,8 +158,11 @@ export class FakeDiscord {
     as: ActAs = {},
   ): Promise<APIApplicationCommandOptionChoice[]> {
     const focusedName = focused ?? (Array.isArray(options) ? undefined : Object.keys(options).at(-1));
+    const where = this.where(as);
+    assertCommandUsable(this.state, name.trim().split(/\s+/)[0], where);
     const data = buildCommandData(this.state, name, options, focusedName);
     const handle = await this.trigger({
+      where,
       ...this.actor(as),
       type: InteractionType.ApplicationCommandAutocomplete,
       label: `/${name} (autocomplete)`,
@@ -178,6 +199,36 @@ export class FakeDiscord {
     as: ActAs = {},
   ): Promise<InteractionHandle> {
     return this.useComponent(message, customId, ComponentType.StringSelect, { values }, as);
+  }
+
+  /** The guild's voice channel. */
+  get voiceChannelId(): string {
+    return voiceChannelId(this.state.config);
+  }
+
+  /**
+   * `userId` joins the guild's voice channel (or leaves voice with `null`): Discord dispatches
+   * VOICE_STATE_UPDATE to sessions with the GuildVoiceStates intent. Resolves once it is sent.
+   */
+  setVoice(
+    userId: string,
+    channelId: string | null = this.voiceChannelId,
+    as: { bot?: boolean; username?: string } = {},
+  ): void {
+    const user = as.bot ? registerBot(this.state, userId, as.username) : humanUser(userId, as.username);
+    if (channelId === null) voiceRoom(this.state).delete(userId);
+    else voiceRoom(this.state).set(userId, { user, channelId });
+    this.gateway.dispatchWithIntent(
+      VOICE_INTENT,
+      GatewayDispatchEvents.VoiceStateUpdate,
+      voiceStatePayload(this.state.config, user, channelId),
+    );
+    this.state.changed();
+  }
+
+  /** Makes `userId` a bot account (e.g. for user options naming a bot); returns its user object. */
+  addBot(userId: string, username?: string): void {
+    registerBot(this.state, userId, username);
   }
 
   /** Commands stored by PUT/POST (and returned by GET) for the guild, or global ones when no guild is given. */
@@ -238,6 +289,11 @@ export class FakeDiscord {
     await this.closeServer();
   }
 
+  private where(as: ActAs): Where {
+    const place = as.place ?? IN_GUILD.place;
+    return { place, install: as.install ?? (place === 'group-dm' ? 'user' : IN_GUILD.install) };
+  }
+
   private actor(as: ActAs): Pick<InteractionSpec, 'user' | 'permissions' | 'locale' | 'guild'> {
     const guild = this.guilds.find((g) => g.id === (as.guildId ?? this.guildId));
     if (!guild)
@@ -269,21 +325,26 @@ export class FakeDiscord {
         `No enabled ${ComponentType[componentType]} "${customId}" on message ${id} (has: ${ids.join(', ') || 'none'})`,
       );
     }
+    if (componentType === ComponentType.StringSelect) assertSelectable(component, extra.values ?? []);
     return this.trigger({
       ...this.actor(as),
       type: InteractionType.MessageComponent,
       label: `${ComponentType[componentType]} ${customId}`,
       data: { custom_id: customId, component_type: componentType, ...extra },
       sourceMessage: structuredClone(message),
+      where: as.place || as.install ? this.where(as) : whereOfChannel(this.state, message.channel_id),
     });
   }
 
   private async trigger(spec: InteractionSpec): Promise<InteractionHandle> {
-    const guildId = spec.guild?.id ?? this.guildId;
+    // A DM (or group DM) belongs to no guild: Discord sends it to shard 0.
+    const inGuild = (spec.where?.place ?? IN_GUILD.place) === 'guild';
+    const guildId = inGuild ? (spec.guild?.id ?? this.guildId) : undefined;
     await this.state.waitUntil(
-      () => (this.gateway.hasSession(guildId) ? true : undefined),
+      () => (this.gateway.hasSessionReceiving(guildId) ? true : undefined),
       5000,
-      () => `a logged-in gateway session (of shard ${this.shardOf(guildId)}) to deliver the interaction to`,
+      () =>
+        `a logged-in gateway session (of shard ${guildId ? this.shardOf(guildId) : 0}) to deliver the interaction to`,
     );
     const { record, payload } = createInteraction(this.state, spec);
     const shards = this.gateway.dispatch<GatewayInteractionCreateDispatch>(
@@ -307,6 +368,23 @@ export class FakeDiscord {
       () => `the initial response to ${spec.label}`,
     );
     return handle;
+  }
+}
+
+/** A Discord client only sends values the select offers, between min_values and max_values of them. */
+function assertSelectable(select: LooseComponent, values: readonly string[]): void {
+  const offered = (select.options ?? []).map((option) => (option as { value: string }).value);
+  const { min_values: min = 1, max_values: max = 1 } = select as { min_values?: number; max_values?: number };
+  const unknown = values.filter((value) => !offered.includes(value));
+  if (
+    unknown.length > 0 ||
+    values.length < min ||
+    values.length > max ||
+    new Set(values).size !== values.length
+  ) {
+    throw new Error(
+      `Select "${select.custom_id}" cannot send ${JSON.stringify(values)} (offers ${offered.length} values, ${min}–${max} at once)`,
+    );
   }
 }
 

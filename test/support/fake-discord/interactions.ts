@@ -19,6 +19,7 @@ import {
 import { Errors, FormErrors } from './errors.ts';
 import { createMessage, editMessage, type UploadedFile } from './messages.ts';
 import { BOT_PERMISSIONS, botUser, interactionMember, primaryGuild, textChannel } from './payloads.ts';
+import { IN_GUILD, placeFields, type Where } from './places.ts';
 import type { FakeGuild } from './sharding.ts';
 import { snowflake, type FakeState, type StoredMessage } from './state.ts';
 import { validateAutocompleteChoices, validateMessageBody, type MessageBody } from './validate.ts';
@@ -51,6 +52,8 @@ export interface InteractionRecord {
   /** The message `@original` refers to: the reply, or for components the message the component is on. */
   originalMessageId?: string;
   sourceMessageId?: string;
+  /** Where replies and follow-ups go: the guild's text channel, or the DM the interaction came from. */
+  channelId?: string;
   followupIds: string[];
   events: RecordedEvent[];
 }
@@ -65,6 +68,8 @@ export interface InteractionSpec {
   sourceMessage?: StoredMessage;
   /** Where it happens; default the primary guild. */
   guild?: FakeGuild;
+  /** Server channel via the guild install unless set (see places.ts). */
+  where?: Where;
 }
 
 export function createInteraction(
@@ -106,6 +111,13 @@ export function createInteraction(
     attachment_size_limit: 10 * 1024 * 1024,
     ...(spec.sourceMessage ? { message: spec.sourceMessage } : {}),
   } as APIInteraction;
+  if (spec.where && (spec.where.place !== IN_GUILD.place || spec.where.install !== IN_GUILD.install)) {
+    const place = placeFields(state, spec.user, spec.permissions, spec.where);
+    Object.assign(payload, place.fields);
+    for (const key of Object.keys(place.fields) as (keyof typeof place.fields)[])
+      if (place.fields[key] === undefined) delete (payload as unknown as Record<string, unknown>)[key];
+    record.channelId = place.channelId;
+  }
   state.interactions.set(record.id, record);
   state.timer(c.ackWindowMs, () => {
     if (record.acknowledged === undefined) {
@@ -238,7 +250,7 @@ function replyMessage(
 ): StoredMessage {
   const c = state.config;
   const message = createMessage(state, {
-    channelId: c.channelId,
+    channelId: record.channelId ?? c.channelId,
     author: botUser(c),
     type:
       record.type === InteractionType.ApplicationCommand ? MessageType.ChatInputCommand : MessageType.Default,
@@ -336,7 +348,7 @@ export function createFollowup(
     message = editMessage(state, original, { ...body, flags: undefined }, files);
   } else {
     message = createMessage(state, {
-      channelId: state.config.channelId,
+      channelId: record.channelId ?? state.config.channelId,
       author: botUser(state.config),
       type: MessageType.Default,
       body,

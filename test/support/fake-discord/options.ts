@@ -13,8 +13,9 @@ import {
   type APIChatInputApplicationCommandInteractionData,
   type APIInteractionDataResolved,
 } from 'discord-api-types/v10';
-import { humanUser, interactionMember } from './payloads.ts';
+import { interactionMember } from './payloads.ts';
 import { snowflake, type FakeState } from './state.ts';
+import { userFor } from './users.ts';
 
 export type OptionValue = string | number | boolean;
 export type OptionsInput = APIApplicationCommandInteractionDataOption[] | Record<string, OptionValue>;
@@ -60,7 +61,7 @@ export function buildCommandData(
   const resolved: APIInteractionDataResolved = {};
   let options: APIApplicationCommandInteractionDataOption[] = Array.isArray(input)
     ? input
-    : leafOptions(path, input, command ? (defs ?? []) : undefined, focused, resolved);
+    : leafOptions(state, path, input, command ? (defs ?? []) : undefined, focused, resolved);
   for (const link of chain.reverse()) {
     options = [{ name: link.name, type: link.type, options } as APIApplicationCommandInteractionDataOption];
   }
@@ -88,6 +89,7 @@ function inferType(value: OptionValue): ApplicationCommandOptionType {
 }
 
 function leafOptions(
+  state: FakeState,
   path: string,
   input: Record<string, OptionValue>,
   defs: APIApplicationCommandOption[] | undefined,
@@ -104,7 +106,7 @@ function leafOptions(
     if (name === focused) return { name, type, value, focused: true };
     if (def) checkValue(where, def, value);
     if (type === ApplicationCommandOptionType.User) {
-      const user = humanUser(String(value));
+      const user = userFor(state, String(value));
       (resolved.users ??= {})[user.id] = user;
       const { user: _user, ...member } = interactionMember(user, 0n);
       (resolved.members ??= {})[user.id] = member;

@@ -142,11 +142,56 @@ function validateComponents(components: readonly unknown[], flags: number, path:
             'Link buttons need a url and no custom_id; others need a custom_id.',
           );
         }
+      } else if (c.type === ComponentType.StringSelect) {
+        validateStringSelect(c as unknown as StringSelect, at, errors);
       } else {
         errors.maxLength([...at, 'options'], c.options, 25);
       }
     });
   });
+}
+
+interface StringSelect {
+  custom_id?: string;
+  placeholder?: string;
+  min_values?: number;
+  max_values?: number;
+  options?: { label?: string; value?: string; description?: string; default?: boolean }[];
+}
+
+/** Discord's string select rules: 1–25 options with unique values, documented lengths, sane min/max. */
+function validateStringSelect(select: StringSelect, at: Path, errors: FormErrors): void {
+  const options = select.options ?? [];
+  if (options.length < 1 || options.length > 25)
+    errors.add([...at, 'options'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 25 in length.');
+  errors.maxLength([...at, 'placeholder'], select.placeholder, 150);
+  const values = new Set<string>();
+  options.forEach((option, k) => {
+    const where = [...at, 'options', k];
+    errors.lengthBetween([...where, 'label'], option.label, 1, 100);
+    errors.lengthBetween([...where, 'value'], option.value, 1, 100);
+    errors.maxLength([...where, 'description'], option.description, 100);
+    if (option.value !== undefined && values.has(option.value)) {
+      errors.add(
+        [...where, 'value'],
+        'SELECT_COMPONENT_OPTION_VALUE_DUPLICATED',
+        'Select option values must be unique',
+      );
+    }
+    if (option.value !== undefined) values.add(option.value);
+  });
+  const min = select.min_values ?? 1;
+  const max = select.max_values ?? 1;
+  if (min < 0 || min > 25 || max < 1 || max > 25 || min > max || max > options.length) {
+    errors.add(at, 'BASE_TYPE_BAD_LENGTH', 'min_values/max_values out of range for the options given');
+  }
+  if (options.filter((option) => option.default).length > max) {
+    errors.add(
+      [...at, 'options'],
+      'SELECT_COMPONENT_TOO_MANY_DEFAULTS',
+      'More default options than max_values',
+    );
+  }
 }
 
 /** Discord refuses an empty message; checked on the message as it would stand after the request. */
@@ -188,6 +233,7 @@ export function validateCommands(commands: readonly RESTPostAPIApplicationComman
         errors.add([i, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
       }
       errors.lengthBetween([i, 'description'], 'description' in cmd ? cmd.description : undefined, 1, 100);
+      validateInstallFields(cmd, i, errors);
       validateOptions('options' in cmd ? cmd.options : undefined, [i, 'options'], errors);
     } else {
       errors.lengthBetween([i, 'name'], cmd.name, 1, 32);
@@ -197,6 +243,29 @@ export function validateCommands(commands: readonly RESTPostAPIApplicationComman
     errors.add([], 'BASE_TYPE_MAX_LENGTH', 'Must be 100 or fewer in length.');
   }
   errors.throwIfAny();
+}
+
+/** integration_types ⊆ {0 guild, 1 user} and contexts ⊆ {0 guild, 1 bot DM, 2 group DM}, non-empty, no repeats. */
+function validateInstallFields(
+  cmd: RESTPostAPIApplicationCommandsJSONBody,
+  i: number,
+  errors: FormErrors,
+): void {
+  const fields: [string, readonly number[] | null | undefined, readonly number[]][] = [
+    ['integration_types', cmd.integration_types as readonly number[] | undefined, [0, 1]],
+    ['contexts', cmd.contexts as readonly number[] | null | undefined, [0, 1, 2]],
+  ];
+  for (const [name, values, allowed] of fields) {
+    if (values === undefined || values === null) continue;
+    if (!Array.isArray(values) || values.length === 0 || new Set(values).size !== values.length) {
+      errors.add([i, name], 'BASE_TYPE_BAD_LENGTH', `${name} must be a non-empty list without repeats`);
+      continue;
+    }
+    values.forEach((value: number, j: number) => {
+      if (!allowed.includes(value))
+        errors.add([i, name, j], 'BASE_TYPE_CHOICES', `Value must be one of {${allowed.join(', ')}}.`);
+    });
+  }
 }
 
 function validateOptions(

@@ -1,0 +1,76 @@
+import {
+  escapeMarkdown,
+  MessageFlags,
+  SlashCommandBuilder,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import type { Command } from '../src/bot/command.ts';
+import { UserFacingError } from '../src/bot/command.ts';
+import type { BotContext } from '../src/bot/context.ts';
+import { PERSONAL } from '../src/bot/install-contexts.ts';
+import { memberRatings, ratingsStillNeeded, usableRatingCount } from '../src/bot/members.ts';
+import { STAR_STEPS, starsText } from '../src/bot/rating-components.ts';
+import { displayTitle } from '../src/serve/titles.ts';
+import { isValidStars } from '../src/store/member-ratings.ts';
+
+export const data = new SlashCommandBuilder()
+  .setName('rate')
+  .setDescription(
+    'Rate any movie from ½ to 5 stars; FlickPick learns your taste and never recommends it again.',
+  )
+  .setIntegrationTypes(...PERSONAL.integrationTypes)
+  .setContexts(...PERSONAL.contexts)
+  .addStringOption((option) =>
+    option
+      .setName('movie')
+      .setDescription('The movie (start typing to search every movie FlickPick knows)')
+      .setRequired(true)
+      .setAutocomplete(true)
+      .setMaxLength(100),
+  )
+  .addNumberOption((option) =>
+    option
+      .setName('stars')
+      .setDescription('½ to 5 stars, in half steps')
+      .setRequired(true)
+      .addChoices(STAR_STEPS.map((stars) => ({ name: starsText(stars), value: stars }))),
+  );
+
+export async function autocomplete(interaction: AutocompleteInteraction, context: BotContext): Promise<void> {
+  await interaction.respond(context.models.current.movieSearch.suggest(interaction.options.getFocused()));
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  const snapshot = context.models.current;
+  const typed = interaction.options.getString('movie', true);
+  const stars = interaction.options.getNumber('stars', true);
+  if (!isValidStars(stars)) {
+    throw new UserFacingError(`**stars**: ${stars} is not a rating. Choose ½ to 5 stars, in half steps.`);
+  }
+  const found = snapshot.movieSearch.resolve(typed);
+  if (!found.ok) {
+    throw new UserFacingError(
+      found.reason === 'ambiguous'
+        ? `**movie**: “${typed}” matches several movies — ${found.candidates.join(', ')}. Pick one from the list.`
+        : `**movie**: FlickPick knows no movie called “${typed}”. Start typing and pick a title from the list.`,
+    );
+  }
+  const movie = snapshot.artifacts.movies.get(found.movieId)!;
+  const members = memberRatings(context);
+  // The confirmation goes out only once the store has the rating.
+  await members.rate(interaction.user.id, found.movieId, stars);
+  const usable = usableRatingCount(snapshot, await members.ratings(interaction.user.id));
+  const missing = ratingsStillNeeded(usable);
+  const next =
+    missing > 0
+      ? `Rate ${missing} more movie${missing === 1 ? '' : 's'} and /foryou can pick for you.`
+      : '/foryou picks from your ratings; /ratings lists them.';
+  await interaction.reply({
+    content: `Saved: **${escapeMarkdown(displayTitle(movie.title))}** ${starsText(stars)}. It won't be recommended to you again. ${next}`,
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: { parse: [] },
+  });
+}
+
+export default { data, execute, autocomplete } satisfies Command;

@@ -1,0 +1,79 @@
+import {
+  escapeMarkdown,
+  MessageFlags,
+  SlashCommandBuilder,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type MessageComponentInteraction,
+} from 'discord.js';
+import type { ButtonHandler, Command, SelectHandler } from '../src/bot/command.ts';
+import type { BotContext } from '../src/bot/context.ts';
+import { PERSONAL } from '../src/bot/install-contexts.ts';
+import { memberRatings } from '../src/bot/members.ts';
+import {
+  parseRatingsPageId,
+  parseRatingsRemoveId,
+  renderRatingsPage,
+  type RatingsPageState,
+} from '../src/bot/ratings-page.ts';
+import { displayTitle } from '../src/serve/titles.ts';
+
+export const data = new SlashCommandBuilder()
+  .setName('ratings')
+  .setDescription('Your ratings and marks, newest first; remove any of them.')
+  .setIntegrationTypes(...PERSONAL.integrationTypes)
+  .setContexts(...PERSONAL.contexts);
+
+export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  const entries = await memberRatings(context).list(interaction.user.id);
+  const page = renderRatingsPage(entries, context.models.current.artifacts, {
+    ownerId: interaction.user.id,
+    page: 0,
+  });
+  await interaction.reply({ ...page, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+}
+
+/** The list is private, but a forwarded or stale id must still not act for someone else. */
+async function refuseOthers(
+  interaction: MessageComponentInteraction,
+  state: RatingsPageState,
+): Promise<boolean> {
+  if (interaction.user.id === state.ownerId) return false;
+  await interaction.reply({
+    content: 'This list belongs to someone else. Run /ratings to see yours.',
+    flags: MessageFlags.Ephemeral,
+  });
+  return true;
+}
+
+export const ratingsPageButtons: ButtonHandler<RatingsPageState> = {
+  parse: parseRatingsPageId,
+  async run(interaction: ButtonInteraction, state, context) {
+    if (await refuseOthers(interaction, state)) return;
+    const entries = await memberRatings(context).list(state.ownerId);
+    await interaction.update({
+      ...renderRatingsPage(entries, context.models.current.artifacts, state),
+      allowedMentions: { parse: [] },
+    });
+  },
+};
+
+export const ratingsRemoveSelect: SelectHandler<RatingsPageState> = {
+  component: 'select',
+  parse: parseRatingsRemoveId,
+  async run(interaction, state, context) {
+    if (await refuseOthers(interaction, state)) return;
+    const movieId = Number(interaction.values[0]);
+    const members = memberRatings(context);
+    const { artifacts } = context.models.current;
+    await members.remove(state.ownerId, movieId);
+    const title = artifacts.movies.get(movieId)?.title;
+    const notice = `Removed **${title ? escapeMarkdown(displayTitle(title)) : `movie #${movieId}`}**: it can be recommended to you again.`;
+    await interaction.update({
+      ...renderRatingsPage(await members.list(state.ownerId), artifacts, state, notice),
+      allowedMentions: { parse: [] },
+    });
+  },
+};
+
+export default { data, execute } satisfies Command;

@@ -1,0 +1,147 @@
+/**
+ * The shapes of a version's JSON files, checked when they are read (loader, repository): a manifest
+ * without `files`, or listing fewer files than a version has, is refused, because the checksums in
+ * `files` are what proves the other files are the ones that were verified at publication.
+ */
+import { FILES, type TableRow } from './format.ts';
+import {
+  arrayOf,
+  boolean,
+  integer,
+  number,
+  object,
+  oneOf,
+  optional,
+  recordOf,
+  SchemaError,
+  string,
+  tuple,
+  type Check,
+} from './schema.ts';
+import type { CatalogEntry, Manifest, MovieInfo } from './types.ts';
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+const fileEntry = object({
+  bytes: integer,
+  sha256: (value, path) => {
+    const text = string(value, path);
+    if (!SHA256.test(text)) throw new SchemaError(path, 'must be a hex SHA-256');
+    return text;
+  },
+});
+
+/** Every file of a version but the manifest itself, each a plain name in the version folder. */
+const fileList: Check<Manifest['files']> = (value, path) => {
+  const files = recordOf(fileEntry)(value, path);
+  for (const name of Object.keys(files)) {
+    if (name.includes('/') || name.includes('\\') || name.startsWith('.'))
+      throw new SchemaError(`${path}.${name}`, 'must name a file inside the version folder');
+  }
+  // The legacy all-pairs tables are optional (checkManifest requires them when legacyTables says so).
+  const optionalFiles = new Set<string>([FILES.manifest, FILES.tables]);
+  const missing = Object.values(FILES).filter((name) => !optionalFiles.has(name) && !(name in files));
+  if (missing.length > 0) throw new SchemaError(path, `must list ${missing.join(', ')}`);
+  return files;
+};
+
+const countDistribution = object({
+  movies: integer,
+  min: number,
+  p10: number,
+  median: number,
+  p90: number,
+  max: number,
+});
+
+const hyperparameter = oneOf(
+  'a number, string, boolean or list of numbers',
+  number,
+  string,
+  boolean,
+  arrayOf(number),
+);
+
+const manifestCheck: Check<Manifest> = object({
+  version: string,
+  createdAt: string,
+  dataset: object({
+    dir: string,
+    checksums: recordOf(string),
+    rows: recordOf(integer),
+    skipped: recordOf(integer),
+  }),
+  popularity: object({ minRatings: number, size: integer, m: number, C: number, eligible: integer }),
+  knn: object({
+    minRatings: number,
+    k: integer,
+    movies: integer,
+    dimensions: integer,
+    efSearch: integer,
+    recallAt10: number,
+  }),
+  dnmf: object({
+    hyperparameters: recordOf(hyperparameter),
+    metrics: object({
+      validationRmse: number,
+      bestEpoch: integer,
+      epochs: integer,
+      trainRmse: optional(number),
+      holdoutRmse: optional(number),
+    }),
+    tableSize: integer,
+    minCandidateRatings: integer,
+    legacyTables: optional(boolean),
+  }),
+  ratingCounts: object({ hiddenGems: countDistribution, knnNeighbours: countDistribution }),
+  runtime: object({ node: string, tfjs: string, backend: string, hnswlib: string }),
+  timingsMs: recordOf(number),
+  files: fileList,
+  data: optional(
+    object({
+      fingerprint: string,
+      members: object({ fingerprint: string, users: integer, ratings: integer }),
+    }),
+  ),
+  holdout: optional(object({ rule: string, ratings: integer })),
+});
+
+export const checkManifest: Check<Manifest> = (value, path) => {
+  const manifest = manifestCheck(value, path);
+  if (manifest.dnmf.legacyTables && !(FILES.tables in manifest.files))
+    throw new SchemaError(`${path}.files`, `must list ${FILES.tables} (dnmf.legacyTables is set)`);
+  return manifest;
+};
+
+export const checkCatalog: Check<CatalogEntry[]> = arrayOf(
+  object({ movieId: integer, rank: integer, count: integer, mean: number, wr: number }),
+);
+
+export const checkMovies: Check<MovieInfo[]> = arrayOf(
+  object({
+    movieId: integer,
+    title: string,
+    genres: arrayOf(string),
+    imdbId: optional(string),
+    tmdbId: optional(integer),
+    count: integer,
+    mean: number,
+  }),
+);
+
+const tableRow: Check<TableRow> = (value, path) => {
+  const row = tuple(integer, arrayOf(integer), arrayOf(number))(value, path);
+  if (row[1].length !== row[2].length) throw new SchemaError(path, 'must have as many scores as ids');
+  return row;
+};
+
+export const checkTables: Check<{ usersPerMovie: TableRow[]; moviesPerUser: TableRow[] }> = object({
+  usersPerMovie: arrayOf(tableRow),
+  moviesPerUser: arrayOf(tableRow),
+});
+
+/** dnmf-model.json: the model's metadata (checked by DnmfModel.deserialize) and its buffer layout. */
+export const checkDnmfModelFile: Check<{ meta: object; layout: Record<string, [number, number]> }> = object({
+  meta: recordOf((value) => value),
+  layout: recordOf(tuple(integer, integer)),
+});

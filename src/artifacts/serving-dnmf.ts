@@ -1,0 +1,127 @@
+/**
+ * The DNMF as serving holds it: the forward pass over the serialised weights, raw id ↔ row lookups, and
+ * the model's own regularisation (so a member folded in at request time is fitted like a trained user).
+ */
+import { DnmfScorer, type DenseLayer, type DnmfArrays, type DnmfShape } from './dnmf.ts';
+import type { SerializedModel } from './format.ts';
+
+/** The penalties a user row pays in training (see DnmfOptions): what a fold-in must use too. */
+export interface UserRegularisation {
+  /** λ per GMF row, charged once (a Gaussian prior). */
+  gmfPerRow: number;
+  /** λ per GMF row per rating. */
+  gmfPerRating: number;
+  /** λ on the user bias, once per user. */
+  userBias: number;
+}
+
+export interface ServingDnmf {
+  scorer: DnmfScorer;
+  /** Raw id → embedding row. */
+  userRows: Map<number, number>;
+  movieRows: Map<number, number>;
+  /** Row → raw movie id. */
+  movieIds: Int32Array;
+  regularisation: UserRegularisation;
+  /**
+   * First-layer user half for the mean trained MLP user embedding: a folded-in member's MLP side (see
+   * src/serve/fold-in.ts for why it is not fitted).
+   */
+  meanUserFirst: Float32Array;
+  /** Per movie row, the MLP path for meanUserFirst: a folded-in member's (pick-independent) MLP term. */
+  meanUserMlpPath: Float32Array;
+}
+
+interface Meta {
+  format: string;
+  formatVersion: number;
+  options: Record<string, unknown>;
+  shape: DnmfShape;
+  globalMean: number;
+  userIds: number[];
+  movieIds: number[];
+}
+
+const FORMAT = 'flickpick-dnmf';
+const FORMAT_VERSION = 1;
+
+/** Reads DnmfModel.serialize()'s output (the files a version holds) into a ServingDnmf. */
+export function servingDnmf(serialized: SerializedModel): ServingDnmf {
+  const meta = serialized.meta as Meta;
+  if (meta.format !== FORMAT || meta.formatVersion !== FORMAT_VERSION) {
+    throw new Error(`not a ${FORMAT} v${FORMAT_VERSION} model: ${meta.format} v${meta.formatVersion}`);
+  }
+  const { shape } = meta;
+  const buffers = serialized.buffers;
+  const take = (name: string, length: number): Float32Array => {
+    const buffer = buffers[name];
+    if (!buffer) throw new Error(`DNMF buffer ${name} is missing`);
+    if (buffer.length !== length)
+      throw new Error(`DNMF buffer ${name} has ${buffer.length} values, not ${length}`);
+    return buffer;
+  };
+  const layer = (prefix: string, inputs: number, outputs: number): DenseLayer => ({
+    kernel: take(`${prefix}.kernel`, inputs * outputs),
+    bias: take(`${prefix}.bias`, outputs),
+    inputs,
+    outputs,
+  });
+  const mlp: DenseLayer[] = [];
+  let inputs = 2 * shape.mlpDim;
+  shape.mlpLayers.forEach((outputs, i) => {
+    mlp.push(layer(`mlp.${i}`, inputs, outputs));
+    inputs = outputs;
+  });
+  const arrays: DnmfArrays = {
+    shape,
+    globalMean: meta.globalMean,
+    userGmf: take('userGmf', shape.users * shape.gmfDim),
+    movieGmf: take('movieGmf', shape.movies * shape.gmfDim),
+    userMlp: take('userMlp', shape.users * shape.mlpDim),
+    movieMlp: take('movieMlp', shape.movies * shape.mlpDim),
+    userBias: take('userBias', shape.users),
+    movieBias: take('movieBias', shape.movies),
+    mlp,
+    output: layer('output', shape.gmfDim + inputs, 1),
+  };
+  if (meta.userIds.length !== shape.users || meta.movieIds.length !== shape.movies) {
+    throw new Error('DNMF id lists do not match the table shapes');
+  }
+  return fromArrays(arrays, meta.userIds, meta.movieIds, regularisationOf(meta.options));
+}
+
+/** A ServingDnmf from weights in memory (training's own model, or a hand-made one in tests). */
+export function fromArrays(
+  arrays: DnmfArrays,
+  userIds: ArrayLike<number>,
+  movieIds: ArrayLike<number>,
+  regularisation: UserRegularisation,
+): ServingDnmf {
+  const scorer = new DnmfScorer(arrays);
+  const meanUserFirst = scorer.firstLayerOf(scorer.meanUserMlp(arrays.userMlp));
+  const meanUserMlpPath = new Float32Array(scorer.movies);
+  for (let m = 0; m < scorer.movies; m++) meanUserMlpPath[m] = scorer.mlpPath(meanUserFirst, m);
+  return {
+    scorer,
+    userRows: new Map(Array.from(userIds, (id, row) => [id, row])),
+    movieRows: new Map(Array.from(movieIds, (id, row) => [id, row])),
+    movieIds: Int32Array.from(movieIds),
+    regularisation,
+    meanUserFirst,
+    meanUserMlpPath,
+  };
+}
+
+function regularisationOf(options: Record<string, unknown>): UserRegularisation {
+  const number = (name: string): number => {
+    const value = options[name];
+    if (typeof value !== 'number' || !(value >= 0))
+      throw new Error(`DNMF option ${name} is missing or invalid`);
+    return value;
+  };
+  return {
+    gmfPerRow: number('l2EmbeddingPerRow'),
+    gmfPerRating: number('l2EmbeddingPerRating'),
+    userBias: number('l2UserBias'),
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Sends a ten-card answer (/recommend, /foryou, /movienight) into an already deferred reply: posters, cards
+ * and the rating controls, so whoever sees it can rate any of the ten.
+ */
+import type { ChatInputCommandInteraction } from 'discord.js';
+import type { Recommendations } from '../serve/recommendation.ts';
+import type { ServingSnapshot } from '../serve/serving-models.ts';
+import { labelledMovies, recommendationMessage } from './cards.ts';
+import type { BotContext } from './context.ts';
+import { ratingRows } from './rating-components.ts';
+
+export async function sendAnswer(
+  interaction: ChatInputCommandInteraction,
+  context: BotContext,
+  snapshot: ServingSnapshot,
+  result: Recommendations,
+  heading?: string,
+): Promise<void> {
+  const movies = labelledMovies(result);
+  const posters = await context.posters.getPosters(
+    movies.map(({ recommendation }) => recommendation.movie.tmdbId),
+  );
+  const posterById = new Map(movies.map(({ recommendation }, i) => [recommendation.movieId, posters[i]]));
+  const message = recommendationMessage(result, snapshot.artifacts, posterById, heading);
+  await interaction.editReply({
+    ...message,
+    components: ratingRows(movies, snapshot.version),
+    allowedMentions: { parse: [] },
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * Hidden gems from the DNMF, scored at request time against its movie side (no all-pairs tables), always
+ * among the less-known movies of the gem band (gem-band.ts).
+ *
+ * /recommend: the picks' lift, relative to a typical catalog triple (pick-lift.ts).
+ * /foryou: the member folded in from their ratings (fold-in.ts), ranked by predicted rating — a member with
+ * real ratings has a real preference scale, and this is the model's answer for them. /movienight: every
+ * qualifying member folded in, ranked by the mean prediction with a guard against anyone's dislike.
+ * Both score the whole band (a few thousand dot products, well within the 20 ms budget).
+ */
+import type { Artifacts } from '../artifacts/types.ts';
+import { clipToScale, type UserVector } from '../artifacts/dnmf.ts';
+import { gemBandRows } from '../artifacts/gem-band.ts';
+import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
+import { createPickLift } from './pick-lift.ts';
+import { topRows } from './ranked-draw.ts';
+import type { ScoredCandidate } from './recommendation.ts';
+
+/** Candidates a personal or group ranking returns (the draw window and exclusions need more than 5). */
+export const PERSONAL_RANKED = 60;
+/**
+ * /movienight's guard: a movie any member is predicted to rate below this is ranked after every movie
+ * nobody is predicted to dislike (3 stars is "it was fine" on MovieLens' scale).
+ */
+export const DISLIKE_BELOW = 3;
+
+export interface GemSource {
+  /** Precomputes a catalog movie's pool (the engine warms every catalog movie). */
+  warm(pickId: number): void;
+  /** The picks' lift ranking over the union of their pools, best first. */
+  forPicks(picks: readonly number[], isExcluded: (movieId: number) => boolean): ScoredCandidate[];
+  /** A member's ratings as DNMF rows (movies the model does not know are left out). */
+  rowRatings(ratings: ReadonlyArray<{ movieId: number; rating: number }>): RowRating[];
+  foldIn(rated: readonly RowRating[]): FoldedUser;
+  /** A trained user's own embedding, or undefined when the model does not know the user. */
+  trainedUser(userId: number): UserVector | undefined;
+  /** The band's best movies for one member by predicted rating. */
+  personal(
+    user: UserVector,
+    isExcluded: (movieId: number) => boolean,
+    describe: { ratingCount: number; embedding: 'fold-in' | 'trained' },
+  ): ScoredCandidate[];
+  /** The band's best movies for a group: mean prediction, dislike-guarded. */
+  group(users: readonly UserVector[], isExcluded: (movieId: number) => boolean): ScoredCandidate[];
+  /** Predicted ratings (clipped) of a movie for each user; undefined when the DNMF does not know it. */
+  predictions(users: readonly UserVector[], movieId: number): number[] | undefined;
+}
+
+export function createGemSource(artifacts: Artifacts): GemSource {
+  const dnmf = artifacts.dnmf;
+  const { scorer } = dnmf;
+  const bandRows = gemBandRows(artifacts);
+  const scratch = new Float64Array(scorer.movies).fill(Number.NaN);
+  const pickLift = createPickLift(
+    artifacts,
+    artifacts.catalog.map((entry) => entry.movieId),
+  );
+
+  function rowRatings(ratings: ReadonlyArray<{ movieId: number; rating: number }>): RowRating[] {
+    const rated: RowRating[] = [];
+    for (const { movieId, rating } of ratings) {
+      const row = dnmf.movieRows.get(movieId);
+      if (row !== undefined) rated.push({ row, rating });
+    }
+    return rated;
+  }
+
+  function predict(user: UserVector, m: number): number {
+    const mlp = user.first === dnmf.meanUserFirst ? dnmf.meanUserMlpPath[m] : scorer.mlpPath(user.first, m);
+    return (
+      scorer.globalMean +
+      user.bias +
+      scorer.movieBias[m] +
+      scorer.outputBias +
+      scorer.gmfPath(user.gmfWeighted, m) +
+      mlp
+    );
+  }
+
+  function openBandRows(isExcluded: (movieId: number) => boolean): number[] {
+    return bandRows.filter((m) => !isExcluded(dnmf.movieIds[m]));
+  }
+
+  return {
+    warm: (pickId) => pickLift.warm(pickId),
+    forPicks: (picks, isExcluded) => pickLift.rank(picks, isExcluded),
+    rowRatings,
+    foldIn: (rated) => foldIn(dnmf, rated),
+
+    trainedUser(userId) {
+      const row = dnmf.userRows.get(userId);
+      return row === undefined ? undefined : scorer.trainedUser(row);
+    },
+
+    personal(user, isExcluded, describe) {
+      const rows = openBandRows(isExcluded);
+      for (const m of rows) scratch[m] = predict(user, m);
+      const best = topRows(rows, scratch, PERSONAL_RANKED);
+      const ranked = best.map((m) => ({
+        movieId: dnmf.movieIds[m],
+        score: scratch[m],
+        reason: {
+          kind: 'dnmf-personal' as const,
+          ratingCount: describe.ratingCount,
+          embedding: describe.embedding,
+          predictedRating: clipToScale(scratch[m]),
+        },
+      }));
+      for (const m of rows) scratch[m] = Number.NaN;
+      return ranked;
+    },
+
+    group(users, isExcluded) {
+      const rows = openBandRows(isExcluded);
+      const means = new Float64Array(scorer.movies);
+      const lowest = new Float64Array(scorer.movies);
+      for (const m of rows) {
+        let sum = 0;
+        let min = Infinity;
+        for (const user of users) {
+          const predicted = clipToScale(predict(user, m));
+          sum += predicted;
+          min = Math.min(min, predicted);
+        }
+        means[m] = sum / users.length;
+        lowest[m] = min;
+        // Two tiers in one number: guarded movies (nobody below DISLIKE_BELOW) rank above all others,
+        // which rank by their lowest prediction (least misery) instead of the mean.
+        scratch[m] = min >= DISLIKE_BELOW ? 10 + means[m] : min;
+      }
+      const best = topRows(rows, scratch, PERSONAL_RANKED);
+      const ranked = best.map((m) => ({
+        movieId: dnmf.movieIds[m],
+        score: scratch[m],
+        reason: {
+          kind: 'dnmf-group' as const,
+          memberCount: users.length,
+          meanPredicted: means[m],
+          lowestPredicted: lowest[m],
+        },
+      }));
+      for (const m of rows) scratch[m] = Number.NaN;
+      return ranked;
+    },
+
+    predictions(users, movieId) {
+      const row = dnmf.movieRows.get(movieId);
+      if (row === undefined) return undefined;
+      return users.map((user) => clipToScale(predict(user, row)));
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLinks, loadMovies, loadRatings } from '../../src/data/movielens.ts';
+import { evaluateRanking, type ResultLine } from '../../src/eval/ranking-evaluation.ts';
+import { runCli } from '../support/cli.ts';
+import { seeded, syntheticDataset, tempDir, writeDatasetFiles } from '../support/dataset.ts';
+
+/** A generated MovieLens folder plus a seeded 80/20 split of its ratings into train.csv and test.csv. */
+async function generatedSplit(): Promise<string> {
+  const files = syntheticDataset({ users: 90, movies: 300, popular: 140, seed: 5 });
+  const dir = await writeDatasetFiles(await tempDir('flickpick-eval-'), files);
+  const [header, ...rows] = files.ratings.trimEnd().split('\n');
+  const random = seeded(11);
+  const train = [header];
+  const test = [header];
+  for (const row of rows) (random() < 0.2 ? test : train).push(row);
+  await writeFile(path.join(dir, 'train.csv'), train.join('\n') + '\n');
+  await writeFile(path.join(dir, 'test.csv'), test.join('\n') + '\n');
+  return dir;
+}
+
+describe('evaluate-ranking on a generated dataset', () => {
+  let dir: string;
+  let lines: ResultLine[];
+
+  beforeAll(async () => {
+    dir = await generatedSplit();
+    const movies = await loadMovies(path.join(dir, 'movies.csv'));
+    await loadLinks(path.join(dir, 'links.csv'), movies);
+    const train = await loadRatings(path.join(dir, 'train.csv'), { movies });
+    const test = await loadRatings(path.join(dir, 'test.csv'), { movies });
+    lines = await evaluateRanking({
+      train: train.ratings,
+      test: test.ratings,
+      movies,
+      seed: 7,
+      dnmf: { epochs: 2 },
+      foldInFolds: 2,
+    });
+  }, 60_000);
+
+  it('prints the protocol, then one line per list with every metric', () => {
+    expect(lines.map((line) => line.name)).toEqual(
+      expect.arrayContaining([
+        'protocol',
+        'engine.popular',
+        'engine.gems',
+        'random-band',
+        'cosine-band',
+        'cosine-all',
+        'most-rated',
+      ]),
+    );
+    const protocol = lines[0];
+    expect(protocol).toMatchObject({
+      name: 'protocol',
+      seed: 7,
+      k: 5,
+      triples: 2000,
+      sensitivityPairs: 1000,
+    });
+    expect(protocol.users as number).toBeGreaterThan(20);
+    const lists = lines.filter((line) => 'hitRate' in line);
+    expect(lists.length).toBeGreaterThanOrEqual(6);
+    for (const line of lists) {
+      expect(line.users).toBe(protocol.users);
+      for (const metric of [
+        'hitRate',
+        'precision',
+        'recall',
+        'ndcg',
+        'topMovieShare',
+        'top10Share',
+        'pickSensitivity',
+      ])
+        expect(line[metric], `${String(line.name)} ${metric}`).toBeGreaterThanOrEqual(0);
+      expect(line.hitRate as number).toBeLessThanOrEqual(1);
+      expect(line.hitsPer100).toBeCloseTo((line.precision as number) * 500, 0);
+      expect(line.hyperparameters).toBeTypeOf('object');
+      expect((line.triples as { n: number }).n).toBe(2000);
+    }
+    const byName = new Map(lines.map((line) => [line.name, line]));
+    // The most-rated list ignores the picks: every pair of disjoint triples gets the same list.
+    expect(byName.get('most-rated')!.pickSensitivity).toBe(1);
+    // The gems name the DNMF users behind them.
+    expect(byName.get('engine.gems')!.fans).toMatchObject({ reasons: expect.any(Number) });
+    // Nothing a user rated in train counts as served.
+    expect(byName.get('engine.gems')!.droppedByExclude).toBeGreaterThanOrEqual(0);
+  });
+
+  it('compares fold-in with trained-in embeddings for a user folds, every user folded in once', () => {
+    const foldIn = lines.find((line) => line.name === 'fold-in')!;
+    const users = lines[0].users as number;
+    expect(foldIn.users).toBe(users);
+    const folds = foldIn.folds as { count: number; users: number[] };
+    expect(folds.count).toBe(2);
+    expect(folds.users.reduce((a, b) => a + b, 0)).toBe(users);
+    for (const size of folds.users) expect(Math.abs(size - users / 2)).toBeLessThan(1);
+    for (const side of ['trainedIn', 'foldedIn', 'foldedInKnownUsers', 'trainedInOtherModel']) {
+      const scores = foldIn[side] as Record<string, { hit: number; hitsPer100: number }>;
+      for (const list of ['popular', 'gems', 'all']) expect(scores[list].hit).toBeGreaterThanOrEqual(0);
+    }
+    const ratio = foldIn.ratio as { gems: number | null };
+    const gems = (foldIn.foldedIn as Record<string, { hitsPer100: number }>).gems.hitsPer100;
+    const trained = (foldIn.trainedIn as Record<string, { hitsPer100: number }>).gems.hitsPer100;
+    if (trained > 0) expect(ratio.gems).toBeCloseTo(gems / trained, 2);
+  });
+
+  it('gives the same JSON through the CLI for the same seed, and never writes to MODELS_DIR', async () => {
+    const env = { MOVIELENS_DIR: dir, MODELS_DIR: path.join(dir, 'never-used-models'), LOG_LEVEL: 'error' };
+    const args = (seed: number) => [
+      'evaluate-ranking',
+      '--train',
+      path.join(dir, 'train.csv'),
+      '--test',
+      path.join(dir, 'test.csv'),
+      '--seed',
+      String(seed),
+      '--epochs',
+      '2',
+      '--fold-in-folds',
+      '2',
+    ];
+    const same = await runCli(args(7), env);
+    expect(same.stderr).toContain('evaluate-ranking: trained in');
+    expect(same.code).toBe(0);
+    const printed = same.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ResultLine);
+    expect(printed).toEqual(lines);
+    // Temporary models only: nothing is written to MODELS_DIR.
+    await expect(readFile(path.join(dir, 'never-used-models', 'CURRENT'), 'utf8')).rejects.toThrow();
+
+    const bad = await runCli(['evaluate-ranking', '--train', path.join(dir, 'train.csv')], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('evaluate-ranking needs --train A.csv --test B.csv');
+  }, 60_000);
+});
