@@ -89,8 +89,9 @@ describe('operations of the bot process', () => {
   });
 
   it('on SIGTERM lets an interaction in flight finish, declines new ones, then exits 0', async () => {
-    // Posters take 1.5 s: the /recommend answer is still being built when SIGTERM arrives.
-    const tmdb: FakeTmdb = await startFakeTmdb({ defaultMovie: { kind: 'poster', delayMs: 1_500 } });
+    // Each poster takes 0.6 s, 4 at a time: the /recommend answer is still being built for about
+    // 1.8 s when SIGTERM arrives (and within the 2.5 s poster deadline, so the cards show them).
+    const tmdb: FakeTmdb = await startFakeTmdb({ defaultMovie: { kind: 'poster', delayMs: 600 } });
     try {
       const bot = await start({ TMDB_API_URL: tmdb.baseUrl, TMDB_READ_TOKEN: tmdb.readToken });
       const recommend = await fake.command('recommend', {

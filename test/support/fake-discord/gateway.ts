@@ -81,6 +81,11 @@ export class Gateway {
     return [...this.sessions.values()].some((s) => guildId === undefined || shardReceives(s.shard, guildId));
   }
 
+  /** Whether some session would get a dispatch about `guildId` (undefined: a DM, for shard 0). */
+  hasSessionReceiving(guildId: string | undefined): boolean {
+    return [...this.sessions.values()].some((s) => shardReceives(s.shard, guildId));
+  }
+
   /** The shards ([id, count]) of the sessions alive now, in IDENTIFY order. */
   shards(): ShardPair[] {
     return [...this.sessions.values()].map((s) => [...s.shard] as ShardPair);

@@ -69,6 +69,8 @@ export interface ActAs {
   /** Member permissions in the channel (e.g. PermissionFlagsBits.ManageGuild). */
   permissions?: bigint;
   locale?: Locale;
+  /** The guild it happens in (one of `fake.guilds`). Default: the primary guild. */
+  guildId?: string;
   /** Where: a server channel (default), the bot's DM, or a group DM. Clicks default to the message's place. */
   place?: Place;
   /** Through which install: the server's (default) or the user's own (user-installable apps). */
@@ -337,11 +339,14 @@ export class FakeDiscord {
   }
 
   private async trigger(spec: InteractionSpec): Promise<InteractionHandle> {
-    const guildId = spec.guild?.id ?? this.guildId;
+    // A DM (or group DM) belongs to no guild: Discord sends it to shard 0.
+    const inGuild = (spec.where?.place ?? IN_GUILD.place) === 'guild';
+    const guildId = inGuild ? (spec.guild?.id ?? this.guildId) : undefined;
     await this.state.waitUntil(
-      () => (this.gateway.hasSession(guildId) ? true : undefined),
+      () => (this.gateway.hasSessionReceiving(guildId) ? true : undefined),
       5000,
-      () => `a logged-in gateway session (of shard ${this.shardOf(guildId)}) to deliver the interaction to`,
+      () =>
+        `a logged-in gateway session (of shard ${guildId ? this.shardOf(guildId) : 0}) to deliver the interaction to`,
     );
     const { record, payload } = createInteraction(this.state, spec);
     const shards = this.gateway.dispatch<GatewayInteractionCreateDispatch>(
