@@ -75,8 +75,6 @@ export interface ActAs {
   place?: Place;
   /** Through which install: the server's (default) or the user's own (user-installable apps). */
   install?: Install;
-  /** The guild it happens in (one of `fake.guilds`). Default: the primary guild. */
-  guildId?: string;
 }
 
 export const DEFAULT_USER_ID = '1100000000000000300';
