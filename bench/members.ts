@@ -55,7 +55,7 @@ async function measure(bot: BotProcess, count: number, interact: (i: number) => 
 /** /rate with a movie id (what autocomplete sends) → the private "Saved" reply. */
 async function timedRate(fake: FakeDiscord, userId: string, movieId: number, stars: number): Promise<number> {
   const started = performance.now();
-  const handle = await fake.command('rate', { movie: String(movieId), stars }, { userId });
+  const handle = await fake.command('rate', { movie: `#${movieId}`, stars }, { userId });
   const reply = handle.finalMessage();
   const elapsed = performance.now() - started;
   if (!reply.content?.startsWith('Saved:')) throw new Error(`/rate answered: ${reply.content ?? ''}`);

@@ -37,8 +37,15 @@ export const data = new SlashCommandBuilder()
       .addChoices(STAR_STEPS.map((stars) => ({ name: starsText(stars), value: stars }))),
   );
 
+/**
+ * Choices carry "#<movieId>": over every movie, ids and titles overlap ("300", "1917", "2012" are titles and
+ * ids of other movies), so a typed number must mean the title, and only a chosen suggestion the id.
+ */
+const CHOSEN = /^#(\d{1,9})$/;
+
 export async function autocomplete(interaction: AutocompleteInteraction, context: BotContext): Promise<void> {
-  await interaction.respond(context.models.current.movieSearch.suggest(interaction.options.getFocused()));
+  const choices = context.models.current.movieSearch.suggest(interaction.options.getFocused());
+  await interaction.respond(choices.map((choice) => ({ name: choice.name, value: `#${choice.value}` })));
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
@@ -48,7 +55,11 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   if (!isValidStars(stars)) {
     throw new UserFacingError(`**stars**: ${stars} is not a rating. Choose ½ to 5 stars, in half steps.`);
   }
-  const found = snapshot.movieSearch.resolve(typed);
+  const chosen = CHOSEN.exec(typed.trim());
+  const found =
+    chosen && snapshot.artifacts.movies.has(Number(chosen[1]))
+      ? ({ ok: true, movieId: Number(chosen[1]) } as const)
+      : snapshot.movieSearch.resolve(typed, { ids: false });
   if (!found.ok) {
     throw new UserFacingError(
       found.reason === 'ambiguous'
