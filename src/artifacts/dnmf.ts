@@ -82,13 +82,12 @@ export class DnmfScorer {
   readonly movies: number;
   readonly gmfDim: number;
   protected readonly firstWidth: number;
-  /** User GMF rows already multiplied by the output weights of the GMF part. */
-  protected readonly userGmfWeighted: Float32Array;
+  private readonly weights: DnmfArrays;
+  private userGmfWeightedTable: Float32Array | undefined;
+  private userFirstTable: Float32Array | undefined;
   readonly movieGmf: Float32Array;
   /** Output-layer weights of the GMF product (1 unless learnGmfWeights). */
   readonly gmfOutputWeights: Float32Array;
-  /** userMlp row · (user half of the first kernel). */
-  protected readonly userFirst: Float32Array;
   /** movieMlp row · (movie half of the first kernel) + first bias. */
   protected readonly movieFirst: Float32Array;
   protected readonly laterLayers: TransposedLayer[];
@@ -112,16 +111,10 @@ export class DnmfScorer {
     this.firstWidth = first.outputs;
     this.gmfOutputWeights = w.output.kernel.subarray(0, gmfDim);
 
-    this.userGmfWeighted = new Float32Array(users * gmfDim);
-    for (let u = 0; u < users; u++) {
-      for (let k = 0; k < gmfDim; k++) {
-        this.userGmfWeighted[u * gmfDim + k] = w.userGmf[u * gmfDim + k] * w.output.kernel[k];
-      }
-    }
+    this.weights = w;
     this.movieGmf = w.movieGmf;
     // Rows 0..mlpDim-1 of the first kernel read the user embedding, the rest the movie embedding.
     this.firstKernelUserHalf = first.kernel.subarray(0, mlpDim * first.outputs);
-    this.userFirst = halfLayer(w.userMlp, users, mlpDim, first.kernel, 0, first.outputs, undefined);
     this.movieFirst = halfLayer(w.movieMlp, movies, mlpDim, first.kernel, mlpDim, first.outputs, first.bias);
     this.laterLayers = later.map((l) => ({ ...l, kernelT: transpose(l.kernel, l.inputs, l.outputs) }));
     this.outputMlpWeights = w.output.kernel.subarray(gmfDim);
@@ -132,6 +125,37 @@ export class DnmfScorer {
     const widest = Math.max(...w.mlp.map((l) => l.outputs));
     this.bufferA = new Float64Array(widest);
     this.bufferB = new Float64Array(widest);
+  }
+
+  /**
+   * User GMF rows already multiplied by the output weights of the GMF part. Built on first use: serving
+   * scores folded-in members and only needs trained users for evaluation (200k users × 64 on ml-32m).
+   */
+  protected get userGmfWeighted(): Float32Array {
+    if (!this.userGmfWeightedTable) {
+      const { userGmf, output } = this.weights;
+      const g = this.gmfDim;
+      const table = new Float32Array(this.users * g);
+      for (let u = 0; u < this.users; u++) {
+        for (let k = 0; k < g; k++) table[u * g + k] = userGmf[u * g + k] * output.kernel[k];
+      }
+      this.userGmfWeightedTable = table;
+    }
+    return this.userGmfWeightedTable;
+  }
+
+  /** userMlp row · (user half of the first kernel), for every trained user; built on first use too. */
+  protected get userFirst(): Float32Array {
+    this.userFirstTable ??= halfLayer(
+      this.weights.userMlp,
+      this.users,
+      this.mlpDim,
+      this.weights.mlp[0].kernel,
+      0,
+      this.firstWidth,
+      undefined,
+    );
+    return this.userFirstTable;
   }
 
   /** A trained user's rows as a UserVector (views, not copies). */

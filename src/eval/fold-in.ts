@@ -11,7 +11,7 @@ import type { Movie, RatingTable } from '../data/types.ts';
 import { createRng, shuffleInPlace, type Rng } from '../random.ts';
 import { createEngine, type RecommendOptions } from '../serve/engine.ts';
 import type { Recommendations } from '../serve/recommendation.ts';
-import { meanScores, scoreList, type ListScores } from './metrics.ts';
+import { hitsPer100, meanScores, scoreList, type ListScores } from './metrics.ts';
 import { round } from './measure.ts';
 import { withoutUsers, type EvalUser } from './protocol.ts';
 import { trainTemporaryModel, type TemporaryModelOptions } from './temporary-model.ts';
@@ -45,25 +45,26 @@ export function dealFolds(users: readonly EvalUser[], folds: number, rng: Rng): 
 }
 
 interface Scored {
-  popular: ListScores & { hitsPer100: number };
-  gems: ListScores & { hitsPer100: number };
+  popular: ListScores & { hitsPer100: number; hitsPer100StdErr: number };
+  gems: ListScores & { hitsPer100: number; hitsPer100StdErr: number };
   /** Both lists as one list of 2k. */
-  all: ListScores & { hitsPer100: number };
+  all: ListScores & { hitsPer100: number; hitsPer100StdErr: number };
 }
 
 function score(users: readonly EvalUser[], answers: readonly Recommendations[], k: number): Scored {
   const list = (pick: (r: Recommendations) => { movieId: number }[], size: number) => {
-    const scores = meanScores(
-      answers.map((answer, i) =>
-        scoreList(
-          pick(answer).map((r) => r.movieId),
-          users[i].relevant,
-          size,
-        ),
+    const perUser = answers.map((answer, i) =>
+      scoreList(
+        pick(answer).map((r) => r.movieId),
+        users[i].relevant,
+        size,
       ),
     );
+    const scores = meanScores(perUser);
+    const hits = hitsPer100(perUser, size);
     return {
-      hitsPer100: round(scores.precision * size * 100, 1),
+      hitsPer100: round(hits.value, 1),
+      hitsPer100StdErr: round(hits.standardError, 1),
       hit: round(scores.hit),
       precision: round(scores.precision),
       recall: round(scores.recall),

@@ -4,7 +4,7 @@
  * from the same seed, so adding a method never changes another's numbers.
  */
 import { createRng, sampleDistinct, type Rng } from '../random.ts';
-import { jaccard, meanScores, scoreList, type ListScores } from './metrics.ts';
+import { hitsPer100, jaccard, meanScores, scoreList, type ListScores } from './metrics.ts';
 import { fanStats, servedStats, type FanStats, type ServedStats } from './list-stats.ts';
 import type { Method, Served } from './methods.ts';
 import type { EvalUser } from './protocol.ts';
@@ -14,6 +14,7 @@ export interface HeldOutResult extends ListScores, ServedStats {
   k: number;
   /** Hits (relevant movies served) per 100 users: the figure, 100 × k × precision. */
   hitsPer100: number;
+  hitsPer100StdErr: number;
   fans: FanStats;
 }
 
@@ -56,11 +57,14 @@ export function heldOut(
   const results = new Map<string, HeldOutResult>();
   for (const [list, served] of answers) {
     const lists = ids(served);
-    const scores = meanScores(lists.map((movieIds, i) => scoreList(movieIds, users[i].relevant, k)));
+    const perUser = lists.map((movieIds, i) => scoreList(movieIds, users[i].relevant, k));
+    const scores = meanScores(perUser);
+    const hits = hitsPer100(perUser, k);
     results.set(list, {
       users: users.length,
       k,
-      hitsPer100: round(scores.precision * k * 100, 1),
+      hitsPer100: round(hits.value, 1),
+      hitsPer100StdErr: round(hits.standardError, 1),
       ...scores,
       ...servedStats(lists, ratingCount),
       fans: fanStats(reasons(served)),

@@ -87,3 +87,18 @@ export function median(values: readonly number[]): number {
   const middle = (sorted.length - 1) / 2;
   return (sorted[Math.floor(middle)] + sorted[Math.ceil(middle)]) / 2;
 }
+
+/**
+ * Relevant movies served per 100 users (the issue's figure, 100·k·mean precision) and its standard error
+ * (100 · sample standard deviation of the per-user hit counts / √users): hits are few, so say how sure.
+ */
+export function hitsPer100(
+  scores: readonly ListScores[],
+  k: number,
+): { value: number; standardError: number } {
+  const hits = scores.map((s) => s.precision * k);
+  const n = hits.length;
+  const mean = hits.reduce((sum, h) => sum + h, 0) / n;
+  const variance = n < 2 ? NaN : hits.reduce((sum, h) => sum + (h - mean) ** 2, 0) / (n - 1);
+  return { value: 100 * mean, standardError: (100 * Math.sqrt(variance)) / Math.sqrt(n) };
+}

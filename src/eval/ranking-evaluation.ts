@@ -127,6 +127,7 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
         users: h.users,
         k: h.k,
         hitsPer100: h.hitsPer100,
+        hitsPer100StdErr: h.hitsPer100StdErr,
         hitRate: round(h.hit),
         hitsPerUser: round(h.precision * k),
         precision: round(h.precision),
@@ -184,6 +185,7 @@ function engineHyperparameters(artifacts: Artifacts, engine: Engine): Record<str
   const { dnmf, knn } = artifacts.manifest;
   return {
     method: engine.method,
+    serving: engine.settings,
     knn: { k: knn.k, minRatings: knn.minRatings },
     dnmf: {
       ...dnmf.hyperparameters,

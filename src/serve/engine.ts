@@ -11,7 +11,9 @@ import type { Artifacts } from '../artifacts/types.ts';
 import { createFanTables, type FanTablesMethod } from './fan-tables.ts';
 import { createGemSource, DISLIKE_BELOW, type GemSource } from './gem-source.ts';
 import type { FoldedUser } from './fold-in.ts';
-import { createNeighbourSource, type NeighbourSource } from './neighbour-source.ts';
+import { createNeighbourSource, NEIGHBOURS_PER_SOURCE, type NeighbourSource } from './neighbour-source.ts';
+import { PICK_RATING, REFERENCE_TRIPLES } from './pick-lift.ts';
+import { gemBand } from '../artifacts/gem-band.ts';
 import { createPopularityFallback } from './popularity-fallback.ts';
 import { drawRanked } from './ranked-draw.ts';
 import type {
@@ -22,6 +24,7 @@ import type {
   Recommendations,
   ScoredCandidate,
 } from './recommendation.ts';
+import { takenMovies, type TakenMovies } from './taken-movies.ts';
 import { RecommendError } from './recommend-error.ts';
 import { createRng, type Rng } from '../random.ts';
 import type { UserVector } from '../artifacts/dnmf.ts';
@@ -62,6 +65,8 @@ export interface RecommendOptions {
 
 export interface Engine {
   readonly method: EngineMethod;
+  /** The serving constants behind the answers, for evaluation reports. */
+  readonly settings: Readonly<Record<string, unknown>>;
   /**
    * Picks come from user input, so they are checked at run time (not only by the type): exactly 3 distinct
    * known movie ids, else a RecommendError.
@@ -107,6 +112,11 @@ interface Lists {
 
 export function createEngine(artifacts: Artifacts, options: CreateEngineOptions = {}): Engine {
   const method = options.method ?? 'fold-in';
+  if (method === 'fan-tables' && artifacts.manifest.dnmf.legacyTables !== true) {
+    throw new Error(
+      `version ${artifacts.manifest.version} has no legacy DNMF tables: the 'fan-tables' method needs one trained with legacyTables`,
+    );
+  }
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
@@ -124,7 +134,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     options: RecommendOptions,
     isCatalogExcluded: boolean,
     extraTaken: Iterable<number>,
-    choose: (taken: Set<number>, perSource: number, rng: Rng) => Lists,
+    choose: (taken: TakenMovies, perSource: number, rng: Rng) => Lists,
     legacyOrder = false,
   ): Recommendations {
     const rng = options.rng ?? createRng();
@@ -132,7 +142,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     if (!Number.isInteger(perSource) || perSource < 1) {
       throw new RangeError(`perSource must be a positive integer, got ${perSource}`);
     }
-    const taken = new Set<number>([...picks, ...extraTaken, ...(options.exclude ?? [])]);
+    const taken = takenMovies([...picks, ...extraTaken], options.exclude);
     const lists = choose(taken, perSource, rng);
     // The fallback never proposes catalog movies, so it needs no flag for it.
     const isTaken = (movieId: number) => taken.has(movieId) || (isCatalogExcluded && catalogIds.has(movieId));
@@ -163,7 +173,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   }
 
   /** Draws one list from a ranking and marks what it chose as taken, so the other list cannot repeat it. */
-  function draw(ranked: readonly ScoredCandidate[], taken: Set<number>, perSource: number, rng: Rng) {
+  function draw(ranked: readonly ScoredCandidate[], taken: TakenMovies, perSource: number, rng: Rng) {
     const drawn = drawRanked(ranked, perSource, DRAW_WINDOW_FACTOR * perSource, rng, (id) => taken.has(id));
     for (const candidate of drawn) taken.add(candidate.movieId);
     return drawn;
@@ -204,8 +214,24 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       .map((r) => r.movieId);
   }
 
+  const band = gemBand(artifacts.manifest);
+  const settings = {
+    method,
+    gemBand: { minRatings: band.minRatings, belowRatings: band.belowRatings },
+    pickRating: PICK_RATING,
+    referenceTriples: REFERENCE_TRIPLES,
+    drawWindowFactor: DRAW_WINDOW_FACTOR,
+    neighboursPerSource: NEIGHBOURS_PER_SOURCE,
+    likedRating: LIKED_RATING,
+    personalSeeds: PERSONAL_SEEDS,
+    groupSeedsPerMember: GROUP_SEEDS_PER_MEMBER,
+    dislikeBelow: DISLIKE_BELOW,
+    minPersonalRatings: MIN_PERSONAL_RATINGS,
+  };
+
   return {
     method,
+    settings,
     warmed,
 
     recommend(picks, options = {}) {

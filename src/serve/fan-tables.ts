@@ -10,6 +10,7 @@ import { dnmfPools } from './dnmf-source.ts';
 import { knnPools } from './knn-source.ts';
 import { memoisePools, warmPools, warmPoolsGently, withoutTaken } from './pool-cache.ts';
 import type { Candidate } from './recommendation.ts';
+import type { TakenMovies } from './taken-movies.ts';
 import type { Rng } from '../random.ts';
 
 export interface FanTablesMethod {
@@ -17,7 +18,7 @@ export interface FanTablesMethod {
   /** Up to perSource movies per list, never one in `taken` (which it extends with what it chooses). */
   lists(
     picks: readonly number[],
-    taken: Set<number>,
+    taken: TakenMovies,
     perSource: number,
     rng: Rng,
   ): { popular: Candidate[]; gems: Candidate[] };

@@ -18,6 +18,8 @@ import type { ScoredCandidate } from './recommendation.ts';
 
 /** Candidates a personal or group ranking returns (the draw window and exclusions need more than 5). */
 export const PERSONAL_RANKED = 60;
+/** Movies /movienight checks member by member, shortlisted by the members' mean prediction. */
+export const GROUP_SHORTLIST = 200;
 /**
  * /movienight's guard: a movie any member is predicted to rate below this is ranked after every movie
  * nobody is predicted to dislike (3 stars is "it was fine" on MovieLens' scale).
@@ -77,6 +79,18 @@ export function createGemSource(artifacts: Artifacts): GemSource {
     );
   }
 
+  /** The user whose prediction is the members' mean prediction (exact while none is clipped). */
+  function averageUser(users: readonly UserVector[]): UserVector {
+    const gmfWeighted = new Float32Array(scorer.gmfDim);
+    let bias = 0;
+    for (const user of users) {
+      for (let k = 0; k < gmfWeighted.length; k++) gmfWeighted[k] += user.gmfWeighted[k] / users.length;
+      bias += user.bias / users.length;
+    }
+    // Folded-in members all have the mean MLP side; a mix with trained users would not be linear.
+    return { gmfWeighted, first: users[0]?.first ?? dnmf.meanUserFirst, bias };
+  }
+
   function openBandRows(isExcluded: (movieId: number) => boolean): number[] {
     return bandRows.filter((m) => !isExcluded(dnmf.movieIds[m]));
   }
@@ -112,35 +126,28 @@ export function createGemSource(artifacts: Artifacts): GemSource {
 
     group(users, isExcluded) {
       const rows = openBandRows(isExcluded);
-      const means = new Float64Array(scorer.movies);
-      const lowest = new Float64Array(scorer.movies);
-      for (const m of rows) {
-        let sum = 0;
-        let min = Infinity;
-        for (const user of users) {
-          const predicted = clipToScale(predict(user, m));
-          sum += predicted;
-          min = Math.min(min, predicted);
-        }
-        means[m] = sum / users.length;
-        lowest[m] = min;
+      // The members' mean unclipped prediction is linear in their vectors (all folded-in members share
+      // the mean MLP side), so one dot product per movie shortlists GROUP_SHORTLIST movies; only those
+      // get every member's own (clipped) prediction for the mean and the dislike guard.
+      const mean = averageUser(users);
+      for (const m of rows) scratch[m] = predict(mean, m);
+      const shortlist = topRows(rows, scratch, GROUP_SHORTLIST);
+      for (const m of rows) scratch[m] = Number.NaN;
+      const scored = shortlist.map((m) => {
+        const predicted = users.map((user) => clipToScale(predict(user, m)));
+        const meanPredicted = predicted.reduce((sum, x) => sum + x, 0) / predicted.length;
+        const lowestPredicted = Math.min(...predicted);
         // Two tiers in one number: guarded movies (nobody below DISLIKE_BELOW) rank above all others,
         // which rank by their lowest prediction (least misery) instead of the mean.
-        scratch[m] = min >= DISLIKE_BELOW ? 10 + means[m] : min;
-      }
-      const best = topRows(rows, scratch, PERSONAL_RANKED);
-      const ranked = best.map((m) => ({
+        const score = lowestPredicted >= DISLIKE_BELOW ? 10 + meanPredicted : lowestPredicted;
+        return { m, score, meanPredicted, lowestPredicted };
+      });
+      scored.sort((a, b) => b.score - a.score || a.m - b.m);
+      return scored.slice(0, PERSONAL_RANKED).map(({ m, score, meanPredicted, lowestPredicted }) => ({
         movieId: dnmf.movieIds[m],
-        score: scratch[m],
-        reason: {
-          kind: 'dnmf-group' as const,
-          memberCount: users.length,
-          meanPredicted: means[m],
-          lowestPredicted: lowest[m],
-        },
+        score,
+        reason: { kind: 'dnmf-group' as const, memberCount: users.length, meanPredicted, lowestPredicted },
       }));
-      for (const m of rows) scratch[m] = Number.NaN;
-      return ranked;
     },
 
     predictions(users, movieId) {

@@ -24,7 +24,6 @@ import type { Artifacts } from '../artifacts/types.ts';
 import { gemBandRows } from '../artifacts/gem-band.ts';
 import { createRng } from '../random.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
-import { topRows } from './ranked-draw.ts';
 import type { ScoredCandidate } from './recommendation.ts';
 import { RATING_MAX } from '../artifacts/dnmf.ts';
 
@@ -103,10 +102,10 @@ export function createPickLift(artifacts: Artifacts, catalogIds: readonly number
   // small share of the typical one, so such a movie scores by its rating count only.
   const sdFloor = size > 0 ? Math.max((1e-3 * sdSum) / size, 1e-12) : 1e-12;
   for (let b = 0; b < size; b++) sd[b] = Math.max(sd[b], sdFloor);
+  const inverseSd = Float64Array.from(sd, (x) => 1 / x);
   const w = scorer.gmfOutputWeights;
   const similarities = new Map<number, Float32Array>();
   const catalogSet = new Set(catalogIds);
-  const scores = new Float64Array(size);
 
   /** x_pick · x_m for every band movie m (x = GMF features as the output layer weighs them). */
   function similaritiesOf(pickId: number): Float32Array | undefined {
@@ -136,23 +135,34 @@ export function createPickLift(artifacts: Artifacts, catalogIds: readonly number
       const [a0, a1 = 0, a2 = 0] = alphas;
       const [t0, t1 = tables[0], t2 = tables[0]] = tables;
       const extra = alphas.slice(3);
-      const indices: number[] = [];
+      // The best RANKED open movies, selected in one pass: most fail the floor test, and only those that
+      // pass are checked against the exclusions. Equal scores keep the lower index (a fixed order).
+      const best = new Int32Array(RANKED);
+      const bestScores = new Float64Array(RANKED);
+      let filled = 0;
+      let floor = -Infinity;
       for (let b = 0; b < size; b++) {
         let lift = a0 * t0[b] + a1 * t1[b] + a2 * t2[b] - meanLift[b];
         for (let j = 0; j < extra.length; j++) lift += extra[j] * tables[j + 3][b];
         // Only movies the picks lift more than a typical triple does: anything else does not depend on them.
-        if (!(lift > 0)) {
-          scores[b] = Number.NaN;
-          continue;
+        if (!(lift > 0)) continue;
+        const score = lift * inverseSd[b] + bandLogCount[b];
+        if (!(score > floor) || isExcluded(dnmf.movieIds[bandRows[b]])) continue;
+        let at = Math.min(filled, RANKED - 1);
+        while (at > 0 && bestScores[at - 1] < score) {
+          best[at] = best[at - 1];
+          bestScores[at] = bestScores[at - 1];
+          at--;
         }
-        scores[b] = lift / sd[b] + bandLogCount[b];
-        indices.push(b);
+        best[at] = b;
+        bestScores[at] = score;
+        if (filled < RANKED) filled++;
+        if (filled === RANKED) floor = bestScores[RANKED - 1];
       }
-      // Reasons only for what a draw can reach (gems are drawn first, so nothing else is taken yet);
-      // excluded movies are skipped while selecting, so the best RANKED open ones come out.
-      const best = topOpen(indices, scores, RANKED, (b) => isExcluded(dnmf.movieIds[bandRows[b]]));
-      return best.map((b) => {
-        const lift = (scores[b] - bandLogCount[b]) * sd[b];
+      // Reasons only for what a draw can reach (gems are drawn first, so nothing else is taken yet).
+      return Array.from(best.subarray(0, filled), (b, i) => {
+        const score = bestScores[i];
+        const lift = (score - bandLogCount[b]) * sd[b];
         const pickIds = known
           .map((pickId, j) => ({ pickId, share: alphas[j] * tables[j][b] }))
           .filter((entry) => entry.share > 0)
@@ -160,28 +170,10 @@ export function createPickLift(artifacts: Artifacts, catalogIds: readonly number
           .map((entry) => entry.pickId);
         return {
           movieId: dnmf.movieIds[bandRows[b]],
-          score: scores[b],
+          score,
           reason: { kind: 'dnmf-fold-in' as const, pickIds, lift },
         };
       });
     },
   };
-}
-
-/** The k best indices by score (ties: the lower index), skipping excluded ones. */
-function topOpen(
-  indices: readonly number[],
-  scores: Float64Array,
-  k: number,
-  isExcluded: (index: number) => boolean,
-): number[] {
-  const best = topRows(indices, scores, k + 16);
-  const open = best.filter((index) => !isExcluded(index));
-  if (open.length >= k || best.length < k + 16) return open.slice(0, k);
-  // Many of the best are excluded (a member who rated much of the band): select again without them.
-  return topRows(
-    indices.filter((index) => !isExcluded(index)),
-    scores,
-    k,
-  );
 }

@@ -21,7 +21,7 @@ export function memoisePools(poolAt: PoolAtStep, shouldCache: (pickId: number) =
 }
 
 /** The same pools without the movies this request has already used or picked. */
-export function withoutTaken(poolAt: PoolAtStep, taken: ReadonlySet<number>): PoolAtStep {
+export function withoutTaken(poolAt: PoolAtStep, taken: { has(movieId: number): boolean }): PoolAtStep {
   return (pickId, step) => {
     const pool = poolAt(pickId, step);
     // Usually nothing in the pool is taken: share it rather than copy it.

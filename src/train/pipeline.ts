@@ -22,7 +22,7 @@ import {
   recallAtK,
   searchIndex,
 } from './knn.ts';
-import { countDistribution, neighbourMovieIds, tableMovieIds } from './count-distribution.ts';
+import { countDistribution, neighbourMovieIds } from './count-distribution.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from './popularity.ts';
 import { scorePredictor } from './evaluate.ts';
 import { HOLDOUT_RULE, splitHoldout } from './holdout.ts';
@@ -204,7 +204,8 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       legacyTables,
     },
     ratingCounts: {
-      hiddenGems: countDistribution(tables ? tableMovieIds(tables.moviesPerUser) : gemCandidates, stats),
+      // What the default engine serves gems from (the legacy tables are only an evaluation baseline).
+      hiddenGems: countDistribution(gemCandidates, stats),
       knnNeighbours: countDistribution(neighbourMovieIds(knn.neighbours), stats),
     },
     runtime: {

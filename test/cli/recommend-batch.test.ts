@@ -83,6 +83,18 @@ describe('recommend --batch against a trained model', () => {
     expect(again.stdout).toBe(run.stdout);
   }, 60_000);
 
+  it('reads stdin for FILE "-"', async () => {
+    const picks = artifacts.catalog.slice(0, 3).map((entry) => entry.movieId);
+    const run = await runCli(['recommend', '--batch', '-', '--json'], env, `${JSON.stringify(picks)}\n[1]\n`);
+    expect(run.code).toBe(0);
+    const [first, second] = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Answer);
+    expect(first).toMatchObject({ picks });
+    expect(second).toEqual({ error: 'line 2: expected 3 picks, got 1' });
+  }, 30_000);
+
   it('stops with a usage error for a missing file', async () => {
     const run = await runCli(['recommend', '--batch', path.join(dir, 'missing.txt'), '--json'], env);
     expect(run.code).toBe(1);

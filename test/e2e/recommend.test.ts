@@ -88,8 +88,12 @@ describe('/recommend end to end', () => {
     const first = message.embeds[0];
     const movie = artifacts.movies.get(ids[0])!;
     expect(first.thumbnail?.url).toMatch(/^https:\/\/image\.tmdb\.org\/t\/p\/w342\/poster-\d+\.jpg$/);
-    expect(first.description).toMatch(/^Rated like .+ by the same people \(cosine similarity/);
-    expect(message.embeds[5].description).toMatch(/DNMF model/);
+    expect(first.description).toMatch(
+      /^Rated like your picks? .+ \(0\.\d\d\).* by the same people \(cosine similarity\)\.$/,
+    );
+    expect(message.embeds[5].description).toMatch(
+      /^A less-known movie the DNMF model, fitting one viewer who loves your three picks, expects them to rate \d\.\d\d stars more /,
+    );
     expect(first.fields?.find((f) => f.name === 'Genres')?.value).toBe(movie.genres.join(', '));
     expect(first.fields?.find((f) => f.name === 'Links')?.value).toContain(
       `https://www.imdb.com/title/tt${movie.imdbId}/`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   hitAtK,
+  hitsPer100,
   jaccard,
   meanScores,
   median,
@@ -45,6 +46,18 @@ describe('ranking metrics on hand-made lists', () => {
     const mean = meanScores([scoreList([2], relevant, 1), scoreList([1], relevant, 1)]);
     expect(mean).toEqual({ hit: 0.5, precision: 0.5, recall: 0.5, ndcg: 0.5 });
     expect(meanScores([]).hit).toBeNaN();
+  });
+
+  it('counts hits per 100 users with their standard error', () => {
+    // Per-user hits 0, 1, 2 (k = 5): mean 1 → 100 per 100 users; sample sd 1 → standard error 100/√3.
+    const scores = [
+      [1, 3],
+      [2, 3],
+      [2, 5],
+    ].map((list) => scoreList(list, relevant, 5));
+    const { value, standardError } = hitsPer100(scores, 5);
+    expect(value).toBeCloseTo(100, 10);
+    expect(standardError).toBeCloseTo(100 / Math.sqrt(3), 10);
   });
 
   it('Jaccard and median', () => {

@@ -136,5 +136,8 @@ describe('evaluate-ranking on a generated dataset', () => {
     const bad = await runCli(['evaluate-ranking', '--train', path.join(dir, 'train.csv')], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('evaluate-ranking needs --train A.csv --test B.csv');
+    const band = await runCli([...args(7), '--band', '60-10'], env);
+    expect(band.code).toBe(1);
+    expect(band.stderr).toContain('--band must be MIN-MAX training ratings, e.g. 10-60, got "60-10"');
   }, 60_000);
 });

@@ -44,4 +44,62 @@ describe('describeReason', () => {
       describeReason({ kind: 'knn', pickId: 999, similarity: 0.5, neighbourRank: 2 }, artifacts),
     ).toContain('Rated like movie 999 ');
   });
+
+  it('names every similar pick for combined kNN, and says whose ratings they are', () => {
+    const matches = [
+      { movieId: 1, similarity: 0.42 },
+      { movieId: 3, similarity: 0.31 },
+    ];
+    expect(
+      describeReason({ kind: 'knn-combined', basis: 'picks', matches, totalSimilarity: 0.73 }, artifacts),
+    ).toBe(
+      'Rated like your picks The Matrix (1999) (0.42) and The Shawshank Redemption (1994) (0.31) by the same people (cosine similarity).',
+    );
+    expect(
+      describeReason(
+        { kind: 'knn-combined', basis: 'your-ratings', matches: matches.slice(0, 1), totalSimilarity: 0.42 },
+        artifacts,
+      ),
+    ).toBe(
+      'Rated like movies you rated highly The Matrix (1999) (0.42) by the same people (cosine similarity).',
+    );
+    expect(
+      describeReason(
+        {
+          kind: 'knn-combined',
+          basis: 'group-ratings',
+          matches: [1, 2, 3, 4].map((movieId) => ({ movieId, similarity: 0.2 })),
+          totalSimilarity: 0.8,
+        },
+        artifacts,
+      ),
+    ).toContain('movies your group rated highly The Matrix (1999) (0.20), Amelie (2001) (0.20), ');
+  });
+
+  it('says what the fold-in did for picks, naming the picks behind the lift and no users', () => {
+    const text = describeReason({ kind: 'dnmf-fold-in', pickIds: [3, 1], lift: 0.234 }, artifacts);
+    expect(text).toBe(
+      'A less-known movie the DNMF model, fitting one viewer who loves your three picks, expects them to rate ' +
+        '0.23 stars more than a fan of three typical top-5 movies, mostly because of ' +
+        'The Shawshank Redemption (1994) and The Matrix (1999).',
+    );
+    expect(text).not.toMatch(/user \d/);
+  });
+
+  it('says which ratings a personal or group prediction comes from', () => {
+    expect(
+      describeReason(
+        { kind: 'dnmf-personal', ratingCount: 12, embedding: 'fold-in', predictedRating: 4.36 },
+        artifacts,
+      ),
+    ).toBe('The DNMF model, fitted to your 12 ratings, predicts 4.4/5 for you.');
+    expect(
+      describeReason(
+        { kind: 'dnmf-group', memberCount: 3, meanPredicted: 4.06, lowestPredicted: 3.6 },
+        artifacts,
+      ),
+    ).toBe(
+      "The DNMF model, fitted to each of your 3 members' ratings, predicts 4.1/5 on average (lowest 3.6/5).",
+    );
+  });
 });

@@ -257,6 +257,31 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
     }
   });
 
+  it('the same guarantees hold for the default fold-in method on every fixture', () => {
+    const fixtures = [
+      ...[1, 2, 3, 4].map((seed) => ({ artifacts: randomArtifacts(seed), catalog: RANDOM_CATALOG })),
+      { artifacts: handArtifacts(), catalog: range(1, 5) },
+      { artifacts: sparseArtifacts(), catalog: range(1, 15) },
+    ];
+    for (const [fixtureIndex, { artifacts, catalog: catalogIds }] of fixtures.entries()) {
+      const engine = createEngine(artifacts);
+      const catalog = new Set(catalogIds);
+      for (let seed = 0; seed < 60; seed++) {
+        const rng = createRng(seed * 7919 + fixtureIndex);
+        const picks = threeDistinct(catalogIds, rng);
+        const result = engine.recommend(picks, { rng });
+        expect(result.popularPicks).toHaveLength(5);
+        expect(result.hiddenGems).toHaveLength(5);
+        const all = ids([...result.popularPicks, ...result.hiddenGems]);
+        expect(new Set(all).size).toBe(10);
+        for (const movieId of all) {
+          expect(catalog.has(movieId)).toBe(false);
+          expect(picks).not.toContain(movieId);
+        }
+      }
+    }
+  });
+
   it('different seeds give different answers for the same picks', () => {
     const engine = createEngine(randomArtifacts(1), LEGACY);
     const answers = new Set<string>();
@@ -265,6 +290,19 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
       answers.add(JSON.stringify([ids(result.popularPicks), ids(result.hiddenGems)]));
     }
     expect(answers.size).toBeGreaterThan(5);
+  });
+});
+
+describe('exclude (legacy method too)', () => {
+  it('never returns an excluded movie', () => {
+    const engine = createEngine(randomArtifacts(3), LEGACY);
+    const exclude = new Set(range(21, 60));
+    for (let seed = 0; seed < 20; seed++) {
+      const result = engine.recommend([1, 2, 3], { rng: createRng(seed), exclude });
+      expect(new Set(ids([...result.popularPicks, ...result.hiddenGems])).size).toBe(10);
+      for (const movie of [...result.popularPicks, ...result.hiddenGems])
+        expect(exclude.has(movie.movieId)).toBe(false);
+    }
   });
 });
 

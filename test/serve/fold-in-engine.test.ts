@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, MIN_PERSONAL_RATINGS } from '../../src/serve/engine.ts';
 import { RecommendError } from '../../src/serve/recommend-error.ts';
+import { createGemSource, DISLIKE_BELOW } from '../../src/serve/gem-source.ts';
 import type { MemberRating, Recommendation, Recommendations } from '../../src/serve/recommendation.ts';
 import { createRng } from '../../src/random.ts';
 import { RANDOM_CATALOG, buildArtifacts, randomArtifacts, range, type FixtureArtifacts } from './fixtures.ts';
@@ -96,6 +97,16 @@ describe('hidden gems by fold-in', () => {
       const result = engine.recommend([1, 2, 3], { rng: createRng(seed), exclude });
       expectWellFormed(result, new Set([...exclude, ...range(1, 6)]));
     }
+  });
+});
+
+describe('the legacy method', () => {
+  it('refuses a version without legacy tables', () => {
+    const artifacts = clusterArtifacts();
+    artifacts.manifest.dnmf.legacyTables = false;
+    expect(() => createEngine(artifacts, { method: 'fan-tables' })).toThrow(
+      /needs one trained with legacyTables/,
+    );
   });
 });
 
@@ -280,6 +291,35 @@ describe('movieNight', () => {
     }
   });
 
+  it('ranks a movie one member is predicted to dislike after the others, even when its mean is higher', () => {
+    const artifacts = clusterArtifacts();
+    const gems = createGemSource(artifacts);
+    const first = artifacts.dnmf.meanUserFirst;
+    // A loves the y taste (y gems clip at 5); B mildly dislikes it (y gems ≈ 2.8 for B, below 3).
+    const a = { gmfWeighted: Float32Array.from([0, 3]), first, bias: 0 };
+    const b = { gmfWeighted: Float32Array.from([0.2, -0.6]), first, bias: 0 };
+    const yGem = gems.predictions([a, b], 41)!;
+    const xGem = gems.predictions([a, b], 21)!;
+    // By the mean alone the y gem would win…
+    expect((yGem[0] + yGem[1]) / 2).toBeGreaterThan((xGem[0] + xGem[1]) / 2);
+    expect(Math.min(...yGem)).toBeLessThan(DISLIKE_BELOW);
+    // …but every movie nobody is predicted to dislike ranks first.
+    const ranked = gems.group([a, b], () => false);
+    const firstDisliked = ranked.findIndex(
+      (c) => c.reason.kind === 'dnmf-group' && c.reason.lowestPredicted < DISLIKE_BELOW,
+    );
+    expect(firstDisliked).toBeGreaterThan(0);
+    for (const candidate of ranked.slice(0, firstDisliked)) {
+      if (candidate.reason.kind !== 'dnmf-group') throw new Error('expected a group reason');
+      expect(candidate.reason.lowestPredicted).toBeGreaterThanOrEqual(DISLIKE_BELOW);
+    }
+    for (const candidate of ranked.slice(firstDisliked)) {
+      if (candidate.reason.kind !== 'dnmf-group') throw new Error('expected a group reason');
+      expect(candidate.reason.lowestPredicted).toBeLessThan(DISLIKE_BELOW);
+    }
+    expect(ranked.findIndex((c) => c.movieId === 41)).toBeGreaterThanOrEqual(firstDisliked);
+  });
+
   it('ignores members with too few ratings, unless nobody has enough', () => {
     const engine = createEngine(clusterArtifacts());
     const enough = ratingsOf([
@@ -293,6 +333,25 @@ describe('movieNight', () => {
     const gem = result.hiddenGems.find((r) => r.reason.kind === 'dnmf-group');
     if (gem?.reason.kind === 'dnmf-group') expect(gem.reason.memberCount).toBe(1);
     expect(() => engine.movieNight([few, few])).toThrow(/rate 2 more movies/);
+  });
+
+  it('is reproducible with a seed', () => {
+    const engine = createEngine(clusterArtifacts());
+    const night = [
+      ratingsOf([
+        [1, 5],
+        [2, 5],
+        [3, 4],
+      ]),
+      ratingsOf([
+        [4, 4],
+        [5, 3],
+        [6, 5],
+      ]),
+    ];
+    expect(engine.movieNight(night, { rng: createRng(3) })).toEqual(
+      engine.movieNight(night, { rng: createRng(3) }),
+    );
   });
 
   it('needs 1–6 members', () => {

@@ -22,6 +22,7 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
       'evaluate-ranking needs --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band MIN-MAX] [--fold-in-folds N]',
     );
   }
+  const band = args.band === undefined ? undefined : parseBand(args.band);
   const movieFile = args.movies ?? path.join(context.config.movielensDir, 'movies.csv');
   const linkFile = args.links ?? path.join(context.config.movielensDir, 'links.csv');
   const onSkip = (reason: string, file: string, line: number, detail: string) =>
@@ -43,7 +44,7 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
     movies,
     checksums,
     seed: args.seed,
-    band: args.band === undefined ? undefined : parseBand(args.band),
+    band,
     dnmf: args.epochs ? { epochs: args.epochs } : undefined,
     foldInFolds: args.foldInFolds,
     logger: context.logger,

@@ -36,18 +36,20 @@ export class PairScorer extends DnmfScorer {
     const userPart = this.globalMean + this.userBias[u] + this.outputBias;
     const uo = u * g;
     const ua = u * h;
+    // The tables are built on first use (see DnmfScorer); read them once, not in the inner loops.
+    const userGmfWeighted = this.userGmfWeighted;
+    const userFirst = this.userFirst;
     for (let m0 = 0; m0 < movies; m0 += BLOCK) {
       const count = Math.min(BLOCK, movies - m0);
       let current = this.blockA;
       let next = this.blockB;
       const gmf = this.blockGmf;
-      dotsWithVector(this.movieGmf, m0, count, g, this.userGmfWeighted, uo, gmf);
+      dotsWithVector(this.movieGmf, m0, count, g, userGmfWeighted, uo, gmf);
       for (let i = 0; i < count; i++) {
         const m = m0 + i;
         out[m] = userPart + this.movieBias[m] + gmf[i];
         const mb = m * h;
-        for (let j = 0; j < h; j++)
-          current[i * h + j] = elu(this.userFirst[ua + j] + this.movieFirst[mb + j]);
+        for (let j = 0; j < h; j++) current[i * h + j] = elu(userFirst[ua + j] + this.movieFirst[mb + j]);
       }
       let width = h;
       for (const { kernelT, bias, inputs, outputs } of this.laterLayers) {

@@ -1,0 +1,114 @@
+/**
+ * Issue 7 on a tiny generated dataset trained by the real pipeline: a few generous raters (5 stars for
+ * everything) are predicted 5 for every movie, so the legacy 'fan-tables' method finds them as the top
+ * "fans" of every pick and serves their favourites whatever the picks. The fold-in method must not: its
+ * gems depend on the picks and its reasons name no users.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ModelRepository } from '../../src/artifacts/repository.ts';
+import type { Artifacts } from '../../src/artifacts/types.ts';
+import { createEngine } from '../../src/serve/engine.ts';
+import type { Recommendations } from '../../src/serve/recommendation.ts';
+import { createRng } from '../../src/random.ts';
+import { trainVersion } from '../../src/train/pipeline.ts';
+import { tempDir, writeDatasetFiles } from '../support/dataset.ts';
+
+const GENEROUS = [1, 2, 3];
+
+/** Two taste traits; 150 popular movies (rated by ~80 %), 200 less-known ones (~15 %, so 10–49 ratings). */
+function generousDataset(seed: number) {
+  const random = createRng(seed);
+  const users = 140;
+  const popular = 150;
+  const movieCount = 350;
+  const traits = Array.from({ length: movieCount }, () => [random() * 2 - 1, random() * 2 - 1]);
+  const movies = ['movieId,title,genres'];
+  const links = ['movieId,imdbId,tmdbId'];
+  for (let m = 1; m <= movieCount; m++) {
+    movies.push(`${m},Movie ${m} (2000),Drama`);
+    links.push(`${m},${String(100000 + m).padStart(7, '0')},${5000 + m}`);
+  }
+  const ratings = ['userId,movieId,rating,timestamp'];
+  for (let u = 1; u <= users; u++) {
+    const taste = [random() * 2 - 1, random() * 2 - 1];
+    for (let m = 1; m <= movieCount; m++) {
+      // Generous raters rated few movies (all 5 stars): the rest are unrated, so they can be "fans" of them.
+      const p = GENEROUS.includes(u) ? 0.12 : m <= popular ? 0.8 : 0.15;
+      if (random() > p) continue;
+      const [a, b] = traits[m - 1];
+      const raw = GENEROUS.includes(u)
+        ? 5
+        : 3.1 + 1.5 * (taste[0] * a + taste[1] * b) + (random() - 0.5) * 0.6;
+      const rating = Math.min(5, Math.max(0.5, Math.round(raw * 2) / 2));
+      ratings.push(`${u},${m},${rating.toFixed(1)},${1_000_000_000 + u * 1000 + m}`);
+    }
+  }
+  const lines = (rows: string[]) => rows.join('\n') + '\n';
+  return { movies: lines(movies), ratings: lines(ratings), links: lines(links) };
+}
+
+let artifacts: Artifacts;
+
+beforeAll(async () => {
+  const result = await trainVersion({
+    datasetDir: await writeDatasetFiles(await tempDir(), generousDataset(7)),
+    repository: new ModelRepository(await tempDir()),
+    dnmf: { epochs: 8 },
+    legacyTables: true,
+  });
+  if (!result.published) throw new Error(result.problems.join('; '));
+  artifacts = result.artifacts;
+}, 60_000);
+
+/** Disjoint random catalog triples (pairs of them), seeded. */
+function disjointPairs(count: number, seed: number): Array<[number[], number[]]> {
+  const rng = createRng(seed);
+  const catalog = artifacts.catalog.map((entry) => entry.movieId);
+  return Array.from({ length: count }, () => {
+    const six = [...catalog].sort(() => rng() - 0.5).slice(0, 6);
+    return [six.slice(0, 3), six.slice(3)];
+  });
+}
+
+function meanGemJaccard(answer: (picks: number[], seed: number) => Recommendations): number {
+  const pairs = disjointPairs(30, 11);
+  let total = 0;
+  pairs.forEach(([a, b], i) => {
+    const x = answer(a, i).hiddenGems.map((r) => r.movieId);
+    const y = answer(b, i).hiddenGems.map((r) => r.movieId);
+    const union = new Set([...x, ...y]).size;
+    total += x.filter((id) => y.includes(id)).length / union;
+  });
+  return total / pairs.length;
+}
+
+describe('generous raters', () => {
+  it('win under the legacy fan-tables method: they are most picks’ top fans and the gems barely change', () => {
+    const legacy = createEngine(artifacts, { method: 'fan-tables' });
+    let reasons = 0;
+    let generous = 0;
+    for (const [picks] of disjointPairs(30, 5)) {
+      for (const gem of legacy.recommend(picks, { rng: createRng(1) }).hiddenGems) {
+        if (gem.reason.kind !== 'dnmf') continue;
+        reasons++;
+        if (gem.reason.userIds.some((id) => GENEROUS.includes(id))) generous++;
+      }
+    }
+    expect(generous / reasons).toBeGreaterThan(0.5);
+    expect(
+      meanGemJaccard((picks, seed) => legacy.recommend(picks, { rng: createRng(seed) })),
+    ).toBeGreaterThan(0.3);
+  });
+
+  it('do not under the fold-in method: gems depend on the picks and no reason is a user', () => {
+    const engine = createEngine(artifacts);
+    const jaccard = meanGemJaccard((picks, seed) => engine.recommend(picks, { rng: createRng(seed) }));
+    expect(jaccard).toBeLessThan(0.15);
+    for (const [picks] of disjointPairs(10, 5)) {
+      for (const gem of engine.recommend(picks, { rng: createRng(2) }).hiddenGems) {
+        expect(gem.reason.kind).toBe('dnmf-fold-in');
+        expect(artifacts.movies.get(gem.movieId)!.count).toBeLessThan(artifacts.manifest.knn.minRatings);
+      }
+    }
+  });
+});
