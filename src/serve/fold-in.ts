@@ -49,15 +49,23 @@ export function foldIn(dnmf: ServingDnmf, rated: readonly RowRating[]): FoldedUs
     targets[i] =
       rating - scorer.globalMean - scorer.movieBias[row] - scorer.outputBias - dnmf.meanUserMlpPath[row];
   });
-  const { p, bias, residuals } =
-    n <= g
-      ? solveDual(features, targets, n, g, lambdaVector, lambdaBias)
-      : solvePrimal(features, targets, n, g, lambdaVector, lambdaBias);
+  const problem: Ridge = { x: features, y: targets, n, g, lambdaP: lambdaVector, lambdaB: lambdaBias };
+  const { p, bias, residuals } = n <= g ? solveDual(problem) : solvePrimal(problem);
   const shares = Float64Array.from(residuals, (e) => e / lambdaVector);
   // The GMF path dots gmfWeighted with the movie's raw GMF row, so p is stored times the output weights.
   const gmfWeighted = new Float32Array(g);
   for (let k = 0; k < g; k++) gmfWeighted[k] = p[k] * w[k];
   return { gmfWeighted, first: dnmf.meanUserFirst, bias, rated, shares };
+}
+
+/** n ratings' features x (n × g, row-major) and targets y, with the two penalties. */
+interface Ridge {
+  x: Float64Array;
+  y: Float64Array;
+  n: number;
+  g: number;
+  lambdaP: number;
+  lambdaB: number;
 }
 
 interface Solution {
@@ -72,14 +80,7 @@ interface Solution {
  * system. With z_i = (x_i, 1) and Λ = diag(λ_p, …, λ_p, λ_b), θ = Λ⁻¹Zᵀβ where (ZΛ⁻¹Zᵀ + I)·β = y, and
  * the residuals are β itself.
  */
-function solveDual(
-  x: Float64Array,
-  y: Float64Array,
-  n: number,
-  g: number,
-  lambdaP: number,
-  lambdaB: number,
-): Solution {
+function solveDual({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -99,14 +100,7 @@ function solveDual(
 }
 
 /** Many ratings: the (gmfDim + 1)² normal equations (XᵀX + Λ)·θ = Xᵀy, θ = (p, b). */
-function solvePrimal(
-  x: Float64Array,
-  y: Float64Array,
-  n: number,
-  g: number,
-  lambdaP: number,
-  lambdaB: number,
-): Solution {
+function solvePrimal({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
   const size = g + 1;
   const a = new Float64Array(size * size);
   const rhs = new Float64Array(size);

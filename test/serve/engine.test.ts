@@ -230,15 +230,18 @@ describe('recommend when lists run short', () => {
 });
 
 describe('recommend properties over random fixtures, seeds and pick triples', () => {
-  it('always 5 + 5 distinct movies, no picks, no catalog movies, truthful reasons', () => {
-    // Random fixtures exercise the models; the hand and sparse ones also exercise widening and fallbacks.
+  /** Random fixtures exercise the models; the hand and sparse ones also exercise widening and fallbacks. */
+  function expectGuarantees(
+    options: Parameters<typeof createEngine>[1],
+    check?: (artifacts: FixtureArtifacts, picks: number[], result: Recommendations) => void,
+  ): void {
     const fixtures = [
       ...[1, 2, 3, 4].map((seed) => ({ artifacts: randomArtifacts(seed), catalog: RANDOM_CATALOG })),
       { artifacts: handArtifacts(), catalog: range(1, 5) },
       { artifacts: sparseArtifacts(), catalog: range(1, 15) },
     ];
     for (const [fixtureIndex, { artifacts, catalog: catalogIds }] of fixtures.entries()) {
-      const engine = createEngine(artifacts, LEGACY);
+      const engine = createEngine(artifacts, options);
       const catalog = new Set(catalogIds);
       for (let seed = 0; seed < 60; seed++) {
         const rng = createRng(seed * 7919 + fixtureIndex);
@@ -252,34 +255,17 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
           expect(catalog.has(movieId)).toBe(false);
           expect(picks).not.toContain(movieId);
         }
-        checkReasons(artifacts, picks, result);
+        check?.(artifacts, picks, result);
       }
     }
+  }
+
+  it('always 5 + 5 distinct movies, no picks, no catalog movies, truthful reasons', () => {
+    expectGuarantees(LEGACY, checkReasons);
   });
 
   it('the same guarantees hold for the default fold-in method on every fixture', () => {
-    const fixtures = [
-      ...[1, 2, 3, 4].map((seed) => ({ artifacts: randomArtifacts(seed), catalog: RANDOM_CATALOG })),
-      { artifacts: handArtifacts(), catalog: range(1, 5) },
-      { artifacts: sparseArtifacts(), catalog: range(1, 15) },
-    ];
-    for (const [fixtureIndex, { artifacts, catalog: catalogIds }] of fixtures.entries()) {
-      const engine = createEngine(artifacts);
-      const catalog = new Set(catalogIds);
-      for (let seed = 0; seed < 60; seed++) {
-        const rng = createRng(seed * 7919 + fixtureIndex);
-        const picks = threeDistinct(catalogIds, rng);
-        const result = engine.recommend(picks, { rng });
-        expect(result.popularPicks).toHaveLength(5);
-        expect(result.hiddenGems).toHaveLength(5);
-        const all = ids([...result.popularPicks, ...result.hiddenGems]);
-        expect(new Set(all).size).toBe(10);
-        for (const movieId of all) {
-          expect(catalog.has(movieId)).toBe(false);
-          expect(picks).not.toContain(movieId);
-        }
-      }
-    }
+    expectGuarantees({});
   });
 
   it('different seeds give different answers for the same picks', () => {
