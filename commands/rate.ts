@@ -9,7 +9,7 @@ import type { Command } from '../src/bot/command.ts';
 import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { PERSONAL } from '../src/bot/install-contexts.ts';
-import { memberRatings, ratingsStillNeeded, usableRatingCount } from '../src/bot/members.ts';
+import { memberRatings, nextStepAfterRating } from '../src/bot/members.ts';
 import { STAR_STEPS, starsText } from '../src/bot/rating-components.ts';
 import { displayTitle } from '../src/serve/titles.ts';
 import { isValidStars } from '../src/store/member-ratings.ts';
@@ -71,12 +71,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const members = memberRatings(context);
   // The confirmation goes out only once the store has the rating.
   await members.rate(interaction.user.id, found.movieId, stars);
-  const usable = usableRatingCount(snapshot, await members.ratings(interaction.user.id));
-  const missing = ratingsStillNeeded(usable);
-  const next =
-    missing > 0
-      ? `Rate ${missing} more movie${missing === 1 ? '' : 's'} and /foryou can pick for you.`
-      : '/foryou picks from your ratings; /ratings lists them.';
+  const next = await nextStepAfterRating(context, interaction.user.id);
   await interaction.reply({
     content: `Saved: **${escapeMarkdown(displayTitle(movie.title))}** ${starsText(stars)}. It won't be recommended to you again. ${next}`,
     flags: MessageFlags.Ephemeral,
