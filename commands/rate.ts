@@ -9,7 +9,7 @@ import type { Command } from '../src/bot/command.ts';
 import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { PERSONAL } from '../src/bot/install-contexts.ts';
-import { memberRatings, ratingsStillNeeded, usableRatingCount } from '../src/bot/members.ts';
+import { memberRatings, nextStepAfterRating } from '../src/bot/members.ts';
 import { STAR_STEPS, starsText } from '../src/bot/rating-components.ts';
 import { displayTitle } from '../src/serve/titles.ts';
 import { isValidStars } from '../src/store/member-ratings.ts';
@@ -37,8 +37,15 @@ export const data = new SlashCommandBuilder()
       .addChoices(STAR_STEPS.map((stars) => ({ name: starsText(stars), value: stars }))),
   );
 
+/**
+ * Choices carry "#<movieId>": over every movie, ids and titles overlap ("300", "1917", "2012" are titles and
+ * ids of other movies), so a typed number must mean the title, and only a chosen suggestion the id.
+ */
+const CHOSEN = /^#(\d{1,9})$/;
+
 export async function autocomplete(interaction: AutocompleteInteraction, context: BotContext): Promise<void> {
-  await interaction.respond(context.models.current.movieSearch.suggest(interaction.options.getFocused()));
+  const choices = context.models.current.movieSearch.suggest(interaction.options.getFocused());
+  await interaction.respond(choices.map((choice) => ({ name: choice.name, value: `#${choice.value}` })));
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
@@ -48,7 +55,11 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   if (!isValidStars(stars)) {
     throw new UserFacingError(`**stars**: ${stars} is not a rating. Choose ½ to 5 stars, in half steps.`);
   }
-  const found = snapshot.movieSearch.resolve(typed);
+  const chosen = CHOSEN.exec(typed.trim());
+  const found =
+    chosen && snapshot.artifacts.movies.has(Number(chosen[1]))
+      ? ({ ok: true, movieId: Number(chosen[1]) } as const)
+      : snapshot.movieSearch.resolve(typed, { ids: false });
   if (!found.ok) {
     throw new UserFacingError(
       found.reason === 'ambiguous'
@@ -60,12 +71,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const members = memberRatings(context);
   // The confirmation goes out only once the store has the rating.
   await members.rate(interaction.user.id, found.movieId, stars);
-  const usable = usableRatingCount(snapshot, await members.ratings(interaction.user.id));
-  const missing = ratingsStillNeeded(usable);
-  const next =
-    missing > 0
-      ? `Rate ${missing} more movie${missing === 1 ? '' : 's'} and /foryou can pick for you.`
-      : '/foryou picks from your ratings; /ratings lists them.';
+  const next = await nextStepAfterRating(context, interaction.user.id);
   await interaction.reply({
     content: `Saved: **${escapeMarkdown(displayTitle(movie.title))}** ${starsText(stars)}. It won't be recommended to you again. ${next}`,
     flags: MessageFlags.Ephemeral,

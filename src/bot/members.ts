@@ -33,3 +33,15 @@ export async function memberProfile(
     excluded: new Set(entries.map((e) => e.movieId)),
   };
 }
+
+/** What a member can do after a rating: how many more /foryou needs (of movies the model knows), or use it. */
+export async function nextStepAfterRating(
+  context: Pick<BotContext, 'store' | 'models'>,
+  userId: string,
+): Promise<string> {
+  const ratings = await memberRatings(context).ratings(userId);
+  const missing = ratingsStillNeeded(usableRatingCount(context.models.current, ratings));
+  return missing > 0
+    ? `Rate ${missing} more movie${missing === 1 ? '' : 's'} and /foryou can pick for you.`
+    : '/foryou picks from your ratings; /ratings lists them (and removes any).';
+}

@@ -83,6 +83,8 @@ export function ratingRows(
   version: string,
 ): ActionRow[] {
   const shown = movies.slice(0, Math.floor(SELECT_LIMITS.options / 2));
+  // Discord refuses a select without options.
+  if (shown.length === 0) return [];
   return [
     {
       type: ComponentType.ActionRow,

@@ -16,7 +16,7 @@ import { isValidStars, type Mark } from '../store/member-ratings.ts';
 import type { ButtonHandler, SelectHandler } from './command.ts';
 import { UserFacingError } from './command.ts';
 import type { BotContext } from './context.ts';
-import { memberRatings, ratingsStillNeeded } from './members.ts';
+import { memberRatings, nextStepAfterRating } from './members.ts';
 import {
   MARK_TEXT,
   parseMarkButtonId,
@@ -65,14 +65,6 @@ function optionLabel(interaction: MessageComponentInteraction, movieId: number):
 
 function title(movie: MovieInfo): string {
   return `**${escapeMarkdown(displayTitle(movie.title))}**`;
-}
-
-/** "Saved" plus what the member can do next. */
-async function afterRating(context: BotContext, userId: string): Promise<string> {
-  const missing = ratingsStillNeeded((await memberRatings(context).ratings(userId)).length);
-  return missing > 0
-    ? `Rate ${missing} more movie${missing === 1 ? '' : 's'} and /foryou can pick for you.`
-    : '/foryou picks from your ratings; /ratings lists them (and removes any).';
 }
 
 /** "Rate one of these…" on an answer: opens the private star panel for the chosen movie. */
@@ -131,7 +123,7 @@ export const starsSelect: SelectHandler<MovieState> = {
     const movie = movieOrRefusal(interaction, context.models.current, state.movieId, state.version);
     await memberRatings(context).rate(interaction.user.id, state.movieId, stars);
     await interaction.update({
-      content: `Saved: ${title(movie)} ${starsText(stars)}. It won't be recommended to you again. ${await afterRating(context, interaction.user.id)}`,
+      content: `Saved: ${title(movie)} ${starsText(stars)}. It won't be recommended to you again. ${await nextStepAfterRating(context, interaction.user.id)}`,
       components: [],
       allowedMentions: NO_MENTIONS,
     });

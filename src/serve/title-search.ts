@@ -35,8 +35,11 @@ export interface TitleEntry {
 export interface TitleSearch {
   /** Up to `limit` (25) movies matching the query, best first, without the excluded ones. */
   suggest(query: string, exclude?: Iterable<number>, limit?: number): Choice[];
-  /** A typed value (movieId string or title text) → one movie, or why not. */
-  resolve(typed: string): ResolveResult;
+  /**
+   * A typed value (movieId string or title text) → one movie, or why not. With `ids: false` digits are only
+   * a title ("300", "1917"): for searches where autocomplete marks its values otherwise (see /rate).
+   */
+  resolve(typed: string, options?: { ids?: boolean }): ResolveResult;
   /** True when the movie is in this index. */
   has(movieId: number): boolean;
   readonly size: number;
@@ -248,10 +251,10 @@ function* buildSteps(entries: Iterable<TitleEntry>): Generator<void, TitleSearch
     suggest(query, exclude = [], limit = MAX_CHOICES) {
       return matches(query, new Set(exclude), limit).map(choice);
     },
-    resolve(typed) {
+    resolve(typed, { ids = true } = {}) {
       const text = typed.trim();
       // Autocomplete sends the movieId; a pasted id works the same way.
-      if (/^\d+$/.test(text)) {
+      if (ids && /^\d+$/.test(text)) {
         const position = positionById.get(Number(text));
         if (position !== undefined) return { ok: true, movieId: movies[position].movieId };
       }

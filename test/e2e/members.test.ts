@@ -142,10 +142,12 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
       (m) => !artifacts.catalog.some((e) => e.movieId === m.movieId),
     );
     for (const movie of outside.slice(0, 2)) {
-      const choices = await bot.fake.autocomplete('rate', { movie: movie.title.slice(0, 9) }, 'movie', {
+      const choices = await bot.fake.autocomplete('rate', { movie: movie.title }, 'movie', {
         userId: ALICE,
       });
       expect(choices.length).toBeGreaterThan(0);
+      // A chosen suggestion sends "#<id>": a typed number stays a title.
+      expect(choices.map((c) => c.value)).toContain(`#${movie.movieId}`);
       const saved = (
         await bot.fake.command('rate', { movie: movie.title, stars: 5 }, { userId: ALICE })
       ).finalMessage();
@@ -286,7 +288,7 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     // From the model serving now: an earlier test swapped in one trained without a movie.
     const movies = [...bot.bot.context.models.current.artifacts.movies.values()].slice(20, 32);
     for (const movie of movies) {
-      await bot.fake.command('rate', { movie: String(movie.movieId), stars: 3.5 }, { userId: EVE });
+      await bot.fake.command('rate', { movie: `#${movie.movieId}`, stars: 3.5 }, { userId: EVE });
     }
     const handle = await bot.fake.command('ratings', {}, { userId: EVE });
     const first = handle.finalMessage();

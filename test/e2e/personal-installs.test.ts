@@ -45,7 +45,7 @@ describe('user installs and DMs', () => {
     for (const movie of movies) {
       const handle = await bot.fake.command(
         'rate',
-        { movie: String(movie.movieId), stars: 4 },
+        { movie: `#${movie.movieId}`, stars: 4 },
         { userId: DANA, place: 'dm', install: 'user' },
       );
       const reply = handle.finalMessage();

@@ -26,6 +26,19 @@ describe('movie search over every movie (what /rate offers)', () => {
     expect(search.resolve('xyzzy')).toEqual({ ok: false, reason: 'not-found', candidates: [] });
   });
 
+  it('reads digits as a title when asked to: movie ids and titles like "300" overlap', () => {
+    const artifacts = buildArtifacts({
+      movies: [
+        { movieId: 300, title: 'Quiz Show (1994)' },
+        { movieId: 51662, title: '300 (2007)' },
+      ],
+      catalog: [300],
+    });
+    const search = createMovieSearch(artifacts);
+    expect(search.resolve('300')).toEqual({ ok: true, movieId: 300 });
+    expect(search.resolve('300', { ids: false })).toEqual({ ok: true, movieId: 51662 });
+  });
+
   it('offers the catalog first, then the most rated movies, among equal matches', () => {
     const artifacts = buildArtifacts({
       movies: [

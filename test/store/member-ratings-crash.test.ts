@@ -27,14 +27,10 @@ interface Round {
 }
 
 /** Runs the writer from `from` and SIGKILLs it `killAfterMs` after it is ready (or lets it finish). */
-function runWriter(path: string, from: number, killAfterMs: number | null): Promise<Round> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', writer, path, MEMBER, String(from), String(TOTAL)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+function runWriter(path: string, from: number, killAfterMs: number | null, to = TOTAL): Promise<Round> {
+  const child = spawn(process.execPath, ['--import', 'tsx', writer, path, MEMBER, String(from), String(to)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const confirmed: number[] = [];
   let buffer = '';
   child.stdout.setEncoding('utf8');
@@ -83,5 +79,16 @@ describe('member ratings under kill -9', () => {
     await store.disconnect();
     const missing = [...confirmed].filter((movieId) => stored.get(movieId) !== starsFor(movieId));
     expect(missing).toEqual([]);
+  }, 60_000);
+
+  it('loses nothing when two processes (two shards) rate for the same member at once', async () => {
+    const path = join(dir, 'shards.sqlite');
+    const [a, b] = await Promise.all([runWriter(path, 1, null, 200), runWriter(path, 201, null, 400)]);
+    expect(a.confirmed).toHaveLength(200);
+    expect(b.confirmed).toHaveLength(200);
+    const store = createStore({ url: `sqlite://${path}`, namespace: 'flickpick' });
+    const stored = await new MemberRatings(store).ratings(MEMBER);
+    await store.disconnect();
+    expect(stored).toHaveLength(400);
   }, 60_000);
 });

@@ -208,7 +208,7 @@ export class FakeDiscord {
 
   /**
    * `userId` joins the guild's voice channel (or leaves voice with `null`): Discord dispatches
-   * VOICE_STATE_UPDATE to sessions with the GuildVoiceStates intent. Resolves once it is sent.
+   * VOICE_STATE_UPDATE to sessions with the GuildVoiceStates intent. Sent at once; the client sees it on its next read.
    */
   setVoice(
     userId: string,
@@ -226,7 +226,7 @@ export class FakeDiscord {
     this.state.changed();
   }
 
-  /** Makes `userId` a bot account (e.g. for user options naming a bot); returns its user object. */
+  /** Makes `userId` a bot account (e.g. for user options naming a bot), as Discord would resolve it. */
   addBot(userId: string, username?: string): void {
     registerBot(this.state, userId, username);
   }
