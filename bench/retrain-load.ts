@@ -58,7 +58,7 @@ async function phase(
     memoryMb: {
       rss: Math.round(usage.rss / 1e5) / 10,
       heapUsed: Math.round(usage.heapUsed / 1e5) / 10,
-      // Native memory held by JS objects, e.g. the hnswlib index of each loaded version.
+      // Native memory held by JS objects, e.g. typed arrays of each loaded version.
       external: Math.round(usage.external / 1e5) / 10,
     },
     durationMs,

@@ -1,5 +1,5 @@
 /**
- * Per-pick candidate pools are the expensive part of a request (an hnswlib query; a few hundred DNMF table
+ * Per-pick candidate pools are the expensive part of a request (a kNN lookup; a few hundred DNMF table
  * entries to gather and sort), yet for a given pick they only depend on the artifacts, apart from the handful
  * of movies a request excludes beyond the catalog (the other picks, the other list's movies). So pools are
  * computed once with only the catalog excluded and filtered per request.
