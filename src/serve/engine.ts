@@ -120,14 +120,20 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
-  const gems = createGemSource(artifacts);
-  const neighbours = createNeighbourSource(artifacts, isCatalog, catalogIds.size);
+  // The sources' precomputation (the pick-lift reference, neighbour sums) is built on first use, and
+  // with warm: 'later' one source at a time between other work: a bot swapping in a retrained version
+  // keeps answering instead of stalling for the whole precomputation at once.
+  let gemSource: GemSource | undefined;
+  let neighbourSource: NeighbourSource | undefined;
+  const gemsOf = () => (gemSource ??= createGemSource(artifacts));
+  const neighboursOf = () =>
+    (neighbourSource ??= createNeighbourSource(artifacts, isCatalog, catalogIds.size));
   // Enough for any legacy request: its share per pick (2) after losing two other picks and five movies.
   const enough = PICK_COUNT - 1 + DEFAULT_PER_SOURCE + Math.ceil(DEFAULT_PER_SOURCE / PICK_COUNT);
   const warm = options.warm ?? 'now';
   const fanTables: FanTablesMethod | undefined =
     method === 'fan-tables' ? createFanTables(artifacts, catalogIds, warm, enough) : undefined;
-  const warmed = fanTables ? fanTables.warmed : warmSources(gems, neighbours, catalogIds, warm);
+  const warmed = fanTables ? fanTables.warmed : warmSources(gemsOf, neighboursOf, catalogIds, warm);
 
   function answer(
     picks: readonly number[],
@@ -193,17 +199,22 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       ratings.map((r) => r.movieId),
       (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId);
-        const gemList = draw(gems.personal(user, isTaken, { ratingCount, embedding }), taken, perSource, rng);
+        const gemList = draw(
+          gemsOf().personal(user, isTaken, { ratingCount, embedding }),
+          taken,
+          perSource,
+          rng,
+        );
         const seeds = bestRated(ratings, PERSONAL_SEEDS);
-        const popular = draw(neighbours.combined(seeds, isTaken, 'your-ratings'), taken, perSource, rng);
+        const popular = draw(neighboursOf().combined(seeds, isTaken, 'your-ratings'), taken, perSource, rng);
         return { popular, gems: gemList };
       },
     );
   }
 
   function foldMember(ratings: readonly MemberRating[]): { user: FoldedUser; known: number } {
-    const rated = gems.rowRatings(ratings);
-    return { user: gems.foldIn(rated), known: rated.length };
+    const rated = gemsOf().rowRatings(ratings);
+    return { user: gemsOf().foldIn(rated), known: rated.length };
   }
 
   function bestRated(ratings: readonly MemberRating[], count: number): number[] {
@@ -248,8 +259,8 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
           }
           const isTaken = (movieId: number) => taken.has(movieId) || catalogIds.has(movieId);
           // Hidden gems first: their band is narrower, so a movie both lists could hold goes there.
-          const gemList = draw(gems.forPicks(picks, isTaken), taken, perSource, rng);
-          const popular = draw(neighbours.combined(picks, isTaken, 'picks'), taken, perSource, rng);
+          const gemList = draw(gemsOf().forPicks(picks, isTaken), taken, perSource, rng);
+          const popular = draw(neighboursOf().combined(picks, isTaken, 'picks'), taken, perSource, rng);
           return { popular, gems: gemList };
         },
         method === 'fan-tables',
@@ -265,7 +276,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
 
     forTrainedUser(userId, ratings, options = {}) {
       validateRatings(ratings);
-      const user = gems.trainedUser(userId);
+      const user = gemsOf().trainedUser(userId);
       if (!user) throw new RangeError(`user ${userId} is not in the DNMF model`);
       return personal(user, ratings, ratings.length, 'trained', options);
     },
@@ -286,12 +297,12 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       const everyRated = members.flatMap((ratings) => ratings.map((r) => r.movieId));
       return answer([], options, false, everyRated, (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId);
-        const gemList = draw(gems.group(users, isTaken), taken, perSource, rng);
+        const gemList = draw(gemsOf().group(users, isTaken), taken, perSource, rng);
         const seedLists = qualifying.map((ratings) => bestRated(ratings, GROUP_SEEDS_PER_MEMBER));
         const seeds = seedLists.flat();
         const weights = seedLists.flatMap((list) => list.map(() => 1 / list.length));
-        const ranked = neighbours.combined(seeds, isTaken, 'group-ratings', weights);
-        const popular = draw(guardAgainstDislike(ranked, users, gems), taken, perSource, rng);
+        const ranked = neighboursOf().combined(seeds, isTaken, 'group-ratings', weights);
+        const popular = draw(guardAgainstDislike(ranked, users, gemsOf()), taken, perSource, rng);
         return { popular, gems: gemList };
       });
     },
@@ -329,15 +340,20 @@ function requireEnough(known: number): void {
 }
 
 async function warmSources(
-  gems: GemSource,
-  neighbours: NeighbourSource,
+  gemsOf: () => GemSource,
+  neighboursOf: () => NeighbourSource,
   catalogIds: ReadonlySet<number>,
   warm: 'now' | 'later',
 ): Promise<void> {
+  const pause = () => (warm === 'later' ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined);
+  if (warm === 'later') await pause();
+  const gems = gemsOf();
+  await pause();
+  const neighbours = neighboursOf();
   for (const movieId of catalogIds) {
+    await pause();
     gems.warm(movieId);
     neighbours.warm(movieId);
-    if (warm === 'later') await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 

@@ -48,7 +48,7 @@ describe('manifest schema', () => {
   it('refuses a manifest without files, or missing one, with the path of the problem', () => {
     const { files: _files, ...withoutFiles } = manifest;
     expect(() => checkManifest(withoutFiles, 'manifest.json')).toThrow(
-      'manifest.json.files must be an object, not undefined',
+      'manifest.json.files must be an object, not missing',
     );
     const files = { ...(manifest.files as Record<string, unknown>) };
     delete files['knn-neighbours.bin'];
