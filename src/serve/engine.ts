@@ -9,7 +9,7 @@
  */
 import type { Artifacts } from '../artifacts/types.ts';
 import { createFanTables, type FanTablesMethod } from './fan-tables.ts';
-import { createGemSource, DISLIKE_BELOW, type GemSource } from './gem-source.ts';
+import { buildGemSource, createGemSource, DISLIKE_BELOW, type GemSource } from './gem-source.ts';
 import type { FoldedUser } from './fold-in.ts';
 import { createNeighbourSource, NEIGHBOURS_PER_SOURCE, type NeighbourSource } from './neighbour-source.ts';
 import { PICK_RATING, REFERENCE_TRIPLES } from './pick-lift.ts';
@@ -126,6 +126,15 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   let gemSource: GemSource | undefined;
   let neighbourSource: NeighbourSource | undefined;
   const gemsOf = () => (gemSource ??= createGemSource(artifacts));
+  /** Builds the gem source with a pause at each of its steps (unless something needed it sooner). */
+  const buildGemsPausing = async (pause: () => Promise<void>): Promise<GemSource> => {
+    const steps = buildGemSource(artifacts);
+    for (let next = steps.next(); ; next = steps.next()) {
+      if (next.done) return (gemSource ??= next.value);
+      await pause();
+      if (gemSource) return gemSource;
+    }
+  };
   const neighboursOf = () =>
     (neighbourSource ??= createNeighbourSource(artifacts, isCatalog, catalogIds.size));
   // Enough for any legacy request: its share per pick (2) after losing two other picks and five movies.
@@ -133,7 +142,9 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   const warm = options.warm ?? 'now';
   const fanTables: FanTablesMethod | undefined =
     method === 'fan-tables' ? createFanTables(artifacts, catalogIds, warm, enough) : undefined;
-  const warmed = fanTables ? fanTables.warmed : warmSources(gemsOf, neighboursOf, catalogIds, warm);
+  const warmed = fanTables
+    ? fanTables.warmed
+    : warmSources(buildGemsPausing, gemsOf, neighboursOf, catalogIds, warm);
 
   function answer(
     picks: readonly number[],
@@ -339,22 +350,36 @@ function requireEnough(known: number): void {
   );
 }
 
-async function warmSources(
+/**
+ * 'now': builds both sources and every catalog movie's precomputation before returning. 'later': the
+ * same with a pause (setImmediate) between steps of a few milliseconds each, for a running bot.
+ */
+function warmSources(
+  buildGems: (pause: () => Promise<void>) => Promise<GemSource>,
   gemsOf: () => GemSource,
   neighboursOf: () => NeighbourSource,
   catalogIds: ReadonlySet<number>,
   warm: 'now' | 'later',
 ): Promise<void> {
-  const pause = () => (warm === 'later' ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined);
-  if (warm === 'later') await pause();
-  const gems = gemsOf();
-  await pause();
-  const neighbours = neighboursOf();
-  for (const movieId of catalogIds) {
-    await pause();
-    gems.warm(movieId);
-    neighbours.warm(movieId);
+  if (warm === 'now') {
+    for (const movieId of catalogIds) {
+      gemsOf().warm(movieId);
+      neighboursOf().warm(movieId);
+    }
+    return Promise.resolve();
   }
+  const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return (async () => {
+    await pause();
+    const gems = await buildGems(pause);
+    await pause();
+    const neighbours = neighboursOf();
+    for (const movieId of catalogIds) {
+      await pause();
+      gems.warm(movieId);
+      neighbours.warm(movieId);
+    }
+  })();
 }
 
 function copyReason(reason: RecommendationReason): RecommendationReason {

@@ -12,7 +12,7 @@ import type { Artifacts } from '../artifacts/types.ts';
 import { clipToScale, type UserVector } from '../artifacts/dnmf.ts';
 import { gemBandRows } from '../artifacts/gem-band.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
-import { createPickLift } from './pick-lift.ts';
+import { buildPickLift, runToEnd } from './pick-lift.ts';
 import { topRows } from './ranked-draw.ts';
 import type { ScoredCandidate } from './recommendation.ts';
 
@@ -49,11 +49,16 @@ export interface GemSource {
 }
 
 export function createGemSource(artifacts: Artifacts): GemSource {
+  return runToEnd(buildGemSource(artifacts));
+}
+
+/** createGemSource in steps (it pauses with yield), for a bot building a swapped-in version. */
+export function* buildGemSource(artifacts: Artifacts): Generator<void, GemSource> {
   const dnmf = artifacts.dnmf;
   const { scorer } = dnmf;
   const bandRows = gemBandRows(artifacts);
   const scratch = new Float64Array(scorer.movies).fill(Number.NaN);
-  const pickLift = createPickLift(
+  const pickLift = yield* buildPickLift(
     artifacts,
     artifacts.catalog.map((entry) => entry.movieId),
   );

@@ -42,6 +42,28 @@ export interface PickLift {
 }
 
 export function createPickLift(artifacts: Artifacts, catalogIds: readonly number[]): PickLift {
+  return runToEnd(buildPickLift(artifacts, catalogIds));
+}
+
+/** Runs a step-wise build (see buildPickLift) to its end in one go. */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Band movies handled between two pauses of a step-wise build (a few milliseconds of work). */
+const ROWS_PER_STEP = 256;
+
+/**
+ * The same, pausing (yield) every few milliseconds of work, so a running bot can build the next
+ * version's pick lift between requests instead of stalling for the whole build (30–50 ms here).
+ */
+export function* buildPickLift(
+  artifacts: Artifacts,
+  catalogIds: readonly number[],
+): Generator<void, PickLift> {
   const { dnmf } = artifacts;
   const { scorer } = dnmf;
   const g = scorer.gmfDim;
@@ -70,6 +92,7 @@ export function createPickLift(artifacts: Artifacts, catalogIds: readonly number
       while (triple.size < 3) triple.add(catalogRows[Math.floor(rng() * catalogRows.length)]);
       const folded = foldPicks([...triple]);
       samples.push(Float64Array.from(folded.gmfWeighted));
+      if (t % 50 === 49) yield;
     }
     for (const sample of samples) for (let k = 0; k < g; k++) meanP[k] += sample[k] / samples.length;
   }
@@ -87,7 +110,9 @@ export function createPickLift(artifacts: Artifacts, catalogIds: readonly number
   const meanLift = new Float64Array(size);
   const bandLogCount = Float64Array.from(bandRows, (row) => logCount[row]);
   let sdSum = 0;
-  bandRows.forEach((m, b) => {
+  for (let b = 0; b < size; b++) {
+    const m = bandRows[b];
+    if (b % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     let quadratic = 0;
     for (let i = 0; i < g; i++) {
       let row = 0;
@@ -97,7 +122,7 @@ export function createPickLift(artifacts: Artifacts, catalogIds: readonly number
     sd[b] = Math.sqrt(Math.max(quadratic, 0));
     sdSum += sd[b];
     meanLift[b] = scorer.gmfPath(meanPVector, m);
-  });
+  }
   // A movie the reference does not move at all (a zero embedding) would divide by zero: floor sd at a
   // small share of the typical one, so such a movie scores by its rating count only.
   const sdFloor = size > 0 ? Math.max((1e-3 * sdSum) / size, 1e-12) : 1e-12;
