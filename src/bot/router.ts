@@ -29,7 +29,8 @@ export function createRouter(
   const { logger } = context;
 
   return async function route(interaction: Interaction): Promise<void> {
-    const log = logger.child({ interaction: interaction.id, user: interaction.user.id });
+    // No Discord user id in any log line (issue 10, PRIVACY.md): the interaction id is enough to trace.
+    const log = logger.child({ interaction: interaction.id });
     try {
       if (interaction.isAutocomplete()) {
         const command = byName.get(interaction.commandName);
