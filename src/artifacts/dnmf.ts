@@ -23,7 +23,7 @@ export interface DenseLayer {
   outputs: number;
 }
 
-/** The DNMF's parameters as typed arrays (train's DnmfWeights has exactly this shape). */
+/** The DNMF's parameters as typed arrays (train's DnmfWeights is this type). */
 export interface DnmfArrays {
   shape: DnmfShape;
   globalMean: number;

@@ -2,39 +2,13 @@
  * The DNMF's parameters as plain typed arrays. Training keeps the embedding tables here (only the rows
  * a batch touches move); inference and serialisation read them directly.
  */
+import type { DenseLayer, DnmfArrays, DnmfShape } from '../../artifacts/dnmf.ts';
 import { normal } from './random.ts';
 
-export interface DnmfShape {
-  users: number;
-  movies: number;
-  gmfDim: number;
-  mlpDim: number;
-  mlpLayers: number[];
-}
-
-export interface DenseLayer {
-  /** [inputs × outputs], row-major: the layout of tf.matMul(x, kernel). */
-  kernel: Float32Array;
-  bias: Float32Array;
-  inputs: number;
-  outputs: number;
-}
-
-export interface DnmfWeights {
-  shape: DnmfShape;
-  globalMean: number;
-  /** Row-major [users × gmfDim] etc. */
-  userGmf: Float32Array;
-  movieGmf: Float32Array;
-  userMlp: Float32Array;
-  movieMlp: Float32Array;
-  userBias: Float32Array;
-  movieBias: Float32Array;
-  /** The MLP tower; layer 0 reads concat(userMlp row, movieMlp row). */
-  mlp: DenseLayer[];
-  /** Joins concat(GMF product, last MLP layer) into one scalar: [gmfDim + last layer width × 1]. */
-  output: DenseLayer;
-}
+// One definition of the parameter shapes, shared with the serving side's forward pass.
+export type { DenseLayer, DnmfShape } from '../../artifacts/dnmf.ts';
+/** Training's name for the DNMF's parameters as typed arrays. */
+export type DnmfWeights = DnmfArrays;
 
 export function denseLayerSizes(shape: DnmfShape): Array<[number, number]> {
   const sizes: Array<[number, number]> = [];
