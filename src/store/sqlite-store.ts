@@ -55,6 +55,22 @@ CREATE TABLE IF NOT EXISTS keyv_locks (
 ) WITHOUT ROWID;
 `;
 
+/** Runs `step` again after a short sleep while it fails with SQLITE_BUSY, for at most `timeoutMs`. */
+function retryWhileBusy<T>(step: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return step();
+    } catch (error) {
+      const busy = (error as { code?: unknown }).code === 'SQLITE_BUSY';
+      if (!busy || Date.now() >= deadline) throw error;
+      // A synchronous sleep: the constructor is synchronous, and the sibling holds the lock for milliseconds.
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
+}
+
 /** Row shapes as better-sqlite3 returns them. */
 interface ValueRow {
   value: string;
@@ -79,12 +95,15 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, Locki
     this.purgeIntervalMs = options.purgeIntervalMs ?? 60_000;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
+    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000));
     // busy_timeout first: switching to WAL and creating tables both need a write lock that a sibling may hold.
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
-    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    // SQLite does not call the busy handler while two connections race to convert a fresh file to WAL: the
+    // loser gets SQLITE_BUSY at once (seen when two shards start together). So opening retries on its own.
+    retryWhileBusy(() => this.db.pragma('journal_mode = WAL'), busyTimeoutMs);
     // NORMAL is the documented safe pairing with WAL: a power cut may lose the last commits, never corrupts.
     this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
+    retryWhileBusy(() => this.db.exec(SCHEMA), busyTimeoutMs);
     this.statements = prepareStatements(this.db);
     this.purgeExpired();
   }

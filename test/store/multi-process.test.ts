@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.ts';
 
 const worker = fileURLToPath(new URL('./fixtures/contend-worker.ts', import.meta.url));
+const opener = fileURLToPath(new URL('./fixtures/open-at.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'flickpick-multiproc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -59,4 +60,25 @@ describe('SQLite store shared by several processes', () => {
     expect((await store.getMany(keys)).every((value) => value !== undefined)).toBe(true);
     await store.disconnect();
   });
+  it('lets processes that open a fresh file at the same instant all open it (no SQLITE_BUSY on the switch to WAL)', async () => {
+    const openers = 4;
+    const files = 40;
+    const folder = mkdtempSync(join(dir, 'fresh-'));
+    // Far enough ahead that every child has started (tsx included) before the first shared instant.
+    const startAt = Date.now() + 3_000;
+    const codes = await Promise.all(
+      Array.from({ length: openers }, async (_, index) => {
+        const args = [folder, String(startAt), '25', String(files), `opener-${index}`];
+        const child = spawn(process.execPath, ['--import', 'tsx', opener, ...args], { stdio: 'inherit' });
+        const [code] = (await once(child, 'exit')) as [number | null];
+        return code;
+      }),
+    );
+    expect(codes).toEqual(Array.from({ length: openers }, () => 0));
+    for (let file = 0; file < files; file++) {
+      const store = createStore({ url: `sqlite://${join(folder, `fresh-${file}.sqlite`)}` });
+      for (let index = 0; index < openers; index++) expect(await store.get(`opener-${index}`)).toBe('opened');
+      await store.disconnect();
+    }
+  }, 60_000);
 });
