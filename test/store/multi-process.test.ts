@@ -76,7 +76,10 @@ describe('SQLite store shared by several processes', () => {
     );
     expect(codes).toEqual(Array.from({ length: openers }, () => 0));
     for (let file = 0; file < files; file++) {
-      const store = createStore({ url: `sqlite://${join(folder, `fresh-${file}.sqlite`)}` });
+      const store = createStore({
+        url: `sqlite://${join(folder, `fresh-${file}.sqlite`)}`,
+        namespace: 'race',
+      });
       for (let index = 0; index < openers; index++) expect(await store.get(`opener-${index}`)).toBe('opened');
       await store.disconnect();
     }
