@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileDigest, syncDir, writeDurable } from './files.ts';
 import { packNeighbourLists } from './knn-index.ts';
 import { encodeTypedArrays } from './typed-arrays.ts';
-import type { CatalogEntry, Manifest, MovieInfo, Neighbour, ScoredId } from './types.ts';
+import type { CatalogEntry, Manifest, MovieInfo, Neighbour, ScoredId, WatchVectors } from './types.ts';
+import { encodeWatchVectors } from './watch-vectors.ts';
 
 /** The files of one artifact version; manifest.json is written last and lists the others. */
 export const FILES = {
@@ -15,6 +16,8 @@ export const FILES = {
   tables: 'dnmf-tables.json',
   dnmfModel: 'dnmf-model.json',
   dnmfWeights: 'dnmf-weights.bin',
+  /** The watch model's movie vectors, binary (watch-vectors.ts); absent in versions from before it. */
+  watch: 'watch-model.bin',
 } as const;
 
 /** A DNMF table row on disk: [key, ids, scores] keeps 100k entries compact and quick to parse. */
@@ -46,6 +49,8 @@ export interface VersionContent {
   /** Legacy all-pairs tables, written only when given (the legacyTables training option). */
   tables?: { usersPerMovie: Map<number, ScoredId[]>; moviesPerUser: Map<number, ScoredId[]> };
   dnmf: SerializedModel;
+  /** The watch model's unit movie vectors (hidden gems for /recommend). */
+  watch?: WatchVectors;
 }
 
 /** Packs the model's named buffers into one binary file, with their offsets in the JSON. */
@@ -97,9 +102,11 @@ export async function writeVersion(dir: string, content: VersionContent): Promis
   }
   await writeDurable(path.join(dir, FILES.dnmfModel), json({ meta: content.dnmf.meta, layout }));
   await writeDurable(path.join(dir, FILES.dnmfWeights), bytes);
+  if (content.watch) await writeDurable(path.join(dir, FILES.watch), encodeWatchVectors(content.watch));
   const files: Manifest['files'] = {};
   for (const name of Object.values(FILES)) {
-    if (name === FILES.manifest || (name === FILES.tables && !content.tables)) continue;
+    if (name === FILES.manifest) continue;
+    if ((name === FILES.tables && !content.tables) || (name === FILES.watch && !content.watch)) continue;
     files[name] = await fileDigest(path.join(dir, name));
   }
   const manifest: Manifest = { ...content.manifest, files };

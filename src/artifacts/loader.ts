@@ -13,7 +13,8 @@ import { FILES, rowsToTable, unpackBuffers, type SerializedModel } from './forma
 import { ListNeighbourIndex, neighbourListsFrom } from './knn-index.ts';
 import { readTypedArrays } from './typed-arrays.ts';
 import { servingDnmf, type ServingDnmf } from './serving-dnmf.ts';
-import type { Artifacts } from './types.ts';
+import type { Artifacts, WatchVectors } from './types.ts';
+import { decodeWatchVectors } from './watch-vectors.ts';
 
 /** An artifact version that cannot be served: a file is missing, altered or inconsistent. */
 export class ArtifactError extends Error {
@@ -74,12 +75,21 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
   } catch (error) {
     throw new ArtifactError(`cannot read ${FILES.neighbours}: ${(error as Error).message}`, dir);
   }
+  let watch: WatchVectors | undefined;
+  if (FILES.watch in manifest.files) {
+    try {
+      watch = decodeWatchVectors(await readFile(path.join(dir, FILES.watch)));
+    } catch (error) {
+      throw new ArtifactError(`cannot read ${FILES.watch}: ${(error as Error).message}`, dir);
+    }
+  }
   return {
     manifest,
     catalog,
     movies: new Map(movieList.map((m) => [m.movieId, m])),
     knn,
     dnmf,
+    ...(watch ? { watch } : {}),
     usersPerMovie: rowsToTable(tables.usersPerMovie),
     moviesPerUser: rowsToTable(tables.moviesPerUser),
   };

@@ -39,7 +39,7 @@ const fileList: Check<Manifest['files']> = (value, path) => {
       throw new SchemaError(`${path}.${name}`, 'must name a file inside the version folder');
   }
   // The legacy all-pairs tables are optional (checkManifest requires them when legacyTables says so).
-  const optionalFiles = new Set<string>([FILES.manifest, FILES.tables]);
+  const optionalFiles = new Set<string>([FILES.manifest, FILES.tables, FILES.watch]);
   const missing = Object.values(FILES).filter((name) => !optionalFiles.has(name) && !(name in files));
   if (missing.length > 0) throw new SchemaError(path, `must list ${missing.join(', ')}`);
   return files;
@@ -104,6 +104,7 @@ const manifestCheck: Check<Manifest> = object({
       members: object({ fingerprint: string, users: integer, ratings: integer }),
     }),
   ),
+  watch: optional(object({ hyperparameters: recordOf(number), movies: integer })),
   holdout: optional(object({ rule: string, ratings: integer })),
 });
 
@@ -111,6 +112,8 @@ export const checkManifest: Check<Manifest> = (value, path) => {
   const manifest = manifestCheck(value, path);
   if (manifest.dnmf.legacyTables && !(FILES.tables in manifest.files))
     throw new SchemaError(`${path}.files`, `must list ${FILES.tables} (dnmf.legacyTables is set)`);
+  if (manifest.watch && !(FILES.watch in manifest.files))
+    throw new SchemaError(`${path}.files`, `must list ${FILES.watch} (the manifest describes a watch model)`);
   return manifest;
 };
 

@@ -91,6 +91,12 @@ export interface Manifest {
   files: Record<string, { bytes: number; sha256: string }>;
   /** What the version was trained on, so a nightly run can tell whether anything changed. */
   data?: TrainingDataInfo;
+  /** The watch model (absent in versions from before it; /recommend's gems then use the DNMF fold-in). */
+  watch?: {
+    hyperparameters: Record<string, number>;
+    /** Movies with a vector (at least minRatings ratings). */
+    movies: number;
+  };
   /** The fixed hold-out of MovieLens ratings left out of training (absent in older versions). */
   holdout?: { rule: string; ratings: number };
 }
@@ -119,6 +125,17 @@ export interface Artifacts {
   usersPerMovie: Map<number, ScoredId[]>;
   /** userId → top unrated movies by predicted rating (legacy, as usersPerMovie). */
   moviesPerUser: Map<number, ScoredId[]>;
+  /** The watch model's movie vectors, when the version has them (see Manifest.watch). */
+  watch?: WatchVectors;
+}
+
+/** Unit-length movie vectors of the watch model (train/watch-model.ts): a dot product is a cosine. */
+export interface WatchVectors {
+  dim: number;
+  /** Ascending. */
+  movieIds: Int32Array;
+  /** Row i is movieIds[i]'s vector. */
+  vectors: Float32Array;
 }
 
 /** Nearest-neighbour lookups over the kNN movies (the stored exact lists in production). */

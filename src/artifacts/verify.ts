@@ -32,6 +32,13 @@ export function verifyArtifacts(artifacts: Artifacts): string[] {
     if (!dnmf.movieRows.has(entry.movieId))
       problems.push(`catalog movie ${entry.movieId} is not in the DNMF model`);
   }
+  // The watch model ranks /recommend's gems from the picks' vectors: every catalog movie needs one.
+  if (artifacts.watch) {
+    const known = new Set(artifacts.watch.movieIds);
+    for (const entry of catalog)
+      if (!known.has(entry.movieId))
+        problems.push(`catalog movie ${entry.movieId} is not in the watch model`);
+  }
   if (legacyTables) {
     for (const movieId of dnmf.movieRows.keys()) {
       if (!usersPerMovie.has(movieId)) problems.push(`movie ${movieId} has no row in usersPerMovie`);

@@ -3,6 +3,7 @@
  * a method answers one or more named lists. The production engine answers two (popular picks, hidden gems);
  * each baseline answers one.
  */
+import type { ServingDnmf } from '../artifacts/serving-dnmf.ts';
 import type { Engine } from '../serve/engine.ts';
 import { sampleDistinct, type Rng } from '../random.ts';
 import type { CosineTable } from './cosine.ts';
@@ -135,6 +136,51 @@ export function cosineBandMethod(facts: TrainingFacts, band: Band, k: number): M
       candidates: candidates.length,
     },
     summedCosine(facts, candidates, k),
+  );
+}
+
+/**
+ * The band movies whose DNMF movie embeddings (GMF side, as the output layer weighs them) have the highest
+ * summed cosine to the picks': whether what the DNMF learned about movies ranks gems as well as who watched
+ * what does.
+ */
+export function dnmfEmbeddingBandMethod(
+  facts: TrainingFacts,
+  band: Band,
+  k: number,
+  dnmf: Pick<ServingDnmf, 'movieRows' | 'scorer'>,
+): Method {
+  const candidates = inBand(facts, band).filter((movieId) => dnmf.movieRows.has(movieId));
+  const { gmfDim: g, movieGmf, gmfOutputWeights: w } = dnmf.scorer;
+  const unit = (movieId: number): Float64Array | undefined => {
+    const row = dnmf.movieRows.get(movieId);
+    if (row === undefined) return undefined;
+    const v = Float64Array.from({ length: g }, (_, i) => w[i] * movieGmf[row * g + i]);
+    const norm = Math.hypot(...v) || 1;
+    return v.map((x) => x / norm);
+  };
+  const vectors = candidates.map((movieId) => unit(movieId)!);
+  return single(
+    'dnmf-embedding-band',
+    {
+      band,
+      k,
+      similarity: 'cosine of the DNMF GMF movie embeddings, summed over the picks',
+      candidates: candidates.length,
+    },
+    (picks, exclude) => {
+      const pickVectors = picks.flatMap((pick) => unit(pick) ?? []);
+      return candidates
+        .map((movieId, i) => {
+          let score = 0;
+          for (const p of pickVectors) for (let j = 0; j < g; j++) score += p[j] * vectors[i][j];
+          return { movieId, score };
+        })
+        .filter((s) => !exclude.has(s.movieId) && !picks.includes(s.movieId))
+        .sort((a, b) => b.score - a.score || a.movieId - b.movieId)
+        .slice(0, k)
+        .map((s) => s.movieId);
+    },
   );
 }
 

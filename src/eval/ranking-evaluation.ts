@@ -17,6 +17,7 @@ import { heldOut, pickSensitivity, randomTriples, round, tripleStats } from './m
 import {
   cosineAllMethod,
   cosineBandMethod,
+  dnmfEmbeddingBandMethod,
   DEFAULT_BAND,
   engineMethod,
   mostRatedMethod,
@@ -80,13 +81,19 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
 
   const defaultEngine = createEngine(artifacts);
   const engines = [engineMethod('engine', defaultEngine, engineHyperparameters(artifacts, defaultEngine), k)];
-  // Today's serving method (before issue 7), kept in the engine as a named method for this comparison.
+  // The DNMF fold-in (the default before the watch model), kept in the engine for this comparison.
+  if (defaultEngine.method !== 'fold-in') {
+    const foldInEngine = createEngine(artifacts, { method: 'fold-in' });
+    engines.push(engineMethod('fold-in', foldInEngine, engineHyperparameters(artifacts, foldInEngine), k));
+  }
+  // The serving method before issue 7, kept in the engine as a named method for this comparison.
   const fanTables = createEngine(artifacts, { method: 'fan-tables' });
   engines.push(engineMethod('fan-tables', fanTables, engineHyperparameters(artifacts, fanTables), k));
   const methods: Method[] = [
     ...engines,
     randomBandMethod(facts, band, k),
     cosineBandMethod(facts, band, k),
+    dnmfEmbeddingBandMethod(facts, band, k, artifacts.dnmf),
     cosineAllMethod(facts, k),
     mostRatedMethod(facts, k),
   ];

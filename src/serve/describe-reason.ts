@@ -49,6 +49,18 @@ export function describeReason(reason: RecommendationReason, artifacts: Artifact
         `rate ${formatLift(reason.lift)} than a fan of three typical top-${artifacts.catalog.length} movies${because}.`
       );
     }
+    case 'watch-similar': {
+      const close = reason.matches
+        .slice(0, MAX_LISTED_MATCHES)
+        .map((match) => `${pickName(match.movieId, artifacts)} (${match.similarity.toFixed(2)})`);
+      const whom = close.length > 0 ? ` as ${joinNames(close)}` : ' as your picks';
+      return (
+        `A less-known movie watched by the same people${whom}` +
+        (reason.unusual
+          ? ', and closer to these picks than to most other top-movie trios (watch-model cosine).'
+          : ' (watch-model cosine; the nearest of the rest).')
+      );
+    }
     case 'dnmf-personal':
       return reason.embedding === 'fold-in'
         ? `The DNMF model, fitted to your ${reason.ratingCount} ${reason.ratingCount === 1 ? 'rating' : 'ratings'}, ` +

@@ -7,6 +7,7 @@
  * neighbour list and DNMF candidate pool (gem-source.ts). A request folds its picks (or ratings) into the
  * DNMF and re-scores a small union of candidates.
  */
+import { GATE_SHARE, WATCH_REFERENCE_TRIPLES } from './watch-gems.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import { createFanTables, type FanTablesMethod } from './fan-tables.ts';
 import { buildGemSource, createGemSource, DISLIKE_BELOW, type GemSource } from './gem-source.ts';
@@ -49,10 +50,12 @@ export const GROUP_SEEDS_PER_MEMBER = 3;
 export const DRAW_WINDOW_FACTOR = 2;
 
 /**
- * 'fold-in' (default): the methods above. 'fan-tables': the serving method before issue 7 (fan-tables.ts),
- * for the ranking evaluation's baseline; only /recommend, and only on versions trained with legacyTables.
+ * How /recommend finds its hidden gems. 'watch' (default where the version has a watch model): the watch
+ * model (watch-gems.ts). 'fold-in' (default otherwise): the DNMF with the picks folded in (pick-lift.ts).
+ * 'fan-tables': the serving method before issue 7 (fan-tables.ts), for the ranking evaluation's baseline;
+ * only on versions trained with legacyTables. /foryou and /movienight use the DNMF in all three.
  */
-export type EngineMethod = 'fold-in' | 'fan-tables';
+export type EngineMethod = 'watch' | 'fold-in' | 'fan-tables';
 
 export interface RecommendOptions {
   /** Source of randomness; a fresh Math.random-seeded one per request when omitted. Seed it in tests. */
@@ -111,7 +114,10 @@ interface Lists {
 }
 
 export function createEngine(artifacts: Artifacts, options: CreateEngineOptions = {}): Engine {
-  const method = options.method ?? 'fold-in';
+  const method = options.method ?? (artifacts.watch ? 'watch' : 'fold-in');
+  if (method === 'watch' && !artifacts.watch) {
+    throw new Error(`version ${artifacts.manifest.version} has no watch model: the 'watch' method needs one`);
+  }
   if (method === 'fan-tables' && artifacts.manifest.dnmf.legacyTables !== true) {
     throw new Error(
       `version ${artifacts.manifest.version} has no legacy DNMF tables: the 'fan-tables' method needs one trained with legacyTables`,
@@ -125,10 +131,11 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   // keeps answering instead of stalling for the whole precomputation at once.
   let gemSource: GemSource | undefined;
   let neighbourSource: NeighbourSource | undefined;
-  const gemsOf = () => (gemSource ??= createGemSource(artifacts));
+  const picksBy = method === 'watch' ? 'watch' : 'fold-in';
+  const gemsOf = () => (gemSource ??= createGemSource(artifacts, picksBy));
   /** Builds the gem source with a pause at each of its steps (unless something needed it sooner). */
   const buildGemsPausing = async (pause: () => Promise<void>): Promise<GemSource> => {
-    const steps = buildGemSource(artifacts);
+    const steps = buildGemSource(artifacts, picksBy);
     for (let next = steps.next(); ; next = steps.next()) {
       if (next.done) return (gemSource ??= next.value);
       await pause();
@@ -241,7 +248,13 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     method,
     gemBand: { minRatings: band.minRatings, belowRatings: band.belowRatings },
     pickRating: PICK_RATING,
-    referenceTriples: REFERENCE_TRIPLES,
+    ...(method === 'watch'
+      ? {
+          watchReferenceTriples: WATCH_REFERENCE_TRIPLES,
+          gateShare: GATE_SHARE,
+          watch: artifacts.manifest.watch,
+        }
+      : { referenceTriples: REFERENCE_TRIPLES }),
     drawWindowFactor: DRAW_WINDOW_FACTOR,
     neighboursPerSource: NEIGHBOURS_PER_SOURCE,
     likedRating: LIKED_RATING,
@@ -390,6 +403,8 @@ function copyReason(reason: RecommendationReason): RecommendationReason {
       return { ...reason, matches: reason.matches.map((match) => ({ ...match })) };
     case 'dnmf-fold-in':
       return { ...reason, pickIds: [...reason.pickIds] };
+    case 'watch-similar':
+      return { ...reason, matches: reason.matches.map((match) => ({ ...match })) };
     default:
       return { ...reason };
   }

@@ -2,7 +2,8 @@
  * Hidden gems from the DNMF, scored at request time against its movie side (no all-pairs tables), always
  * among the less-known movies of the gem band (gem-band.ts).
  *
- * /recommend: the picks' lift, relative to a typical catalog triple (pick-lift.ts).
+ * /recommend: the watch model's movies closest to the picks (watch-gems.ts), or on versions without one the
+ * picks' DNMF lift, relative to a typical catalog triple (pick-lift.ts).
  * /foryou: the member folded in from their ratings (fold-in.ts), ranked by predicted rating — a member with
  * real ratings has a real preference scale, and this is the model's answer for them. /movienight: every
  * qualifying member folded in, ranked by the mean prediction with a guard against anyone's dislike.
@@ -12,7 +13,8 @@ import type { Artifacts } from '../artifacts/types.ts';
 import { clipToScale, type UserVector } from '../artifacts/dnmf.ts';
 import { gemBandRows } from '../artifacts/gem-band.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
-import { buildPickLift, runToEnd } from './pick-lift.ts';
+import { buildPickLift, runToEnd, type PickLift } from './pick-lift.ts';
+import { buildWatchGems, type WatchGems } from './watch-gems.ts';
 import { topRows } from './ranked-draw.ts';
 import type { ScoredCandidate } from './recommendation.ts';
 
@@ -48,20 +50,33 @@ export interface GemSource {
   predictions(users: readonly UserVector[], movieId: number): number[] | undefined;
 }
 
-export function createGemSource(artifacts: Artifacts): GemSource {
-  return runToEnd(buildGemSource(artifacts));
+/**
+ * How /recommend ranks its gems: 'watch', the watch model (watch-gems.ts; versions that have one), or
+ * 'fold-in', the DNMF with the picks folded in (pick-lift.ts; kept for versions without a watch model and
+ * for the ranking evaluation's comparison).
+ */
+export type PicksRanking = 'watch' | 'fold-in';
+
+export function createGemSource(artifacts: Artifacts, picksBy: PicksRanking = 'watch'): GemSource {
+  return runToEnd(buildGemSource(artifacts, picksBy));
 }
 
 /** createGemSource in steps (it pauses with yield), for a bot building a swapped-in version. */
-export function* buildGemSource(artifacts: Artifacts): Generator<void, GemSource> {
+export function* buildGemSource(
+  artifacts: Artifacts,
+  picksBy: PicksRanking = 'watch',
+): Generator<void, GemSource> {
   const dnmf = artifacts.dnmf;
   const { scorer } = dnmf;
   const bandRows = gemBandRows(artifacts);
   const scratch = new Float64Array(scorer.movies).fill(Number.NaN);
-  const pickLift = yield* buildPickLift(
-    artifacts,
-    artifacts.catalog.map((entry) => entry.movieId),
-  );
+  const forPicks: PickLift | WatchGems =
+    picksBy === 'watch' && artifacts.watch
+      ? yield* buildWatchGems(artifacts, artifacts.watch)
+      : yield* buildPickLift(
+          artifacts,
+          artifacts.catalog.map((entry) => entry.movieId),
+        );
 
   function rowRatings(ratings: ReadonlyArray<{ movieId: number; rating: number }>): RowRating[] {
     const rated: RowRating[] = [];
@@ -101,8 +116,8 @@ export function* buildGemSource(artifacts: Artifacts): Generator<void, GemSource
   }
 
   return {
-    warm: (pickId) => pickLift.warm(pickId),
-    forPicks: (picks, isExcluded) => pickLift.rank(picks, isExcluded),
+    warm: (pickId) => forPicks.warm(pickId),
+    forPicks: (picks, isExcluded) => forPicks.rank(picks, isExcluded),
     rowRatings,
     foldIn: (rated) => foldIn(dnmf, rated),
 

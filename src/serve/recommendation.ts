@@ -50,6 +50,19 @@ export type RecommendationReason =
       lift: number;
     }
   | {
+      /**
+       * The watch model (who watched what): a less-known movie close to the picks, ranked by its summed
+       * cosine to them among the movies unusually close to this triple (src/serve/watch-gems.ts).
+       */
+      kind: 'watch-similar';
+      /** The picks it is close to (cosine > 0), closest first. */
+      matches: Array<{ movieId: number; similarity: number }>;
+      /** Σ cosine over all three picks: what the list is ranked by. */
+      totalSimilarity: number;
+      /** False when too few movies were unusually close and this one filled the list from the rest. */
+      unusual: boolean;
+    }
+  | {
       /** DNMF, one member folded in from their own ratings (or a trained user's own embedding). */
       kind: 'dnmf-personal';
       /** How many of the member's ratings the fit used ('trained': the user's own training embedding). */
@@ -100,6 +113,6 @@ export interface Recommendations {
   picks: number[];
   /** From the item kNN model (popular-fallback when it runs dry). */
   popularPicks: Recommendation[];
-  /** From the DNMF tables (popular-fallback when they run dry). */
+  /** Less-known movies: the watch model for /recommend, the DNMF for members (popular-fallback when they run dry). */
   hiddenGems: Recommendation[];
 }

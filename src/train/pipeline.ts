@@ -14,6 +14,7 @@ import {
   type DnmfOptions,
 } from './dnmf/index.ts';
 import { buildSparseRatings, DEFAULT_KNN, nearestNeighbours, sampledRecall } from './knn.ts';
+import { trainWatchModel, type WatchModelOptions } from './watch-model.ts';
 import { countDistribution, neighbourMovieIds } from './count-distribution.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from './popularity.ts';
 import { scorePredictor } from './evaluate.ts';
@@ -26,7 +27,7 @@ import {
   type MemberTrainingRatings,
 } from './training-data.ts';
 
-export type TrainStep = 'load' | 'popularity' | 'knn' | 'dnmf' | 'tables' | 'write' | 'verify';
+export type TrainStep = 'load' | 'popularity' | 'knn' | 'watch' | 'dnmf' | 'tables' | 'write' | 'verify';
 
 export interface TrainProgress {
   step: TrainStep;
@@ -45,6 +46,8 @@ export interface TrainOptions {
   logger?: Logger;
   onProgress?: (progress: TrainProgress) => void;
   dnmf?: Partial<DnmfOptions>;
+  /** The watch model's options (train/watch-model.ts); /recommend's hidden gems are ranked by it. */
+  watch?: Partial<WatchModelOptions>;
   /**
    * Also compute the legacy all-pairs DNMF tables (O(users × movies) predictions) for the engine's
    * 'fan-tables' method, the ranking evaluation's baseline. Off in production: serving scores the DNMF
@@ -123,6 +126,15 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
     const recall = sampledRecall(sparse, neighbours, 10, knnOptions.recallSample, knnOptions.seed);
     return { movies: sparse.movieIds.length, dimensions: sparse.dimensions, neighbours, recall };
   });
+
+  // Like the catalog and the kNN, the watch model learns from every rating: it serves rankings, and the
+  // RMSE gate that needs the hold-out scores the DNMF only.
+  const watch = await time('watch', () =>
+    trainWatchModel(ratings, {
+      minRatings: options.minCandidateRatings ?? DEFAULT_MIN_CANDIDATE_RATINGS,
+      ...options.watch,
+    }),
+  );
 
   const { model, report } = await time('dnmf', () =>
     trainDnmf(dnmfRatings, options.dnmf, (p) => {
@@ -213,6 +225,7 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
         ratings: members.ratings,
       },
     },
+    watch: { hyperparameters: { ...watch.options }, movies: watch.movieIds.length },
     holdout: { rule: HOLDOUT_RULE, ratings: holdout.ratings.length },
   };
   const manifest = await time('write', () =>
@@ -223,6 +236,7 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       neighbours: knn.neighbours,
       tables,
       dnmf: model.serialize(),
+      watch: { dim: watch.dim, movieIds: watch.movieIds, vectors: watch.vectors },
     }),
   );
 

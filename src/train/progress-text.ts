@@ -5,6 +5,7 @@ const STEP_NAMES: Record<TrainProgress['step'], string> = {
   load: 'Loading the dataset',
   popularity: 'Building the popularity catalog',
   knn: 'Building the kNN index',
+  watch: 'Training the watch model',
   dnmf: 'Training the DNMF model',
   tables: 'Computing DNMF top-10 tables',
   write: 'Writing artifacts',

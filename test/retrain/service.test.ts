@@ -174,7 +174,7 @@ describe('a retrain that publishes', () => {
   it('reports progress from the training process: steps, epochs, validation RMSE', () => {
     expect(new Set(progress.map((p) => p.runId))).toEqual(new Set([summary.runId]));
     const steps = progress.map((p) => p.step).filter((step, i, all) => step !== all[i - 1]);
-    expect(steps).toEqual(['load', 'popularity', 'knn', 'dnmf', 'write', 'verify']);
+    expect(steps).toEqual(['load', 'popularity', 'knn', 'watch', 'dnmf', 'write', 'verify']);
     const epochs = progress.filter((p) => p.epoch !== undefined);
     expect(epochs.map((p) => p.epoch)).toEqual([1, 2]);
     expect(epochs.every((p) => p.maxEpochs === 2 && Number.isFinite(p.validationRmse))).toBe(true);

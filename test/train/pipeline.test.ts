@@ -25,7 +25,7 @@ describe('trainVersion on a generated dataset', () => {
     expect(result.published).toBe(true);
     if (!result.published) return;
     // No all-pairs tables in production: serving scores the DNMF at request time.
-    expect(steps).toEqual(['load', 'popularity', 'knn', 'dnmf', 'write', 'verify']);
+    expect(steps).toEqual(['load', 'popularity', 'knn', 'watch', 'dnmf', 'write', 'verify']);
     expect(await repository.currentVersion()).toBe(result.version);
     const { manifest, artifacts } = result;
     expect(artifacts.catalog).toHaveLength(100);

@@ -1,0 +1,150 @@
+/**
+ * /recommend's hidden gems from the watch model (train/watch-model.ts): less-known movies watched by the
+ * same people as the picks.
+ *
+ * A band movie's score is its summed cosine to the three picks in the watch model's space. Ranked by that
+ * alone, a few band movies close to every catalog favourite would fill most answers, whatever the picks
+ * (measured: one movie in a third of 2,000 random answers). So each movie is *eligible* only for the triples
+ * it is unusually close to: its score must reach its own (1 − GATE_SHARE) quantile over REFERENCE_TRIPLES
+ * seeded random catalog triples. A movie is then eligible for about GATE_SHARE of all triples, whatever its
+ * popularity, while for the picks it suits best it competes on its plain score, which is what predicts what
+ * a member goes on to like. Eligible movies rank first by score; the rest after them by how near they come
+ * to their own threshold, so a list is always full.
+ *
+ * Per version, every catalog movie's cosines to the band (catalog × band floats) and one threshold per band
+ * movie are precomputed; a request is three adds and one compare per band movie.
+ */
+import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
+import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
+import { createRng } from '../random.ts';
+import type { ScoredCandidate } from './recommendation.ts';
+
+/** Random catalog triples that define each movie's threshold (seeded: the same for a given version). */
+export const WATCH_REFERENCE_TRIPLES = 400;
+/** Share of random triples a band movie is eligible for (the issue's bound on any gem's share is 5 %). */
+export const GATE_SHARE = 0.04;
+const REFERENCE_SEED = 20_261_202;
+/** Candidates returned per request: more than a list's draw window and its own length. */
+export const WATCH_RANKED = 40;
+/** Band movies handled between two pauses of a step-wise build. */
+const ROWS_PER_STEP = 512;
+
+export interface WatchGems {
+  warm(pickId: number): void;
+  rank(picks: readonly number[], isExcluded: (movieId: number) => boolean): ScoredCandidate[];
+}
+
+export function* buildWatchGems(
+  artifacts: Pick<Artifacts, 'manifest' | 'movies' | 'catalog'>,
+  watch: WatchVectors,
+): Generator<void, WatchGems> {
+  const { dim, vectors } = watch;
+  const rowOf = new Map<number, number>();
+  watch.movieIds.forEach((movieId, row) => rowOf.set(movieId, row));
+  const catalogIds = artifacts.catalog.map((entry) => entry.movieId);
+  const catalogSet = new Set(catalogIds);
+  const band = gemBand(artifacts.manifest);
+  const bandIds: number[] = [];
+  for (const movieId of watch.movieIds) {
+    const movie = artifacts.movies.get(movieId);
+    if (movie && !catalogSet.has(movieId) && inGemBand(band, movie.count)) bandIds.push(movieId);
+  }
+  const size = bandIds.length;
+  const bandRows = Int32Array.from(bandIds, (movieId) => rowOf.get(movieId)!);
+
+  const cosines = new Map<number, Float32Array>();
+  /** cos(pick, m) for every band movie m; catalog movies' rows are kept (what members pick). */
+  function cosinesOf(pickId: number): Float32Array | undefined {
+    const cached = cosines.get(pickId);
+    if (cached) return cached;
+    const row = rowOf.get(pickId);
+    if (row === undefined) return undefined;
+    const out = new Float32Array(size);
+    const at = row * dim;
+    for (let b = 0; b < size; b++) {
+      const other = bandRows[b] * dim;
+      let dot = 0;
+      for (let k = 0; k < dim; k++) dot += vectors[at + k] * vectors[other + k];
+      out[b] = dot;
+    }
+    if (catalogSet.has(pickId)) cosines.set(pickId, out);
+    return out;
+  }
+
+  // The reference: seeded random triples of catalog movies the model knows.
+  const known = catalogIds.filter((movieId) => rowOf.has(movieId)).sort((a, b) => a - b);
+  const triples: Float32Array[][] = [];
+  if (known.length >= 3) {
+    const rng = createRng(REFERENCE_SEED);
+    for (let t = 0; t < WATCH_REFERENCE_TRIPLES; t++) {
+      const triple = new Set<number>();
+      while (triple.size < 3) triple.add(known[Math.floor(rng() * known.length)]);
+      triples.push([...triple].map((movieId) => cosinesOf(movieId)!));
+      if (t % 25 === 24) yield;
+    }
+  }
+  const threshold = new Float32Array(size).fill(-Infinity);
+  const rank = Math.min(Math.floor(GATE_SHARE * triples.length), Math.max(triples.length - 1, 0));
+  const scores = new Float32Array(triples.length);
+  for (let b = 0; b < size && triples.length > 0; b++) {
+    if (b % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    for (let t = 0; t < triples.length; t++) {
+      const [x, y, z] = triples[t];
+      scores[t] = x[b] + y[b] + z[b];
+    }
+    scores.sort();
+    threshold[b] = scores[scores.length - 1 - rank];
+  }
+
+  return {
+    warm(pickId) {
+      cosinesOf(pickId);
+    },
+
+    rank(picks, isExcluded) {
+      const tables = picks.flatMap((pickId) => cosinesOf(pickId) ?? []);
+      // knownPicks[j] is the pick of tables[j].
+      if (tables.length === 0) return [];
+      const knownPicks = picks.filter((pickId) => cosinesOf(pickId) !== undefined);
+      // Eligible movies as 1000 + score, the others as (score − threshold) < 0: one number, two tiers.
+      const best = new Int32Array(WATCH_RANKED);
+      const bestKeys = new Float64Array(WATCH_RANKED);
+      let filled = 0;
+      let floor = -Infinity;
+      for (let b = 0; b < size; b++) {
+        let score = 0;
+        for (const table of tables) score += table[b];
+        const key = score >= threshold[b] ? 1000 + score : score - threshold[b];
+        if (!(key > floor) || isExcluded(bandIds[b])) continue;
+        let at = Math.min(filled, WATCH_RANKED - 1);
+        while (at > 0 && bestKeys[at - 1] < key) {
+          best[at] = best[at - 1];
+          bestKeys[at] = bestKeys[at - 1];
+          at--;
+        }
+        best[at] = b;
+        bestKeys[at] = key;
+        if (filled < WATCH_RANKED) filled++;
+        if (filled === WATCH_RANKED) floor = bestKeys[WATCH_RANKED - 1];
+      }
+      return Array.from(best.subarray(0, filled), (b, i) => {
+        let totalSimilarity = 0;
+        for (const table of tables) totalSimilarity += table[b];
+        const matches = knownPicks
+          .map((pickId, j) => ({ movieId: pickId, similarity: tables[j][b] }))
+          .filter((match) => match.similarity > 0)
+          .sort((x, y) => y.similarity - x.similarity || x.movieId - y.movieId);
+        return {
+          movieId: bandIds[b],
+          score: bestKeys[i],
+          reason: {
+            kind: 'watch-similar' as const,
+            matches,
+            totalSimilarity,
+            unusual: bestKeys[i] >= 1000,
+          },
+        };
+      });
+    },
+  };
+}
