@@ -8,8 +8,8 @@
  * it is unusually close to: its score must reach its own (1 − GATE_SHARE) quantile over REFERENCE_TRIPLES
  * seeded random catalog triples. A movie is then eligible for about GATE_SHARE of all triples, whatever its
  * popularity, while for the picks it suits best it competes on its plain score, which is what predicts what
- * a member goes on to like. Eligible movies rank first by score; the rest after them by how near they come
- * to their own threshold, so a list is always full.
+ * a member goes on to like. Eligible movies rank first by score; the rest after them by how unusual the
+ * score is for them (its z-score against the same reference), so a list is always full.
  *
  * Per version, every catalog movie's cosines to the band (catalog × band floats) and one threshold per band
  * movie are precomputed; a request is three adds and one compare per band movie.
@@ -84,6 +84,10 @@ export function* buildWatchGems(
     }
   }
   const threshold = new Float32Array(size).fill(-Infinity);
+  // The reference mean and spread of each movie's score: the rest are ranked by how unusual the picks'
+  // score is for them (a z-score), so a hub, whose score hardly varies, gains nothing as a filler either.
+  const referenceMean = new Float32Array(size);
+  const inverseSpread = new Float32Array(size).fill(1);
   const rank = Math.min(Math.floor(GATE_SHARE * triples.length), Math.max(triples.length - 1, 0));
   const scores = new Float32Array(triples.length);
   for (let b = 0; b < size && triples.length > 0; b++) {
@@ -92,6 +96,15 @@ export function* buildWatchGems(
       const [x, y, z] = triples[t];
       scores[t] = x[b] + y[b] + z[b];
     }
+    let sum = 0;
+    let squares = 0;
+    for (const score of scores) {
+      sum += score;
+      squares += score * score;
+    }
+    const mean = sum / scores.length;
+    referenceMean[b] = mean;
+    inverseSpread[b] = 1 / Math.max(Math.sqrt(Math.max(squares / scores.length - mean * mean, 0)), 1e-6);
     scores.sort();
     threshold[b] = scores[scores.length - 1 - rank];
   }
@@ -106,7 +119,7 @@ export function* buildWatchGems(
       // knownPicks[j] is the pick of tables[j].
       if (tables.length === 0) return [];
       const knownPicks = picks.filter((pickId) => cosinesOf(pickId) !== undefined);
-      // Eligible movies as 1000 + score, the others as (score − threshold) < 0: one number, two tiers.
+      // Eligible movies as 1000 + score, the others as their z-score − 1000: one number, two tiers.
       const best = new Int32Array(WATCH_RANKED);
       const bestKeys = new Float64Array(WATCH_RANKED);
       let filled = 0;
@@ -114,7 +127,8 @@ export function* buildWatchGems(
       for (let b = 0; b < size; b++) {
         let score = 0;
         for (const table of tables) score += table[b];
-        const key = score >= threshold[b] ? 1000 + score : score - threshold[b];
+        const key =
+          score >= threshold[b] ? 1000 + score : (score - referenceMean[b]) * inverseSpread[b] - 1000;
         if (!(key > floor) || isExcluded(bandIds[b])) continue;
         let at = Math.min(filled, WATCH_RANKED - 1);
         while (at > 0 && bestKeys[at - 1] < key) {

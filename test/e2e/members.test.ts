@@ -394,7 +394,7 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
 /** The small test models again, trained on the same generated data without `movieId`. */
 async function trainWithout(movieId: number): Promise<Artifacts> {
   const root = await tempDir('flickpick-e2e-without-');
-  const files = syntheticDataset({ users: 120, movies: 400, popular: 160, seed: 7 });
+  const files = syntheticDataset({ users: 120, movies: 400, popular: 160, band: 100, seed: 7 });
   const drop = (text: string, column: number) =>
     text
       .split('\n')

@@ -103,17 +103,20 @@ describe('generous raters', () => {
   it.each([
     ['watch', 'watch-similar'],
     ['fold-in', 'dnmf-fold-in'],
-  ] as const)('do not under the %s method: gems depend on the picks and no reason is a user', (method, kind) => {
-    const engine = createEngine(artifacts, { method });
-    expect(engine.method).toBe(method);
-    const jaccard = meanGemJaccard((picks, seed) => engine.recommend(picks, { rng: createRng(seed) }));
-    expect(jaccard).toBeLessThan(0.15);
-    for (const [picks] of disjointPairs(10, 5)) {
-      for (const gem of engine.recommend(picks, { rng: createRng(2) }).hiddenGems) {
-        expect(gem.reason.kind).toBe(kind);
-        expect(Object.keys(gem.reason)).not.toContain('userIds');
-        expect(artifacts.movies.get(gem.movieId)!.count).toBeLessThan(artifacts.manifest.knn.minRatings);
+  ] as const)(
+    'do not under the %s method: gems depend on the picks and no reason is a user',
+    (method, kind) => {
+      const engine = createEngine(artifacts, { method });
+      expect(engine.method).toBe(method);
+      const jaccard = meanGemJaccard((picks, seed) => engine.recommend(picks, { rng: createRng(seed) }));
+      expect(jaccard).toBeLessThan(0.15);
+      for (const [picks] of disjointPairs(10, 5)) {
+        for (const gem of engine.recommend(picks, { rng: createRng(2) }).hiddenGems) {
+          expect(gem.reason.kind).toBe(kind);
+          expect(Object.keys(gem.reason)).not.toContain('userIds');
+          expect(artifacts.movies.get(gem.movieId)!.count).toBeLessThan(artifacts.manifest.knn.minRatings);
+        }
       }
-    }
-  });
+    },
+  );
 });

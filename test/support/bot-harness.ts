@@ -16,7 +16,7 @@ export async function trainSmallModels(
   const root = await tempDir('flickpick-e2e-');
   const datasetDir = await writeDatasetFiles(
     path.join(root, 'dataset'),
-    syntheticDataset({ users: 120, movies: 400, popular: 160, seed }),
+    syntheticDataset({ users: 120, movies: 400, popular: 160, band: 100, seed }),
   );
   const modelsDir = path.join(root, 'models');
   const result = await trainVersion({

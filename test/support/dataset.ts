@@ -48,6 +48,8 @@ export interface SyntheticOptions {
   movies: number;
   /** Movies 1..popular are rated by most users (so they pass the ≥ 50 ratings filters). */
   popular: number;
+  /** The next `band` movies are rated by a fifth of the users (10–49 ratings at 120 users: the gem band). */
+  band?: number;
   seed: number;
 }
 
@@ -71,7 +73,7 @@ export function syntheticDataset(options: SyntheticOptions): Required<DatasetFil
   for (let u = 1; u <= options.users; u++) {
     const taste = [random() * 2 - 1, random() * 2 - 1];
     for (let m = 1; m <= options.movies; m++) {
-      const p = m <= options.popular ? 0.85 : 0.04;
+      const p = m <= options.popular ? 0.85 : m <= options.popular + (options.band ?? 0) ? 0.2 : 0.04;
       if (random() > p) continue;
       const [a, b] = movieTraits[m - 1];
       const raw = 3.2 + 1.4 * (taste[0] * a + taste[1] * b) + (random() - 0.5) * 0.6;
