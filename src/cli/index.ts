@@ -18,7 +18,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   evaluate --train A.csv --test B.csv [--movies M.csv]
                                  train the DNMF on A, score B; prints one JSON line
   evaluate-ranking --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band 10-60]
-                   [--fold-in-folds N (default 4, 0 = skip)]
+                   [--fold-in-folds N (default 4, 0 = skip)] [--watch dim=64,lambda=50,...]
                                  train the pipeline on A, simulate /recommend for B's users next to
                                  baselines; one JSON line per list (README "Evaluation")
   generate --out DIR --size N [--seed S]
@@ -48,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
       links: { type: 'string' },
       band: { type: 'string' },
       'fold-in-folds': { type: 'string' },
+      watch: { type: 'string' },
       ratings: { type: 'string' },
       'test-idx': { type: 'string' },
       out: { type: 'string' },
@@ -99,6 +100,7 @@ async function main(argv: string[]): Promise<void> {
         band: values.band,
         epochs,
         foldInFolds: integer('fold-in-folds', values['fold-in-folds']),
+        watch: values.watch,
       });
     case 'split':
       return splitCommand(context, {

@@ -10,6 +10,7 @@ import type { Movie, RatingTable } from '../data/types.ts';
 import { createRng } from '../random.ts';
 import { createEngine, type Engine } from '../serve/engine.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
+import type { WatchModelOptions } from '../train/watch-model.ts';
 import { DEFAULT_FOLD_IN_FOLDS, foldInQuality } from './fold-in.ts';
 import { trainTemporaryModel } from './temporary-model.ts';
 import { cosineFromSources } from './cosine.ts';
@@ -46,6 +47,7 @@ export interface RankingEvaluationOptions {
   /** Folds of users for the fold-in check (one extra model each); 0 skips it. */
   foldInFolds?: number;
   dnmf?: Partial<DnmfOptions>;
+  watch?: Partial<WatchModelOptions>;
   logger?: Logger;
   /** Progress lines for a person watching (stderr in the CLI); never part of the results. */
   onProgress?: (text: string) => void;
@@ -68,6 +70,7 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
     movies: options.movies,
     checksums: options.checksums,
     dnmf: options.dnmf,
+    watch: options.watch,
     logger: options.logger,
   };
   // One model serves both today's method ('fan-tables', which needs the old tables) and the default.

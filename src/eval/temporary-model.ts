@@ -7,6 +7,7 @@ import { ModelRepository } from '../artifacts/repository.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { Movie, RatingTable } from '../data/types.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
+import type { WatchModelOptions } from '../train/watch-model.ts';
 import { trainVersion, type TrainOptions } from '../train/pipeline.ts';
 
 export interface TemporaryModelOptions {
@@ -14,6 +15,7 @@ export interface TemporaryModelOptions {
   ratings: RatingTable;
   checksums?: Record<string, string>;
   dnmf?: Partial<DnmfOptions>;
+  watch?: Partial<WatchModelOptions>;
   logger?: Logger;
   /** Also compute what the engine's 'fan-tables' method (today's serving) needs. */
   legacyTables?: boolean;
@@ -28,6 +30,7 @@ export async function trainTemporaryModel(options: TemporaryModelOptions): Promi
       repository: new ModelRepository(root),
       logger: options.logger,
       dnmf: options.dnmf,
+      watch: options.watch,
       legacyTables: options.legacyTables,
       dataset: {
         movies: options.movies,

@@ -3,6 +3,7 @@ import { loadLinks, loadMovies, loadRatings, sha256File } from '../../data/movie
 import { evaluateRanking } from '../../eval/ranking-evaluation.ts';
 import type { Band } from '../../eval/methods.ts';
 import { UsageError, type CliContext } from '../context.ts';
+import { DEFAULT_WATCH_MODEL, type WatchModelOptions } from '../../train/watch-model.ts';
 
 export interface EvaluateRankingArgs {
   train?: string;
@@ -13,6 +14,8 @@ export interface EvaluateRankingArgs {
   band?: string;
   epochs?: number;
   foldInFolds?: number;
+  /** Watch-model options as name=value pairs, e.g. "dim=96,lambda=50" (see train/watch-model.ts). */
+  watch?: string;
 }
 
 /** Ranking quality of what /recommend serves, next to baselines: one JSON line per list (README "Evaluation"). */
@@ -47,6 +50,7 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
     band,
     dnmf: args.epochs ? { epochs: args.epochs } : undefined,
     foldInFolds: args.foldInFolds,
+    watch: args.watch === undefined ? undefined : parseWatch(args.watch),
     logger: context.logger,
     onProgress: (text) => process.stderr.write(`evaluate-ranking: ${text}\n`),
   });
@@ -58,4 +62,17 @@ function parseBand(text: string): Band {
   if (!match || Number(match[1]) > Number(match[2]))
     throw new UsageError(`--band must be MIN-MAX training ratings, e.g. 10-60, got "${text}"`);
   return { min: Number(match[1]), max: Number(match[2]) };
+}
+
+function parseWatch(text: string): Partial<WatchModelOptions> {
+  const options: Partial<Record<keyof WatchModelOptions, number>> = {};
+  for (const pair of text.split(',')) {
+    const [name, value] = pair.split('=');
+    if (!(name in DEFAULT_WATCH_MODEL) || value === undefined || !Number.isFinite(Number(value)))
+      throw new UsageError(
+        `--watch takes name=number pairs of ${Object.keys(DEFAULT_WATCH_MODEL).join(', ')}; got "${pair}"`,
+      );
+    options[name as keyof WatchModelOptions] = Number(value);
+  }
+  return options;
 }
