@@ -117,12 +117,24 @@ export function scaleArtifacts(seed = 32): Artifacts {
     timingsMs: {},
     files: {},
   };
+  // The watch model's unit vectors for every movie with ≥ 10 ratings, as training stores them (random here:
+  // the cost of serving depends on the band's size and the width, not on the values).
+  const watchIds = Int32Array.from(movieIds.filter((id) => movies.get(id)!.count >= 10)).sort();
+  const watchDim = 64;
+  const vectors = normals(watchIds.length * watchDim, 1, rng);
+  for (let i = 0; i < watchIds.length; i++) {
+    const row = vectors.subarray(i * watchDim, (i + 1) * watchDim);
+    const norm = Math.hypot(...row);
+    for (let k = 0; k < watchDim; k++) row[k] /= norm;
+  }
+  manifest.watch = { hyperparameters: { dim: watchDim }, movies: watchIds.length };
   return {
     manifest,
     catalog,
     movies,
     knn: new StandInIndex(knnIds, seed),
     dnmf,
+    watch: { dim: watchDim, movieIds: watchIds, vectors },
     usersPerMovie: new Map(),
     moviesPerUser: new Map(),
   };
