@@ -14,7 +14,7 @@ import {
   type DnmfOptions,
 } from './dnmf/index.ts';
 import { buildSparseRatings, DEFAULT_KNN, nearestNeighbours, sampledRecall } from './knn.ts';
-import { trainWatchModel, type WatchModelOptions } from './watch-model.ts';
+import { trainWatchModelInWorker, type WatchModelOptions } from './watch-model.ts';
 import { countDistribution, neighbourMovieIds } from './count-distribution.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from './popularity.ts';
 import { scorePredictor } from './evaluate.ts';
@@ -128,13 +128,21 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
   });
 
   // Like the catalog and the kNN, the watch model learns from every rating: it serves rankings, and the
-  // RMSE gate that needs the hold-out scores the DNMF only.
-  const watch = await time('watch', () =>
-    trainWatchModel(ratings, {
-      minRatings: options.minCandidateRatings ?? DEFAULT_MIN_CANDIDATE_RATINGS,
-      ...options.watch,
-    }),
-  );
+  // RMSE gate that needs the hold-out scores the DNMF only. It trains on a worker thread while the DNMF
+  // trains here: two cores, and neither step waits for the other.
+  progress({ step: 'watch' });
+  const watchStarted = performance.now();
+  const watchTraining = trainWatchModelInWorker(
+    ratings,
+    { minRatings: options.minCandidateRatings ?? DEFAULT_MIN_CANDIDATE_RATINGS, ...options.watch },
+    (error) => logger?.warn({ err: error }, 'watch-model worker failed to start; training it on this thread'),
+  ).then((model) => {
+    timings.watch = Math.round(performance.now() - watchStarted);
+    logger?.info({ step: 'watch', ms: timings.watch }, 'training step watch done');
+    return model;
+  });
+  // Settled either way, so a DNMF failure does not leave an unhandled rejection behind.
+  watchTraining.catch(() => {});
 
   const { model, report } = await time('dnmf', () =>
     trainDnmf(dnmfRatings, options.dnmf, (p) => {
@@ -143,6 +151,7 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       }
     }),
   );
+  const watch = await watchTraining;
   const holdoutRmse = holdout.ratings.length > 0 ? scorePredictor(model, holdout).rmse : undefined;
   const legacyTables = options.legacyTables ?? false;
   const tableSize = legacyTables ? (options.tableSize ?? 10) : 0;

@@ -11,6 +11,11 @@
  * O(users × movies). Each row's d×d system is solved approximately by a few conjugate-gradient steps from the
  * previous solution (Takács, Pilászy & Tikk 2011), which keeps 32M ratings within minutes on one core.
  */
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { RatingTable } from '../data/types.ts';
 import { createRng } from '../random.ts';
 
@@ -60,7 +65,10 @@ interface Grouped {
   other: Int32Array;
 }
 
-export function trainWatchModel(ratings: RatingTable, options: Partial<WatchModelOptions> = {}): WatchModel {
+export function trainWatchModel(
+  ratings: Pick<RatingTable, 'userIds' | 'movieIds'>,
+  options: Partial<WatchModelOptions> = {},
+): WatchModel {
   const opts = { ...DEFAULT_WATCH_MODEL, ...options };
   if (!(opts.dim >= 1 && opts.lambda > 0 && opts.alpha > 0 && opts.iterations >= 1 && opts.cgSteps >= 1))
     throw new Error(`watch model options out of range: ${JSON.stringify(opts)}`);
@@ -92,6 +100,69 @@ export function trainWatchModel(ratings: RatingTable, options: Partial<WatchMode
     for (let k = 0; k < d; k++) vectors[i * d + k] = y[m * d + k] * scale;
   });
   return { dim: d, movieIds: Int32Array.from(keep, (m) => movies.ids[m]), vectors, options: opts };
+}
+
+/**
+ * trainWatchModel on a worker thread, so it runs beside the DNMF on the other core (the result is the same:
+ * both are deterministic). The pairs are copied to the worker; the vectors come back transferred. Should
+ * the worker fail to start, it trains on this thread instead, and `onFallback` says why.
+ */
+export function trainWatchModelInWorker(
+  ratings: Pick<RatingTable, 'userIds' | 'movieIds'>,
+  options: Partial<WatchModelOptions> = {},
+  onFallback?: (error: Error) => void,
+): Promise<WatchModel> {
+  // watch-worker.ts under tsx and vitest, watch-worker.js in the compiled dist/.
+  const here = fileURLToPath(import.meta.url);
+  const extension = path.extname(here);
+  const entry = path.join(path.dirname(here), `watch-worker${extension}`);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let worker: Worker;
+    const fallBack = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      onFallback?.(error);
+      try {
+        resolve(trainWatchModel(ratings, options));
+      } catch (trainError) {
+        reject(trainError as Error);
+      }
+    };
+    try {
+      const workerData = { userIds: ratings.userIds, movieIds: ratings.movieIds, options };
+      worker =
+        extension === '.ts'
+          ? // TypeScript sources (tsx, vitest): a worker does not inherit the parent's loader, so it registers
+            // tsx's ESM hooks itself before importing the entry.
+            new Worker(
+              `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); });`,
+              { eval: true, workerData },
+            )
+          : new Worker(entry, { workerData });
+    } catch (error) {
+      fallBack(error as Error);
+      return;
+    }
+    worker.once('message', (model: WatchModel) => {
+      settled = true;
+      resolve(model);
+      void worker.terminate();
+    });
+    worker.once('error', (error) => fallBack(error));
+    worker.once('exit', (code) => {
+      if (!settled) fallBack(new Error(`the watch-model worker exited with code ${code}`));
+    });
+  });
+}
+
+/** The file URL of tsx's ESM register API (a dev dependency: only TypeScript sources need it). */
+function tsxEsmApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const exports = (
+    JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }
+  ).exports;
+  return pathToFileURL(path.join(path.dirname(manifest), exports['./esm/api'].import.default)).href;
 }
 
 /** Solves one side's rows against the other side's fixed vectors (conjugate gradient, warm-started). */

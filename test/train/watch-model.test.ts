@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RatingTable } from '../../src/data/types.ts';
 import { createRng } from '../../src/random.ts';
-import { trainWatchModel } from '../../src/train/watch-model.ts';
+import { trainWatchModel, trainWatchModelInWorker } from '../../src/train/watch-model.ts';
 import { decodeWatchVectors, encodeWatchVectors } from '../../src/artifacts/watch-vectors.ts';
 
 function twoAudiences(): RatingTable {
@@ -65,6 +65,15 @@ describe('trainWatchModel', () => {
     const again = trainWatchModel(twoAudiences(), { dim: 8, lambda: 5, iterations: 8, minRatings: 5 });
     expect(again.vectors).toEqual(model.vectors);
     expect(() => trainWatchModel(twoAudiences(), { lambda: 0 })).toThrow(/out of range/);
+  });
+
+  it('trains the same model on a worker thread (the pipeline runs it beside the DNMF)', async () => {
+    const fallbacks: Error[] = [];
+    const options = { dim: 8, lambda: 5, iterations: 8, minRatings: 5 };
+    const inWorker = await trainWatchModelInWorker(twoAudiences(), options, (error) => fallbacks.push(error));
+    expect(fallbacks).toEqual([]);
+    expect(inWorker.movieIds).toEqual(model.movieIds);
+    expect(inWorker.vectors).toEqual(model.vectors);
   });
 
   it('round-trips through watch-model.bin and refuses a damaged file', () => {
