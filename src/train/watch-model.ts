@@ -11,11 +11,8 @@
  * O(users × movies). Each row's d×d system is solved approximately by a few conjugate-gradient steps from the
  * previous solution (Takács, Pilászy & Tikk 2011), which keeps 32M ratings within minutes on one core.
  */
-import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingModule, startModuleWorker } from '../child-module.ts';
 import type { RatingTable } from '../data/types.ts';
 import { createRng } from '../random.ts';
 
@@ -112,10 +109,7 @@ export function trainWatchModelInWorker(
   options: Partial<WatchModelOptions> = {},
   onFallback?: (error: Error) => void,
 ): Promise<WatchModel> {
-  // watch-worker.ts under tsx and vitest, watch-worker.js in the compiled dist/.
-  const here = fileURLToPath(import.meta.url);
-  const extension = path.extname(here);
-  const entry = path.join(path.dirname(here), `watch-worker${extension}`);
+  const entry = siblingModule(import.meta.url, 'watch-worker');
   return new Promise((resolve, reject) => {
     let settled = false;
     let worker: Worker;
@@ -130,16 +124,7 @@ export function trainWatchModelInWorker(
       }
     };
     try {
-      const workerData = { userIds: ratings.userIds, movieIds: ratings.movieIds, options };
-      worker =
-        extension === '.ts'
-          ? // TypeScript sources (tsx, vitest): a worker does not inherit the parent's loader, so it registers
-            // tsx's ESM hooks itself before importing the entry.
-            new Worker(
-              `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); });`,
-              { eval: true, workerData },
-            )
-          : new Worker(entry, { workerData });
+      worker = startModuleWorker(entry, { userIds: ratings.userIds, movieIds: ratings.movieIds, options });
     } catch (error) {
       fallBack(error as Error);
       return;
@@ -154,15 +139,6 @@ export function trainWatchModelInWorker(
       if (!settled) fallBack(new Error(`the watch-model worker exited with code ${code}`));
     });
   });
-}
-
-/** The file URL of tsx's ESM register API (a dev dependency: only TypeScript sources need it). */
-function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const exports = (
-    JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }
-  ).exports;
-  return pathToFileURL(path.join(path.dirname(manifest), exports['./esm/api'].import.default)).href;
 }
 
 /** Solves one side's rows against the other side's fixed vectors (conjugate gradient, warm-started). */
