@@ -50,7 +50,12 @@ export function* buildWatchGems(
     if (movie && !catalogSet.has(movieId) && inGemBand(band, movie.count)) bandIds.push(movieId);
   }
   const size = bandIds.length;
-  const bandRows = Int32Array.from(bandIds, (movieId) => rowOf.get(movieId)!);
+  // The band's vectors packed in band order, so a cosine row reads memory front to back.
+  const bandVectors = new Float32Array(size * dim);
+  bandIds.forEach((movieId, b) => {
+    const at = rowOf.get(movieId)! * dim;
+    bandVectors.set(vectors.subarray(at, at + dim), b * dim);
+  });
 
   const cosines = new Map<number, Float32Array>();
   /** cos(pick, m) for every band movie m; catalog movies' rows are kept (what members pick). */
@@ -60,11 +65,10 @@ export function* buildWatchGems(
     const row = rowOf.get(pickId);
     if (row === undefined) return undefined;
     const out = new Float32Array(size);
-    const at = row * dim;
-    for (let b = 0; b < size; b++) {
-      const other = bandRows[b] * dim;
+    const pick = Float64Array.from(vectors.subarray(row * dim, (row + 1) * dim));
+    for (let b = 0, other = 0; b < size; b++, other += dim) {
       let dot = 0;
-      for (let k = 0; k < dim; k++) dot += vectors[at + k] * vectors[other + k];
+      for (let k = 0; k < dim; k++) dot += pick[k] * bandVectors[other + k];
       out[b] = dot;
     }
     if (catalogSet.has(pickId)) cosines.set(pickId, out);
@@ -89,24 +93,30 @@ export function* buildWatchGems(
   const referenceMean = new Float32Array(size);
   const inverseSpread = new Float32Array(size).fill(1);
   const rank = Math.min(Math.floor(GATE_SHARE * triples.length), Math.max(triples.length - 1, 0));
-  const scores = new Float32Array(triples.length);
+  const [first, second, third] = [0, 1, 2].map((j) => triples.map((triple) => triple[j]));
+  // The rank + 1 largest reference scores so far, largest first: the threshold is the last of them.
+  const top = new Float64Array(rank + 1);
   for (let b = 0; b < size && triples.length > 0; b++) {
     if (b % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
-    for (let t = 0; t < triples.length; t++) {
-      const [x, y, z] = triples[t];
-      scores[t] = x[b] + y[b] + z[b];
-    }
     let sum = 0;
     let squares = 0;
-    for (const score of scores) {
+    top.fill(-Infinity);
+    for (let t = 0; t < triples.length; t++) {
+      const score = first[t][b] + second[t][b] + third[t][b];
       sum += score;
       squares += score * score;
+      if (score <= top[rank]) continue;
+      let at = rank;
+      while (at > 0 && top[at - 1] < score) {
+        top[at] = top[at - 1];
+        at--;
+      }
+      top[at] = score;
     }
-    const mean = sum / scores.length;
+    const mean = sum / triples.length;
     referenceMean[b] = mean;
-    inverseSpread[b] = 1 / Math.max(Math.sqrt(Math.max(squares / scores.length - mean * mean, 0)), 1e-6);
-    scores.sort();
-    threshold[b] = scores[scores.length - 1 - rank];
+    inverseSpread[b] = 1 / Math.max(Math.sqrt(Math.max(squares / triples.length - mean * mean, 0)), 1e-6);
+    threshold[b] = top[rank];
   }
 
   return {
