@@ -188,8 +188,8 @@ function main(): void {
   const time = panel(
     data,
     [
-      { label: 'CPU time (≈ wall time on an idle machine)', value: (p) => p.cpuSeconds, color: '#1f5fbf' },
-      { label: 'wall time, machine shared (load 9–16)', value: (p) => p.seconds, color: '#e07b00' },
+      { label: 'CPU time (user + system; the watch model runs on the second core)', value: (p) => p.cpuSeconds, color: '#1f5fbf' },
+      { label: 'wall time (2 cores)', value: (p) => p.seconds, color: '#e07b00' },
     ],
     'Training time',
     'seconds',
