@@ -188,7 +188,11 @@ function main(): void {
   const time = panel(
     data,
     [
-      { label: 'CPU time (user + system; the watch model runs on the second core)', value: (p) => p.cpuSeconds, color: '#1f5fbf' },
+      {
+        label: 'CPU time (user + system; the watch model runs on the second core)',
+        value: (p) => p.cpuSeconds,
+        color: '#1f5fbf',
+      },
       { label: 'wall time (2 cores)', value: (p) => p.seconds, color: '#e07b00' },
     ],
     'Training time',
