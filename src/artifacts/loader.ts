@@ -12,7 +12,7 @@ import { parseJson, type Check } from './schema.ts';
 import { FILES, rowsToTable, unpackBuffers, type SerializedModel } from './format.ts';
 import { ListNeighbourIndex, neighbourListsFrom } from './knn-index.ts';
 import { readTypedArrays } from './typed-arrays.ts';
-import { servingDnmf, type ServingDnmf } from './serving-dnmf.ts';
+import { servingDnmf, type ServingDnmf, type ServingDnmfOptions } from './serving-dnmf.ts';
 import type { Artifacts, WatchVectors } from './types.ts';
 import { decodeWatchVectors } from './watch-vectors.ts';
 
@@ -38,9 +38,10 @@ async function readJson<T>(dir: string, name: string, check: Check<T>): Promise<
 
 /**
  * Loads one version for serving. Every file is checked against the manifest's size and SHA-256
- * first (a few milliseconds), so a truncated or hand-edited file never reaches the bot.
+ * first (a few milliseconds), so a truncated or hand-edited file never reaches the bot. A serving bot
+ * passes FOR_SERVING (no trained-user embeddings, servable.ts); training and evaluation keep them.
  */
-export async function loadArtifacts(dir: string): Promise<Artifacts> {
+export async function loadArtifacts(dir: string, options: ServingDnmfOptions = {}): Promise<Artifacts> {
   const manifest = await readJson(dir, FILES.manifest, checkManifest);
   for (const [name, expected] of Object.entries(manifest.files)) {
     let actual: { bytes: number; sha256: string };
@@ -63,7 +64,7 @@ export async function loadArtifacts(dir: string): Promise<Artifacts> {
   ]);
   let dnmf: ServingDnmf;
   try {
-    dnmf = servingDnmf(serialized);
+    dnmf = servingDnmf(serialized, options);
   } catch (error) {
     throw new ArtifactError(`cannot read the DNMF model: ${(error as Error).message}`, dir);
   }

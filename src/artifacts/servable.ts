@@ -9,9 +9,12 @@ import type { ModelRepository } from './repository.ts';
 import type { Artifacts } from './types.ts';
 import { verifyArtifacts } from './verify.ts';
 
-/** loadArtifacts plus verifyArtifacts: throws an ArtifactError listing the problems. */
+/** How a bot loads a version: it folds members in, so the trained users' embeddings are left out. */
+export const FOR_SERVING = { trainedUsers: false } as const;
+
+/** loadArtifacts (for serving) plus verifyArtifacts: throws an ArtifactError listing the problems. */
 export async function loadServable(dir: string): Promise<Artifacts> {
-  const artifacts = await loadArtifacts(dir);
+  const artifacts = await loadArtifacts(dir, FOR_SERVING);
   const problems = verifyArtifacts(artifacts);
   if (problems.length > 0) throw new ArtifactError(`fails verification: ${problems.join('; ')}`, dir);
   return artifacts;

@@ -46,7 +46,16 @@ const FORMAT = 'flickpick-dnmf';
 const FORMAT_VERSION = 1;
 
 /** Reads DnmfModel.serialize()'s output (the files a version holds) into a ServingDnmf. */
-export function servingDnmf(serialized: SerializedModel): ServingDnmf {
+export interface ServingDnmfOptions {
+  /**
+   * Keep the trained users' embeddings (default true). Only the evaluation's forTrainedUser reads them; a
+   * serving bot folds members in, so it drops them (200,948 users × 73 floats ≈ 59 MB on ml-32m) after
+   * taking their mean MLP embedding, which folded-in members use.
+   */
+  trainedUsers?: boolean;
+}
+
+export function servingDnmf(serialized: SerializedModel, options: ServingDnmfOptions = {}): ServingDnmf {
   const meta = serialized.meta as Meta;
   if (meta.format !== FORMAT || meta.formatVersion !== FORMAT_VERSION) {
     throw new Error(`not a ${FORMAT} v${FORMAT_VERSION} model: ${meta.format} v${meta.formatVersion}`);
@@ -87,7 +96,43 @@ export function servingDnmf(serialized: SerializedModel): ServingDnmf {
   if (meta.userIds.length !== shape.users || meta.movieIds.length !== shape.movies) {
     throw new Error('DNMF id lists do not match the table shapes');
   }
-  return fromArrays(arrays, meta.userIds, meta.movieIds, regularisationOf(meta.options));
+  const regularisation = regularisationOf(meta.options);
+  if (options.trainedUsers === false) return withoutTrainedUsers(arrays, meta.movieIds, regularisation);
+  return fromArrays(arrays, meta.userIds, meta.movieIds, regularisation);
+}
+
+/**
+ * The model without its user tables: the mean MLP user embedding is taken first, and the movie side and
+ * dense layers are copied out of the weights file's buffer (they are views of it), so that buffer, user
+ * tables included, can be freed.
+ */
+function withoutTrainedUsers(
+  arrays: DnmfArrays,
+  movieIds: ArrayLike<number>,
+  regularisation: UserRegularisation,
+): ServingDnmf {
+  const { users, mlpDim } = arrays.shape;
+  const mean = new Float64Array(mlpDim);
+  for (let u = 0; u < users; u++) for (let i = 0; i < mlpDim; i++) mean[i] += arrays.userMlp[u * mlpDim + i];
+  const meanUserMlp = Float32Array.from(mean, (x) => (users > 0 ? x / users : 0));
+  const own = (layer: DenseLayer): DenseLayer => ({
+    ...layer,
+    kernel: layer.kernel.slice(),
+    bias: layer.bias.slice(),
+  });
+  const slim: DnmfArrays = {
+    ...arrays,
+    shape: { ...arrays.shape, users: 0 },
+    userGmf: new Float32Array(0),
+    userMlp: new Float32Array(0),
+    userBias: new Float32Array(0),
+    movieGmf: arrays.movieGmf.slice(),
+    movieMlp: arrays.movieMlp.slice(),
+    movieBias: arrays.movieBias.slice(),
+    mlp: arrays.mlp.map(own),
+    output: own(arrays.output),
+  };
+  return fromArrays(slim, [], movieIds, regularisation, meanUserMlp);
 }
 
 /** A ServingDnmf from weights in memory (training's own model, or a hand-made one in tests). */
@@ -96,9 +141,11 @@ export function fromArrays(
   userIds: ArrayLike<number>,
   movieIds: ArrayLike<number>,
   regularisation: UserRegularisation,
+  /** The trained users' mean MLP embedding, when `arrays` no longer holds the users (withoutTrainedUsers). */
+  meanUserMlp?: Float32Array,
 ): ServingDnmf {
   const scorer = new DnmfScorer(arrays);
-  const meanUserFirst = scorer.firstLayerOf(scorer.meanUserMlp(arrays.userMlp));
+  const meanUserFirst = scorer.firstLayerOf(meanUserMlp ?? scorer.meanUserMlp(arrays.userMlp));
   const meanUserMlpPath = new Float32Array(scorer.movies);
   for (let m = 0; m < scorer.movies; m++) meanUserMlpPath[m] = scorer.mlpPath(meanUserFirst, m);
   return {

@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { loadArtifacts } from '../artifacts/loader.ts';
+import { FOR_SERVING } from '../artifacts/servable.ts';
 import type { ModelRepository } from '../artifacts/repository.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { ServingModels } from '../serve/serving-models.ts';
@@ -47,7 +48,7 @@ export class ServingSync {
     const artifacts =
       preloaded?.manifest.version === version
         ? preloaded
-        : await loadArtifacts(this.repository.versionDir(version));
+        : await loadArtifacts(this.repository.versionDir(version), FOR_SERVING);
     await this.models.swapGently(artifacts);
     this.logger.info(
       { version, previousVersion: served, reason, ms: Math.round(performance.now() - started) },

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadArtifacts } from '../../src/artifacts/loader.ts';
 import { ModelRepository } from '../../src/artifacts/repository.ts';
 import type { Artifacts } from '../../src/artifacts/types.ts';
 import { trainVersion } from '../../src/train/pipeline.ts';
@@ -326,7 +327,9 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     const version = /published version `(\S+)`/.exec(summary.content)?.[1];
     if (!version) throw new Error(`retrain did not publish: ${summary.content}`);
     expect(bot.bot.context.models.current.version).toBe(version);
-    return bot.bot.context.models.current.artifacts;
+    // The version as trained, users included (the bot serves it without the trained users' embeddings).
+    expect(bot.bot.context.models.current.artifacts.dnmf.userRows.size).toBe(0);
+    return loadArtifacts(new ModelRepository(modelsDir).versionDir(version));
   }
 
   const pseudonymOf = async (discordId: string) =>
