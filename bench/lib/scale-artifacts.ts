@@ -134,7 +134,8 @@ export function scaleArtifacts(seed = 32): Artifacts {
     movies,
     knn: new StandInIndex(knnIds, seed),
     dnmf,
-    watch: { dim: watchDim, movieIds: watchIds, vectors },
+    // Prices all 0: a request subtracts one per band movie whatever its value (train/watch-prices.ts).
+    watch: { dim: watchDim, movieIds: watchIds, vectors, prices: new Float32Array(watchIds.length) },
     usersPerMovie: new Map(),
     moviesPerUser: new Map(),
   };

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { fileDigest, syncDir, writeDurable } from './files.ts';
 import { packNeighbourLists } from './knn-index.ts';
@@ -90,6 +90,40 @@ export function unpackBuffers(
       return [name, aligned.subarray(offset, offset + length)];
     }),
   );
+}
+
+/**
+ * The named buffers of a weights file read one by one from disk, each into its own array: a serving bot
+ * that drops the trained users reads the movie side only, and never holds the whole file (on ml-32m the
+ * user GMF table is 51 of its 84 MB, and the whole-file buffer kept the bot's RSS ~110 MB higher at ready).
+ */
+export async function readBuffers(
+  file: string,
+  layout: Record<string, [number, number]>,
+): Promise<Record<string, Float32Array>> {
+  const handle = await open(file, 'r');
+  try {
+    const floats = (await handle.stat()).size >> 2;
+    const buffers: Record<string, Float32Array> = {};
+    for (const [name, [offset, length]] of Object.entries(layout)) {
+      if (offset < 0 || length < 0 || offset + length > floats)
+        throw new Error(
+          `buffer ${name} [${offset}, +${length}] lies outside the ${floats} floats of the weights`,
+        );
+      const buffer = new Float32Array(length);
+      const bytes = new Uint8Array(buffer.buffer);
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesRead } = await handle.read(bytes, done, bytes.length - done, offset * 4 + done);
+        if (bytesRead === 0) throw new Error(`the weights file ended inside buffer ${name}`);
+        done += bytesRead;
+      }
+      buffers[name] = buffer;
+    }
+    return buffers;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Writes every file of a version into `dir` durably, manifest last, and returns the manifest. */

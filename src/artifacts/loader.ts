@@ -9,10 +9,10 @@ import {
   checkTables,
 } from './manifest-schema.ts';
 import { parseJson, type Check } from './schema.ts';
-import { FILES, rowsToTable, unpackBuffers, type SerializedModel } from './format.ts';
+import { FILES, readBuffers, rowsToTable, unpackBuffers, type SerializedModel } from './format.ts';
 import { ListNeighbourIndex, neighbourListsFrom } from './knn-index.ts';
 import { readTypedArrays } from './typed-arrays.ts';
-import { servingDnmf, type ServingDnmf, type ServingDnmfOptions } from './serving-dnmf.ts';
+import { servingDnmf, TRAINED_USER_GMF, type ServingDnmf, type ServingDnmfOptions } from './serving-dnmf.ts';
 import type { Artifacts, WatchVectors } from './types.ts';
 import { decodeWatchVectors } from './watch-vectors.ts';
 
@@ -60,7 +60,7 @@ export async function loadArtifacts(dir: string, options: ServingDnmfOptions = {
     readJson(dir, FILES.catalog, checkCatalog),
     readJson(dir, FILES.movies, checkMovies),
     hasTables ? readJson(dir, FILES.tables, checkTables) : { usersPerMovie: [], moviesPerUser: [] },
-    loadDnmfModel(dir),
+    loadDnmfModel(dir, { trainedUsers: options.trainedUsers }),
   ]);
   let dnmf: ServingDnmf;
   try {
@@ -96,9 +96,17 @@ export async function loadArtifacts(dir: string, options: ServingDnmfOptions = {
   };
 }
 
-/** The trained DNMF weights of a version (serving scores with them; evaluation and training read them too). */
-export async function loadDnmfModel(dir: string): Promise<SerializedModel> {
+/**
+ * The trained DNMF weights of a version (serving scores with them; evaluation and training read them too).
+ * With `trainedUsers: false` the trained users' GMF table is not read (servingDnmf drops it anyway).
+ */
+export async function loadDnmfModel(
+  dir: string,
+  options: { trainedUsers?: boolean } = {},
+): Promise<SerializedModel> {
   const { meta, layout } = await readJson(dir, FILES.dnmfModel, checkDnmfModelFile);
-  const bytes = await readFile(path.join(dir, FILES.dnmfWeights));
-  return { meta, buffers: unpackBuffers(layout, bytes) };
+  const file = path.join(dir, FILES.dnmfWeights);
+  if (options.trainedUsers !== false) return { meta, buffers: unpackBuffers(layout, await readFile(file)) };
+  const wanted = Object.entries(layout).filter(([name]) => name !== TRAINED_USER_GMF);
+  return { meta, buffers: await readBuffers(file, Object.fromEntries(wanted)) };
 }

@@ -104,7 +104,9 @@ const manifestCheck: Check<Manifest> = object({
       members: object({ fingerprint: string, users: integer, ratings: integer }),
     }),
   ),
-  watch: optional(object({ hyperparameters: recordOf(number), movies: integer })),
+  watch: optional(
+    object({ hyperparameters: recordOf(number), movies: integer, prices: optional(recordOf(number)) }),
+  ),
   holdout: optional(object({ rule: string, ratings: integer })),
 });
 

@@ -55,6 +55,9 @@ export interface ServingDnmfOptions {
   trainedUsers?: boolean;
 }
 
+/** The trained users' GMF table: the bulk of the user side, which a serving bot need not read at all. */
+export const TRAINED_USER_GMF = 'userGmf';
+
 export function servingDnmf(serialized: SerializedModel, options: ServingDnmfOptions = {}): ServingDnmf {
   const meta = serialized.meta as Meta;
   if (meta.format !== FORMAT || meta.formatVersion !== FORMAT_VERSION) {
@@ -84,7 +87,11 @@ export function servingDnmf(serialized: SerializedModel, options: ServingDnmfOpt
   const arrays: DnmfArrays = {
     shape,
     globalMean: meta.globalMean,
-    userGmf: take('userGmf', shape.users * shape.gmfDim),
+    // Without trained users the loader may leave their GMF table unread (withoutTrainedUsers ignores it).
+    userGmf:
+      options.trainedUsers === false && !buffers[TRAINED_USER_GMF]
+        ? new Float32Array(0)
+        : take(TRAINED_USER_GMF, shape.users * shape.gmfDim),
     movieGmf: take('movieGmf', shape.movies * shape.gmfDim),
     userMlp: take('userMlp', shape.users * shape.mlpDim),
     movieMlp: take('movieMlp', shape.movies * shape.mlpDim),

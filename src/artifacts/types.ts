@@ -96,6 +96,8 @@ export interface Manifest {
     hyperparameters: Record<string, number>;
     /** Movies with a vector (at least minRatings ratings). */
     movies: number;
+    /** The gem band's exposure prices' options (train/watch-prices.ts); absent in versions without prices. */
+    prices?: Record<string, number>;
   };
   /** The fixed hold-out of MovieLens ratings left out of training (absent in older versions). */
   holdout?: { rule: string; ratings: number };
@@ -136,6 +138,11 @@ export interface WatchVectors {
   movieIds: Int32Array;
   /** Row i is movieIds[i]'s vector. */
   vectors: Float32Array;
+  /**
+   * movieIds[i]'s exposure price (train/watch-prices.ts): subtracted from a gem's summed cosine so that no
+   * movie fills most answers. Absent in versions from before it; those serve their gems by the DNMF fold-in.
+   */
+  prices?: Float32Array;
 }
 
 /** Nearest-neighbour lookups over the kNN movies (the stored exact lists in production). */

@@ -3,6 +3,7 @@
  * a method answers one or more named lists. The production engine answers two (popular picks, hidden gems);
  * each baseline answers one.
  */
+import { gemBand } from '../artifacts/gem-band.ts';
 import type { ServingDnmf } from '../artifacts/serving-dnmf.ts';
 import type { Engine } from '../serve/engine.ts';
 import { sampleDistinct, type Rng } from '../random.ts';
@@ -28,8 +29,17 @@ export interface Band {
   max: number;
 }
 
-/** The gems' popularity band in the issue (10–60 training ratings). */
-export const DEFAULT_BAND: Band = { min: 10, max: 60 };
+/**
+ * The band the issue's measurements used (10–60 training ratings, the gems' band of the serving at the
+ * time). The baselines' default is now the engine's own gem band (gemBandOf); this one is reported beside it.
+ */
+export const ISSUE_BAND: Band = { min: 10, max: 60 };
+
+/** A version's gem band (artifacts/gem-band.ts) as inclusive training-count bounds. */
+export function gemBandOf(manifest: Parameters<typeof gemBand>[0]): Band {
+  const band = gemBand(manifest);
+  return { min: band.minRatings, max: band.belowRatings - 1 };
+}
 
 /** What the baselines know about the training data. */
 export interface TrainingFacts {
@@ -93,9 +103,9 @@ function outsideCatalog(facts: TrainingFacts): number[] {
 }
 
 /** k distinct random movies of the band the user has not rated. */
-export function randomBandMethod(facts: TrainingFacts, band: Band, k: number): Method {
+export function randomBandMethod(facts: TrainingFacts, band: Band, k: number, name = 'random-band'): Method {
   const candidates = inBand(facts, band);
-  return single('random-band', { band, k, candidates: candidates.length }, (picks, exclude, rng) => {
+  return single(name, { band, k, candidates: candidates.length }, (picks, exclude, rng) => {
     const pool = candidates.filter((movieId) => !exclude.has(movieId) && !picks.includes(movieId));
     return sampleDistinct(pool, k, rng);
   });
@@ -125,10 +135,10 @@ function summedCosine(facts: TrainingFacts, candidates: number[], k: number) {
   };
 }
 
-export function cosineBandMethod(facts: TrainingFacts, band: Band, k: number): Method {
+export function cosineBandMethod(facts: TrainingFacts, band: Band, k: number, name = 'cosine-band'): Method {
   const candidates = inBand(facts, band);
   return single(
-    'cosine-band',
+    name,
     {
       band,
       k,

@@ -19,7 +19,8 @@ import {
   cosineAllMethod,
   cosineBandMethod,
   dnmfEmbeddingBandMethod,
-  DEFAULT_BAND,
+  gemBandOf,
+  ISSUE_BAND,
   engineMethod,
   mostRatedMethod,
   randomBandMethod,
@@ -60,7 +61,6 @@ export type ResultLine = Record<string, unknown>;
 export async function evaluateRanking(options: RankingEvaluationOptions): Promise<ResultLine[]> {
   const seed = options.seed ?? DEFAULT_RANKING.seed;
   const k = options.k ?? DEFAULT_RANKING.k;
-  const band = options.band ?? DEFAULT_BAND;
   const protocol = options.protocol ?? DEFAULT_PROTOCOL;
   const say = options.onProgress ?? (() => {});
   const started = performance.now();
@@ -77,6 +77,8 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
   const artifacts = await trainTemporaryModel({ ...model, ratings: options.train, legacyTables: true });
   say(`trained in ${seconds(started)} s`);
 
+  // The baselines' band: the gems' own (the engine's gem band) unless asked otherwise.
+  const band = options.band ?? gemBandOf(artifacts.manifest);
   const catalog = artifacts.catalog.map((entry) => entry.movieId);
   const users = qualifyingUsers(options.train, options.test, catalog, protocol);
   const facts = trainingFacts(options.train, catalog);
@@ -96,6 +98,13 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
     ...engines,
     randomBandMethod(facts, band, k),
     cosineBandMethod(facts, band, k),
+    // The issue measured against 10–60 (the gems' band of the serving then): kept beside it.
+    ...(band.min === ISSUE_BAND.min && band.max === ISSUE_BAND.max
+      ? []
+      : [
+          randomBandMethod(facts, ISSUE_BAND, k, `random-band-${ISSUE_BAND.min}-${ISSUE_BAND.max}`),
+          cosineBandMethod(facts, ISSUE_BAND, k, `cosine-band-${ISSUE_BAND.min}-${ISSUE_BAND.max}`),
+        ]),
     dnmfEmbeddingBandMethod(facts, band, k, artifacts.dnmf),
     cosineAllMethod(facts, k),
     mostRatedMethod(facts, k),

@@ -8,6 +8,7 @@ import type { Artifacts } from '../artifacts/types.ts';
 import type { Movie, RatingTable } from '../data/types.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
 import type { WatchModelOptions } from '../train/watch-model.ts';
+import type { ExposurePriceOptions } from '../train/watch-prices.ts';
 import { trainVersion, type TrainOptions } from '../train/pipeline.ts';
 
 export interface TemporaryModelOptions {
@@ -16,6 +17,7 @@ export interface TemporaryModelOptions {
   checksums?: Record<string, string>;
   dnmf?: Partial<DnmfOptions>;
   watch?: Partial<WatchModelOptions>;
+  watchPrices?: Partial<ExposurePriceOptions>;
   logger?: Logger;
   /** Also compute what the engine's 'fan-tables' method (today's serving) needs. */
   legacyTables?: boolean;
@@ -31,6 +33,7 @@ export async function trainTemporaryModel(options: TemporaryModelOptions): Promi
       logger: options.logger,
       dnmf: options.dnmf,
       watch: options.watch,
+      watchPrices: options.watchPrices,
       legacyTables: options.legacyTables,
       dataset: {
         movies: options.movies,

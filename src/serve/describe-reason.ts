@@ -55,10 +55,8 @@ export function describeReason(reason: RecommendationReason, artifacts: Artifact
         .map((match) => `${pickName(match.movieId, artifacts)} (${match.similarity.toFixed(2)})`);
       const whom = close.length > 0 ? ` as ${joinNames(close)}` : ' as your picks';
       return (
-        `A less-known movie watched by the same people${whom}` +
-        (reason.unusual
-          ? ', and closer to these picks than to most other top-movie trios (watch-model cosine).'
-          : ' (watch-model cosine; the nearest of the rest).')
+        `A less-known movie watched by the same people${whom} (watch-model cosine` +
+        (reason.price > 0 ? `, less ${reason.price.toFixed(2)} for suiting many top-movie trios).` : ').')
       );
     }
     case 'dnmf-personal':

@@ -7,7 +7,7 @@
  * neighbour list and DNMF candidate pool (gem-source.ts). A request folds its picks (or ratings) into the
  * DNMF and re-scores a small union of candidates.
  */
-import { GATE_SHARE, WATCH_REFERENCE_TRIPLES } from './watch-gems.ts';
+import { pricedWatch } from './watch-gems.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import { createFanTables, type FanTablesMethod } from './fan-tables.ts';
 import { buildGemSource, createGemSource, DISLIKE_BELOW, type GemSource } from './gem-source.ts';
@@ -50,8 +50,8 @@ export const GROUP_SEEDS_PER_MEMBER = 3;
 export const DRAW_WINDOW_FACTOR = 2;
 
 /**
- * How /recommend finds its hidden gems. 'watch' (default where the version has a watch model): the watch
- * model (watch-gems.ts). 'fold-in' (default otherwise): the DNMF with the picks folded in (pick-lift.ts).
+ * How /recommend finds its hidden gems. 'watch' (default where the version has a watch model with exposure
+ * prices): the watch model (watch-gems.ts). 'fold-in' (default otherwise): the DNMF with the picks folded in (pick-lift.ts).
  * 'fan-tables': the serving method before issue 7 (fan-tables.ts), for the ranking evaluation's baseline;
  * only on versions trained with legacyTables. /foryou and /movienight use the DNMF in all three.
  */
@@ -114,9 +114,11 @@ interface Lists {
 }
 
 export function createEngine(artifacts: Artifacts, options: CreateEngineOptions = {}): Engine {
-  const method = options.method ?? (artifacts.watch ? 'watch' : 'fold-in');
-  if (method === 'watch' && !artifacts.watch) {
-    throw new Error(`version ${artifacts.manifest.version} has no watch model: the 'watch' method needs one`);
+  const method = options.method ?? (pricedWatch(artifacts) ? 'watch' : 'fold-in');
+  if (method === 'watch' && !pricedWatch(artifacts)) {
+    throw new Error(
+      `version ${artifacts.manifest.version} has no watch model with exposure prices: the 'watch' method needs one`,
+    );
   }
   if (method === 'fan-tables' && artifacts.manifest.dnmf.legacyTables !== true) {
     throw new Error(
@@ -250,8 +252,6 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     pickRating: PICK_RATING,
     ...(method === 'watch'
       ? {
-          watchReferenceTriples: WATCH_REFERENCE_TRIPLES,
-          gateShare: GATE_SHARE,
           watch: artifacts.manifest.watch,
         }
       : { referenceTriples: REFERENCE_TRIPLES }),

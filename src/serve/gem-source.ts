@@ -14,7 +14,7 @@ import { clipToScale, type UserVector } from '../artifacts/dnmf.ts';
 import { gemBandRows } from '../artifacts/gem-band.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
 import { buildPickLift, runToEnd, type PickLift } from './pick-lift.ts';
-import { buildWatchGems, type WatchGems } from './watch-gems.ts';
+import { buildWatchGems, pricedWatch, type WatchGems } from './watch-gems.ts';
 import { topRows } from './ranked-draw.ts';
 import type { ScoredCandidate } from './recommendation.ts';
 
@@ -70,9 +70,10 @@ export function* buildGemSource(
   const { scorer } = dnmf;
   const bandRows = gemBandRows(artifacts);
   const scratch = new Float64Array(scorer.movies).fill(Number.NaN);
+  const watch = pricedWatch(artifacts);
   const forPicks: PickLift | WatchGems =
-    picksBy === 'watch' && artifacts.watch
-      ? yield* buildWatchGems(artifacts, artifacts.watch)
+    picksBy === 'watch' && watch
+      ? yield* buildWatchGems(artifacts, watch)
       : yield* buildPickLift(
           artifacts,
           artifacts.catalog.map((entry) => entry.movieId),

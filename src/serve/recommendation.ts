@@ -52,15 +52,15 @@ export type RecommendationReason =
   | {
       /**
        * The watch model (who watched what): a less-known movie close to the picks, ranked by its summed
-       * cosine to them among the movies unusually close to this triple (src/serve/watch-gems.ts).
+       * cosine to them less its exposure price (src/serve/watch-gems.ts).
        */
       kind: 'watch-similar';
       /** The picks it is close to (cosine > 0), closest first. */
       matches: Array<{ movieId: number; similarity: number }>;
-      /** Σ cosine over all three picks: what the list is ranked by. */
+      /** Σ cosine over all three picks. */
       totalSimilarity: number;
-      /** False when too few movies were unusually close and this one filled the list from the rest. */
-      unusual: boolean;
+      /** Subtracted from totalSimilarity for the ranking: > 0 for a movie close to most top-movie trios. */
+      price: number;
     }
   | {
       /** DNMF, one member folded in from their own ratings (or a trained user's own embedding). */

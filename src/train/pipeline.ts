@@ -15,6 +15,7 @@ import {
 } from './dnmf/index.ts';
 import { buildSparseRatings, DEFAULT_KNN, nearestNeighbours, sampledRecall } from './knn.ts';
 import { trainWatchModelInWorker, type WatchModelOptions } from './watch-model.ts';
+import type { ExposurePriceOptions } from './watch-prices.ts';
 import { countDistribution, neighbourMovieIds } from './count-distribution.ts';
 import { buildPopularity, DEFAULT_POPULARITY, movieStats } from './popularity.ts';
 import { scorePredictor } from './evaluate.ts';
@@ -48,6 +49,8 @@ export interface TrainOptions {
   dnmf?: Partial<DnmfOptions>;
   /** The watch model's options (train/watch-model.ts); /recommend's hidden gems are ranked by it. */
   watch?: Partial<WatchModelOptions>;
+  /** The gem band's exposure prices (train/watch-prices.ts). */
+  watchPrices?: Partial<ExposurePriceOptions>;
   /**
    * Also compute the legacy all-pairs DNMF tables (O(users × movies) predictions) for the engine's
    * 'fan-tables' method, the ranking evaluation's baseline. Off in production: serving scores the DNMF
@@ -130,12 +133,22 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
   // Like the catalog and the kNN, the watch model learns from every rating: it serves rankings, and the
   // RMSE gate that needs the hold-out scores the DNMF only. It trains on a worker thread while the DNMF
   // trains here: two cores, and neither step waits for the other.
+  // The gem band (artifacts/gem-band.ts) as serving will see it: its exposure prices are computed with the
+  // watch model, on the same thread.
+  const minCandidateRatings = options.minCandidateRatings ?? DEFAULT_MIN_CANDIDATE_RATINGS;
+  const band = gemBand({ dnmf: { minCandidateRatings }, knn: { minRatings: knnOptions.minRatings } });
+  const gemCandidates = [...stats].filter(([, s]) => inGemBand(band, s.count)).map(([movieId]) => movieId);
   progress({ step: 'watch' });
   const watchStarted = performance.now();
   const watchTraining = trainWatchModelInWorker(
     ratings,
-    { minRatings: options.minCandidateRatings ?? DEFAULT_MIN_CANDIDATE_RATINGS, ...options.watch },
+    { minRatings: minCandidateRatings, ...options.watch },
     (error) => logger?.warn({ err: error }, 'watch-model worker failed to start; training it on this thread'),
+    {
+      catalogIds: popularity.catalog.map((entry) => entry.movieId),
+      bandMovieIds: gemCandidates,
+      options: options.watchPrices,
+    },
   ).then((model) => {
     timings.watch = Math.round(performance.now() - watchStarted);
     logger?.info({ step: 'watch', ms: timings.watch }, 'training step watch done');
@@ -155,7 +168,6 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
   const holdoutRmse = holdout.ratings.length > 0 ? scorePredictor(model, holdout).rmse : undefined;
   const legacyTables = options.legacyTables ?? false;
   const tableSize = legacyTables ? (options.tableSize ?? 10) : 0;
-  const minCandidateRatings = options.minCandidateRatings ?? DEFAULT_MIN_CANDIDATE_RATINGS;
   const tables = legacyTables
     ? await time('tables', () =>
         computeTopTables(model, ratings, { k: tableSize, minCandidateRatings }, (p) => {
@@ -163,8 +175,6 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
         }),
       )
     : undefined;
-  const band = gemBand({ dnmf: { minCandidateRatings }, knn: { minRatings: knnOptions.minRatings } });
-  const gemCandidates = [...stats].filter(([, s]) => inGemBand(band, s.count)).map(([movieId]) => movieId);
 
   const movieInfos: MovieInfo[] = [...movies.values()].map((m) => ({
     ...m,
@@ -234,7 +244,11 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
         ratings: members.ratings,
       },
     },
-    watch: { hyperparameters: { ...watch.options }, movies: watch.movieIds.length },
+    watch: {
+      hyperparameters: { ...watch.options },
+      movies: watch.movieIds.length,
+      ...(watch.priceOptions ? { prices: { ...watch.priceOptions } } : {}),
+    },
     holdout: { rule: HOLDOUT_RULE, ratings: holdout.ratings.length },
   };
   const manifest = await time('write', () =>
@@ -245,7 +259,7 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       neighbours: knn.neighbours,
       tables,
       dnmf: model.serialize(),
-      watch: { dim: watch.dim, movieIds: watch.movieIds, vectors: watch.vectors },
+      watch: { dim: watch.dim, movieIds: watch.movieIds, vectors: watch.vectors, prices: watch.prices },
     }),
   );
 

@@ -15,6 +15,7 @@ import type { Worker } from 'node:worker_threads';
 import { siblingModule, startModuleWorker } from '../child-module.ts';
 import type { RatingTable } from '../data/types.ts';
 import { createRng } from '../random.ts';
+import { exposurePrices, type ExposurePriceOptions, type PricingInput } from './watch-prices.ts';
 
 export interface WatchModelOptions {
   /** Width of the user and movie vectors. */
@@ -54,6 +55,9 @@ export interface WatchModel {
   /** Unit-length movie vectors, row i for movieIds[i] (a dot product is their cosine). */
   vectors: Float32Array;
   options: WatchModelOptions;
+  /** Exposure prices of the gem band (watch-prices.ts), aligned with movieIds, when asked for. */
+  prices?: Float32Array;
+  priceOptions?: ExposurePriceOptions;
 }
 
 /** Rows grouped by one side: entries offsets[r]..offsets[r+1] of `other` are the rows rated by/for r. */
@@ -99,6 +103,18 @@ export function trainWatchModel(
   return { dim: d, movieIds: Int32Array.from(keep, (m) => movies.ids[m]), vectors, options: opts };
 }
 
+/** trainWatchModel, then the gem band's exposure prices from its vectors when `pricing` says what they are. */
+export function trainPricedWatchModel(
+  ratings: Pick<RatingTable, 'userIds' | 'movieIds'>,
+  options: Partial<WatchModelOptions> = {},
+  pricing?: PricingInput,
+): WatchModel {
+  const model = trainWatchModel(ratings, options);
+  if (!pricing) return model;
+  const { prices, options: priceOptions } = exposurePrices(model, pricing);
+  return { ...model, prices, priceOptions };
+}
+
 /**
  * trainWatchModel on a worker thread, so it runs beside the DNMF on the other core (the result is the same:
  * both are deterministic). The pairs are copied to the worker; the vectors come back transferred. Should
@@ -108,6 +124,7 @@ export function trainWatchModelInWorker(
   ratings: Pick<RatingTable, 'userIds' | 'movieIds'>,
   options: Partial<WatchModelOptions> = {},
   onFallback?: (error: Error) => void,
+  pricing?: PricingInput,
 ): Promise<WatchModel> {
   const entry = siblingModule(import.meta.url, 'watch-worker');
   return new Promise((resolve, reject) => {
@@ -118,13 +135,18 @@ export function trainWatchModelInWorker(
       settled = true;
       onFallback?.(error);
       try {
-        resolve(trainWatchModel(ratings, options));
+        resolve(trainPricedWatchModel(ratings, options, pricing));
       } catch (trainError) {
         reject(trainError as Error);
       }
     };
     try {
-      worker = startModuleWorker(entry, { userIds: ratings.userIds, movieIds: ratings.movieIds, options });
+      worker = startModuleWorker(entry, {
+        userIds: ratings.userIds,
+        movieIds: ratings.movieIds,
+        options,
+        pricing,
+      });
     } catch (error) {
       fallBack(error as Error);
       return;

@@ -119,4 +119,14 @@ describe('generous raters', () => {
       }
     },
   );
+
+  it('serve by the watch model where the version has its prices, by the fold-in where it has none', () => {
+    expect(artifacts.watch?.prices).toBeDefined();
+    expect(createEngine(artifacts).method).toBe('watch');
+    // A version from before exposure prices (its watch-model.bin has none): plain summed cosine would let a
+    // hub fill most answers, so it serves the DNMF fold-in instead, and refuses 'watch' by name.
+    const unpriced = { ...artifacts, watch: { ...artifacts.watch!, prices: undefined } };
+    expect(createEngine(unpriced).method).toBe('fold-in');
+    expect(() => createEngine(unpriced, { method: 'watch' })).toThrow(/no watch model with exposure prices/);
+  });
 });

@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RatingTable } from '../../src/data/types.ts';
 import { createRng } from '../../src/random.ts';
-import { trainWatchModel, trainWatchModelInWorker } from '../../src/train/watch-model.ts';
+import {
+  trainPricedWatchModel,
+  trainWatchModel,
+  trainWatchModelInWorker,
+} from '../../src/train/watch-model.ts';
 import { decodeWatchVectors, encodeWatchVectors } from '../../src/artifacts/watch-vectors.ts';
 
 function twoAudiences(): RatingTable {
@@ -87,5 +91,34 @@ describe('trainWatchModel', () => {
     const view = decodeWatchVectors(notFinite);
     view.vectors[0] = Number.NaN;
     expect(() => decodeWatchVectors(notFinite)).toThrow(/non-finite/);
+  });
+
+  it('carries exposure prices when it has them, one per movie, finite and not negative', () => {
+    const prices = Float32Array.from(model.movieIds, (_, i) => (i % 3) * 0.1);
+    const bytes = encodeWatchVectors({ ...model, prices });
+    expect(decodeWatchVectors(bytes).prices).toEqual(prices);
+    expect(decodeWatchVectors(encodeWatchVectors(model)).prices).toBeUndefined();
+    expect(() => decodeWatchVectors(encodeWatchVectors({ ...model, prices: prices.subarray(1) }))).toThrow(
+      /one price per movie/,
+    );
+    const negative = prices.slice();
+    negative[2] = -0.5;
+    expect(() => decodeWatchVectors(encodeWatchVectors({ ...model, prices: negative }))).toThrow(/≥ 0/);
+  });
+
+  it('prices the gem band on the worker thread as on this one, when asked to', async () => {
+    const pricing = {
+      catalogIds: [1, 2, 3, 4, 5, 6],
+      bandMovieIds: [...model.movieIds].filter((id) => id > 6),
+    };
+    const here = trainPricedWatchModel(twoAudiences(), { dim: 8 }, pricing);
+    const there = await trainWatchModelInWorker(twoAudiences(), { dim: 8 }, undefined, pricing);
+    expect(here.prices).toBeDefined();
+    expect(there.prices).toEqual(here.prices);
+    expect(there.priceOptions).toEqual(here.priceOptions);
+    // Catalog movies are never priced.
+    [...here.movieIds].forEach((id, i) => {
+      if (id <= 6) expect(here.prices![i]).toBe(0);
+    });
   });
 });
