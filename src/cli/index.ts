@@ -17,8 +17,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   train [--epochs N]             train all models and publish a new version (also: npm run train)
   evaluate --train A.csv --test B.csv [--movies M.csv]
                                  train the DNMF on A, score B; prints one JSON line
-  evaluate-ranking --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band 10-60]
+  evaluate-ranking --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band MIN-MAX]
                    [--fold-in-folds N (default 4, 0 = skip)] [--watch dim=64,lambda=50,...]
+                   [--prices cap=0.027,referenceTriples=2000,...]
                                  train the pipeline on A, simulate /recommend for B's users next to
                                  baselines; one JSON line per list (README "Evaluation")
   generate --out DIR --size N [--seed S]
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<void> {
       band: { type: 'string' },
       'fold-in-folds': { type: 'string' },
       watch: { type: 'string' },
+      prices: { type: 'string' },
       ratings: { type: 'string' },
       'test-idx': { type: 'string' },
       out: { type: 'string' },
@@ -101,6 +103,7 @@ async function main(argv: string[]): Promise<void> {
         epochs,
         foldInFolds: integer('fold-in-folds', values['fold-in-folds']),
         watch: values.watch,
+        prices: values.prices,
       });
     case 'split':
       return splitCommand(context, {

@@ -11,6 +11,7 @@ import { createRng } from '../random.ts';
 import { createEngine, type Engine } from '../serve/engine.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
 import type { WatchModelOptions } from '../train/watch-model.ts';
+import type { ExposurePriceOptions } from '../train/watch-prices.ts';
 import { DEFAULT_FOLD_IN_FOLDS, foldInQuality } from './fold-in.ts';
 import { trainTemporaryModel } from './temporary-model.ts';
 import { cosineFromSources } from './cosine.ts';
@@ -49,6 +50,7 @@ export interface RankingEvaluationOptions {
   foldInFolds?: number;
   dnmf?: Partial<DnmfOptions>;
   watch?: Partial<WatchModelOptions>;
+  watchPrices?: Partial<ExposurePriceOptions>;
   logger?: Logger;
   /** Progress lines for a person watching (stderr in the CLI); never part of the results. */
   onProgress?: (text: string) => void;
@@ -71,6 +73,7 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
     checksums: options.checksums,
     dnmf: options.dnmf,
     watch: options.watch,
+    watchPrices: options.watchPrices,
     logger: options.logger,
   };
   // One model serves both today's method ('fan-tables', which needs the old tables) and the default.

@@ -4,7 +4,7 @@
  *
  * A band movie ranks by its summed cosine to the three picks in the watch model's space, minus its exposure
  * price (train/watch-prices.ts, computed at training time): zero for most movies; for a "hub", close to every
- * catalog favourite, just enough that it enters at most 3 % of random triples' top 5 instead of a third of
+ * catalog favourite, just enough that it enters at most 2.7 % of random triples' top 5 instead of a third of
  * all answers. So the picks decide the list, and where a movie is shown it is among the closest to them.
  *
  * Per version, every catalog movie's cosines to the band (catalog × band floats) are cached as members pick

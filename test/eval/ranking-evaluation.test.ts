@@ -48,6 +48,8 @@ describe('evaluate-ranking on a generated dataset', () => {
         'engine.gems',
         'random-band',
         'cosine-band',
+        'random-band-10-60',
+        'cosine-band-10-60',
         'cosine-all',
         'most-rated',
       ]),
@@ -85,6 +87,9 @@ describe('evaluate-ranking on a generated dataset', () => {
     expect(byName.get('most-rated')!.pickSensitivity).toBe(1);
     // The gems name the DNMF users behind them.
     expect(byName.get('engine.gems')!.fans).toMatchObject({ reasons: expect.any(Number) });
+    // The band baselines default to the engine's own gem band (10 to below the kNN's 50 ratings).
+    expect(byName.get('random-band')!.hyperparameters).toMatchObject({ band: { min: 10, max: 49 } });
+    expect(byName.get('cosine-band-10-60')!.hyperparameters).toMatchObject({ band: { min: 10, max: 60 } });
     // Nothing a user rated in train counts as served.
     expect(byName.get('engine.gems')!.droppedByExclude).toBeGreaterThanOrEqual(0);
   });
@@ -139,5 +144,9 @@ describe('evaluate-ranking on a generated dataset', () => {
     const band = await runCli([...args(7), '--band', '60-10'], env);
     expect(band.code).toBe(1);
     expect(band.stderr).toContain('--band must be MIN-MAX training ratings, e.g. 10-60, got "60-10"');
+    const prices = await runCli([...args(7), '--prices', 'cap=0.03,budget=2'], env);
+    expect(prices.code).toBe(1);
+    expect(prices.stderr).toContain('--prices takes name=number pairs of cap, listLength');
+    expect(prices.stderr).toContain('got "budget=2"');
   }, 60_000);
 });

@@ -3,7 +3,8 @@ import { loadLinks, loadMovies, loadRatings, sha256File } from '../../data/movie
 import { evaluateRanking } from '../../eval/ranking-evaluation.ts';
 import type { Band } from '../../eval/methods.ts';
 import { UsageError, type CliContext } from '../context.ts';
-import { DEFAULT_WATCH_MODEL, type WatchModelOptions } from '../../train/watch-model.ts';
+import { DEFAULT_WATCH_MODEL } from '../../train/watch-model.ts';
+import { DEFAULT_EXPOSURE_PRICES } from '../../train/watch-prices.ts';
 
 export interface EvaluateRankingArgs {
   train?: string;
@@ -16,6 +17,8 @@ export interface EvaluateRankingArgs {
   foldInFolds?: number;
   /** Watch-model options as name=value pairs, e.g. "dim=96,lambda=50" (see train/watch-model.ts). */
   watch?: string;
+  /** Exposure-price options as name=value pairs, e.g. "cap=0.03" (see train/watch-prices.ts). */
+  prices?: string;
 }
 
 /** Ranking quality of what /recommend serves, next to baselines: one JSON line per list (README "Evaluation"). */
@@ -50,7 +53,9 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
     band,
     dnmf: args.epochs ? { epochs: args.epochs } : undefined,
     foldInFolds: args.foldInFolds,
-    watch: args.watch === undefined ? undefined : parseWatch(args.watch),
+    watch: args.watch === undefined ? undefined : parsePairs('--watch', args.watch, DEFAULT_WATCH_MODEL),
+    watchPrices:
+      args.prices === undefined ? undefined : parsePairs('--prices', args.prices, DEFAULT_EXPOSURE_PRICES),
     logger: context.logger,
     onProgress: (text) => process.stderr.write(`evaluate-ranking: ${text}\n`),
   });
@@ -64,15 +69,15 @@ function parseBand(text: string): Band {
   return { min: Number(match[1]), max: Number(match[2]) };
 }
 
-function parseWatch(text: string): Partial<WatchModelOptions> {
-  const options: Partial<Record<keyof WatchModelOptions, number>> = {};
+function parsePairs<T extends object>(flag: string, text: string, defaults: T): Partial<T> {
+  const options: Record<string, number> = {};
   for (const pair of text.split(',')) {
     const [name, value] = pair.split('=');
-    if (!(name in DEFAULT_WATCH_MODEL) || value === undefined || !Number.isFinite(Number(value)))
+    if (!(name in defaults) || value === undefined || !Number.isFinite(Number(value)))
       throw new UsageError(
-        `--watch takes name=number pairs of ${Object.keys(DEFAULT_WATCH_MODEL).join(', ')}; got "${pair}"`,
+        `${flag} takes name=number pairs of ${Object.keys(defaults).join(', ')}; got "${pair}"`,
       );
-    options[name as keyof WatchModelOptions] = Number(value);
+    options[name] = Number(value);
   }
-  return options;
+  return options as Partial<T>;
 }
