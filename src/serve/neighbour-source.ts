@@ -5,7 +5,6 @@
  * is its NEIGHBOURS_PER_SOURCE nearest movies (catalog movies' lists are computed once per version).
  */
 import type { Artifacts } from '../artifacts/types.ts';
-import { topRows } from './ranked-draw.ts';
 import type { RecommendationReason, ScoredCandidate } from './recommendation.ts';
 
 /** Neighbours read per source: deep enough that a list is not only the source's few closest movies. */
@@ -32,30 +31,69 @@ export interface NeighbourSource {
   ): ScoredCandidate[];
 }
 
-/** Candidates a combination returns: more than a list's draw window and its own length. */
-export const COMBINED_RANKED = 40;
+/**
+ * Candidates a combination returns: more than a list's draw window (10) and its own length (5). Not many
+ * more: each is a few objects of garbage per request (at 40 they were half of /recommend's allocation).
+ */
+export const COMBINED_RANKED = 20;
 
 export function createNeighbourSource(
   artifacts: Artifacts,
   isCatalog: (movieId: number) => boolean,
   catalogSize: number,
 ): NeighbourSource {
-  const lists = new Map<number, { all: Near[]; outsideCatalog: Near[] }>();
+  const lists = new Map<number, { all: NearList; outsideCatalog: NearList }>();
+  // Every neighbour movie gets a dense row on first sight, so a request sums into reusable typed arrays
+  // instead of a Map and an array per movie: on ml-32m those were most of a request's garbage, and the
+  // young-generation collections they forced (one every ~80 requests, ~0.7 ms each) were its p99.
+  const rowOf = new Map<number, number>();
+  let movieOfRow = new Int32Array(1024);
+  let totalOf = new Float64Array(1024);
+  let stampOf = new Uint32Array(1024);
+  let stamp = 0;
+  let touched = new Int32Array(1024);
+  const best = new Int32Array(COMBINED_RANKED);
+
+  function denseRow(movieId: number): number {
+    let row = rowOf.get(movieId);
+    if (row !== undefined) return row;
+    row = rowOf.size;
+    rowOf.set(movieId, row);
+    if (row === movieOfRow.length) {
+      movieOfRow = grown(movieOfRow, new Int32Array(row * 2));
+      totalOf = grown(totalOf, new Float64Array(row * 2));
+      stampOf = grown(stampOf, new Uint32Array(row * 2));
+    }
+    movieOfRow[row] = movieId;
+    return row;
+  }
+
+  function nearList(near: readonly Near[]): NearList {
+    return {
+      movieIds: Int32Array.from(near, (n) => n.movieId),
+      rows: Int32Array.from(near, (n) => denseRow(n.movieId)),
+      similarities: Float64Array.from(near, (n) => n.similarity),
+    };
+  }
 
   function neighboursOf(movieId: number) {
     const cached = lists.get(movieId);
     if (cached) return cached;
-    if (!artifacts.knn.has(movieId)) return { all: [], outsideCatalog: [] };
+    if (!artifacts.knn.has(movieId)) return { all: EMPTY, outsideCatalog: EMPTY };
     // /recommend removes the catalog, so ask for enough to survive that.
     const found = artifacts.knn.nearest(movieId, NEIGHBOURS_PER_SOURCE + catalogSize);
     const all = found
       .filter((n) => artifacts.movies.has(n.movieId))
       .map((n) => ({ movieId: n.movieId, similarity: 1 - n.distance }));
-    const entry = { all, outsideCatalog: all.filter((n) => !isCatalog(n.movieId)) };
+    const entry = { all: nearList(all), outsideCatalog: nearList(all.filter((n) => !isCatalog(n.movieId))) };
     // Only catalog movies are kept (what /recommend users pick): bounded by catalog size.
     if (isCatalog(movieId)) lists.set(movieId, entry);
     return entry;
   }
+
+  /** Does (total, movieId) of row a rank before row b's? Ties: the lower movie id. */
+  const before = (a: number, b: number) =>
+    totalOf[a] > totalOf[b] || (totalOf[a] === totalOf[b] && movieOfRow[a] < movieOfRow[b]);
 
   return {
     warm(movieId) {
@@ -63,49 +101,83 @@ export function createNeighbourSource(
     },
 
     combined(sources, isExcluded, basis, weights) {
-      const index = new Map<number, number>();
-      const movieIds: number[] = [];
-      const totals: number[] = [];
-      const matches: Near[][] = [];
-      sources.forEach((source, s) => {
+      stamp++;
+      if (touched.length < sources.length * NEIGHBOURS_PER_SOURCE)
+        touched = new Int32Array(sources.length * NEIGHBOURS_PER_SOURCE);
+      let touchedCount = 0;
+      // How far each source's list was read: a movie's card names the sources whose read part holds it.
+      const read = sources.map((source, s) => {
         const weight = weights?.[s] ?? 1;
         const lists = neighboursOf(source);
         // /recommend never shows catalog movies, so its picks read the list without them.
         const list = basis === 'picks' ? lists.outsideCatalog : lists.all;
         let kept = 0;
-        for (const near of list) {
-          if (kept === NEIGHBOURS_PER_SOURCE) break;
-          if (isExcluded(near.movieId)) continue;
+        let i = 0;
+        for (; i < list.rows.length && kept < NEIGHBOURS_PER_SOURCE; i++) {
+          if (isExcluded(list.movieIds[i])) continue;
           kept++;
-          let at = index.get(near.movieId);
-          if (at === undefined) {
-            at = movieIds.length;
-            index.set(near.movieId, at);
-            movieIds.push(near.movieId);
-            totals.push(0);
-            matches.push([]);
+          const row = list.rows[i];
+          if (stampOf[row] !== stamp) {
+            stampOf[row] = stamp;
+            totalOf[row] = 0;
+            touched[touchedCount++] = row;
           }
-          totals[at] += weight * near.similarity;
-          // The card names the sources it is similar to; a zero or negative cosine is not "similar".
-          if (near.similarity > 0) matches[at].push({ movieId: source, similarity: near.similarity });
+          totalOf[row] += weight * list.similarities[i];
         }
+        return { list, until: i };
       });
-      const scores = Float64Array.from(totals);
-      const order = Array.from(movieIds, (_, i) => i);
-      // Ties: the lower movie id, so the order does not depend on the order of the lists.
-      const best = topRows(order, scores, COMBINED_RANKED).sort(
-        (a, b) => scores[b] - scores[a] || movieIds[a] - movieIds[b],
-      );
-      return best.map((at) => ({
-        movieId: movieIds[at],
-        score: totals[at],
-        reason: {
-          kind: 'knn-combined' as const,
-          basis,
-          matches: matches[at].sort((a, b) => b.similarity - a.similarity || a.movieId - b.movieId),
-          totalSimilarity: totals[at],
-        },
-      }));
+      // The best COMBINED_RANKED rows, best first (insertion into a short sorted buffer).
+      let filled = 0;
+      for (let t = 0; t < touchedCount; t++) {
+        const row = touched[t];
+        if (filled === COMBINED_RANKED && !before(row, best[filled - 1])) continue;
+        let at = Math.min(filled, COMBINED_RANKED - 1);
+        while (at > 0 && before(row, best[at - 1])) {
+          best[at] = best[at - 1];
+          at--;
+        }
+        best[at] = row;
+        if (filled < COMBINED_RANKED) filled++;
+      }
+      return Array.from(best.subarray(0, filled), (row) => {
+        const matches: Near[] = [];
+        sources.forEach((source, s) => {
+          const { list, until } = read[s];
+          for (let i = 0; i < until; i++) {
+            // The card names the sources it is similar to; a zero or negative cosine is not "similar".
+            if (list.rows[i] === row && list.similarities[i] > 0)
+              matches.push({ movieId: source, similarity: list.similarities[i] });
+          }
+        });
+        return {
+          movieId: movieOfRow[row],
+          score: totalOf[row],
+          reason: {
+            kind: 'knn-combined' as const,
+            basis,
+            matches: matches.sort((a, b) => b.similarity - a.similarity || a.movieId - b.movieId),
+            totalSimilarity: totalOf[row],
+          },
+        };
+      });
     },
   };
+}
+
+/** A neighbour list as parallel arrays; rows are the source's dense rows (rowOf). */
+interface NearList {
+  movieIds: Int32Array;
+  rows: Int32Array;
+  similarities: Float64Array;
+}
+
+const EMPTY: NearList = {
+  movieIds: new Int32Array(0),
+  rows: new Int32Array(0),
+  similarities: new Float64Array(0),
+};
+
+function grown<T extends Int32Array | Float64Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

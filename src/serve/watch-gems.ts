@@ -14,8 +14,8 @@ import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
 import type { ScoredCandidate } from './recommendation.ts';
 
-/** Candidates returned per request: more than a list's draw window and its own length. */
-export const WATCH_RANKED = 40;
+/** Candidates returned per request: more than a list's draw window (10) and its own length (5), and no more. */
+export const WATCH_RANKED = 20;
 
 export interface WatchGems {
   warm(pickId: number): void;
