@@ -28,7 +28,10 @@ export interface WatchModelOptions {
   iterations: number;
   /** Conjugate-gradient steps per row and sweep. */
   cgSteps: number;
-  /** Only movies with at least this many ratings get a stored vector (the others are never picked or served). */
+  /**
+   * Only movies with at least this many ratings are fitted and get a stored vector (the others are never
+   * picked or served as gems).
+   */
   minRatings: number;
   seed: number;
 }
@@ -73,6 +76,10 @@ export function trainWatchModel(
   const opts = { ...DEFAULT_WATCH_MODEL, ...options };
   if (!(opts.dim >= 1 && opts.lambda > 0 && opts.alpha > 0 && opts.iterations >= 1 && opts.cgSteps >= 1))
     throw new Error(`watch model options out of range: ${JSON.stringify(opts)}`);
+  // Movies below minRatings get no vector, and they are most rows on small data (7,400 of ml-latest-small's
+  // 9,742): leaving them out of the fit altogether took the model from 7.5 to 4.7 s there, with the same
+  // held-out gem hits across the three splits (17.5 / 15.7 / 18.0 vs 18.7 / 14.1 / 17.4, ±2 each).
+  ratings = onlyMoviesWith(ratings, opts.minRatings);
   const users = denseIds(ratings.userIds);
   const movies = denseIds(ratings.movieIds);
   const byUser = group(users.rows, movies.rows, users.ids.length);
@@ -279,4 +286,20 @@ function group(key: Int32Array, other: Int32Array, size: number): Grouped {
   const grouped = new Int32Array(key.length);
   for (let i = 0; i < key.length; i++) grouped[next[key[i]]++] = other[i];
   return { offsets, other: grouped };
+}
+
+/** The pairs of movies with at least minRatings of them. */
+function onlyMoviesWith(
+  ratings: Pick<RatingTable, 'userIds' | 'movieIds'>,
+  minRatings: number,
+): Pick<RatingTable, 'userIds' | 'movieIds'> {
+  const count = new Map<number, number>();
+  for (const movieId of ratings.movieIds) count.set(movieId, (count.get(movieId) ?? 0) + 1);
+  const keep: number[] = [];
+  for (let i = 0; i < ratings.movieIds.length; i++)
+    if (count.get(ratings.movieIds[i])! >= minRatings) keep.push(i);
+  return {
+    userIds: Int32Array.from(keep, (i) => ratings.userIds[i]),
+    movieIds: Int32Array.from(keep, (i) => ratings.movieIds[i]),
+  };
 }

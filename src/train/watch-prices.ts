@@ -13,9 +13,8 @@
  *
  * Found by damped fixed-point rounds: in each, every triple's top listLength + 1 adjusted scores are taken,
  * then each movie's price is set to the one that would put it exactly at the cap given everyone else's (its
- * (cap·R + 1)-th largest margin over the runner-up), and moved half-way there. One round costs two passes
- * over reference × band; on ml-32m's 26,848 band movies 20 rounds take a few seconds on the watch model's
- * worker thread, beside the DNMF.
+ * (cap·R + 1)-th largest margin over the runner-up), and moved half-way there. One round is two streaming
+ * passes over the band per reference triple; it runs on the watch model's worker thread, beside the DNMF.
  */
 import { createRng } from '../random.ts';
 
@@ -107,67 +106,29 @@ export function exposurePrices(
 
   const price = new Float64Array(size);
   const capCount = Math.floor(cap * referenceTriples);
-  // Per triple: the k-th and (k+1)-th best adjusted scores, and which movies made its top k.
-  const kth = new Float64Array(referenceTriples);
-  const runnerUp = new Float64Array(referenceTriples);
-  const topOf = new Int32Array(referenceTriples * k);
   const values = new Float64Array(k + 1);
   const rows = new Int32Array(k + 1);
-  // Movie → the triples whose top k it is in (CSR, rebuilt each round).
-  const memberStart = new Int32Array(size + 1);
-  const memberTriples = new Int32Array(referenceTriples * k);
-  const margins = new Float64Array(capCount + 1);
+  // Per movie, its capCount + 1 largest margins this round, largest first (row m at m·width), and the
+  // smallest of them apart, so most margins are turned away by one compare.
+  const width = capCount + 1;
+  const margins = new Float64Array(size * width);
+  const floorOf = new Float64Array(size);
+  /** memberOf[m] === the scan's stamp (one per triple and round) while m is in that triple's top k. */
+  const memberOf = new Int32Array(size);
   for (let round = 0; round < rounds; round++) {
+    margins.fill(-Infinity);
+    floorOf.fill(-Infinity);
     for (let t = 0; t < referenceTriples; t++) {
       const [a, b, c] = [first[t], second[t], third[t]];
-      values.fill(-Infinity);
-      rows.fill(-1);
-      for (let m = 0; m < size; m++) {
-        const v = a[m] + b[m] + c[m] - price[m];
-        if (!(v > values[k])) continue;
-        let at = k;
-        while (at > 0 && values[at - 1] < v) {
-          values[at] = values[at - 1];
-          rows[at] = rows[at - 1];
-          at--;
-        }
-        values[at] = v;
-        rows[at] = m;
-      }
-      kth[t] = values[k - 1];
-      runnerUp[t] = values[k];
-      topOf.set(rows.subarray(0, k), t * k);
+      // The triple's top k + 1 adjusted scores, then every movie's margin in it.
+      topAdjusted(a, b, c, price, values, rows);
+      const stamp = round * referenceTriples + t + 1;
+      for (let j = 0; j < k; j++) memberOf[rows[j]] = stamp;
+      keepMargins(a, b, c, values[k - 1], values[k], memberOf, stamp, margins, floorOf, width);
     }
-    memberStart.fill(0);
-    for (const m of topOf) memberStart[m + 1]++;
-    for (let m = 0; m < size; m++) memberStart[m + 1] += memberStart[m];
-    const fill = memberStart.slice(0, size);
-    for (let t = 0; t < referenceTriples; t++)
-      for (let j = 0; j < k; j++) memberTriples[fill[topOf[t * k + j]]++] = t;
-
     for (let m = 0; m < size; m++) {
-      // Its margin in triple t: how far its plain score beats the best it must displace there (the k-th
-      // best of the others). It enters t's top k iff its price is below that margin.
-      margins.fill(-Infinity);
-      let member = memberStart[m];
-      const memberEnd = memberStart[m + 1];
-      for (let t = 0; t < referenceTriples; t++) {
-        let other = kth[t];
-        if (member < memberEnd && memberTriples[member] === t) {
-          other = runnerUp[t];
-          member++;
-        }
-        const margin = first[t][m] + second[t][m] + third[t][m] - other;
-        if (!(margin > margins[capCount])) continue;
-        let at = capCount;
-        while (at > 0 && margins[at - 1] < margin) {
-          margins[at] = margins[at - 1];
-          at--;
-        }
-        margins[at] = margin;
-      }
-      // At this price it enters at most capCount triples' top k.
-      const clearing = Math.max(0, margins[capCount]);
+      // At this price it enters at most capCount triples' top k, everyone else's prices as they were.
+      const clearing = Math.max(0, margins[m * width + width - 1]);
       price[m] += damping * (clearing - price[m]);
     }
   }
@@ -175,4 +136,61 @@ export function exposurePrices(
     prices[row] = price[m];
   });
   return { prices, options };
+}
+
+/** The largest values.length adjusted scores a + b + c − price, largest first, and their rows. */
+function topAdjusted(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  price: Float64Array,
+  values: Float64Array,
+  rows: Int32Array,
+): void {
+  const last = values.length - 1;
+  values.fill(-Infinity);
+  rows.fill(-1);
+  for (let m = 0; m < price.length; m++) {
+    const v = a[m] + b[m] + c[m] - price[m];
+    if (!(v > values[last])) continue;
+    let at = last;
+    while (at > 0 && values[at - 1] < v) {
+      values[at] = values[at - 1];
+      rows[at] = rows[at - 1];
+      at--;
+    }
+    values[at] = v;
+    rows[at] = m;
+  }
+}
+
+/**
+ * Every movie's margin in one triple: how far its plain score beats the best it must displace there (the
+ * k-th best of the others: the runner-up for the triple's own top k). It enters the triple's top k iff its
+ * price is below that margin. Each movie keeps its `width` largest margins (row m at m·width).
+ */
+function keepMargins(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  kth: number,
+  runnerUp: number,
+  memberOf: Int32Array,
+  stamp: number,
+  margins: Float64Array,
+  floorOf: Float64Array,
+  width: number,
+): void {
+  for (let m = 0; m < floorOf.length; m++) {
+    const margin = a[m] + b[m] + c[m] - (memberOf[m] === stamp ? runnerUp : kth);
+    if (!(margin > floorOf[m])) continue;
+    const base = m * width;
+    let at = width - 1;
+    while (at > 0 && margins[base + at - 1] < margin) {
+      margins[base + at] = margins[base + at - 1];
+      at--;
+    }
+    margins[base + at] = margin;
+    floorOf[m] = margins[base + width - 1];
+  }
 }
