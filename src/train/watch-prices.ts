@@ -9,7 +9,7 @@
  * and ranks on its plain score; a hub pays just enough to fall back to the cap, and the triples it keeps
  * are the ones it suits best. Other movies are never pushed in to fill a quota, so what is served is still
  * the closest the model knows, as far as the cap allows (the earlier gate made every movie eligible for 4 %
- * of triples, and filled lists with weak ones: 15.0 vs 18.3 held-out hits per 100 users on the fixed split).
+ * of triples, and filled lists with weak ones: 15.0 vs 17.5 held-out hits per 100 users on the fixed split).
  *
  * Found by damped fixed-point rounds: in each, every triple's top listLength + 1 adjusted scores are taken,
  * then each movie's price is set to the one that would put it exactly at the cap given everyone else's (its
