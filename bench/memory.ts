@@ -28,6 +28,8 @@ export const memory: Benchmark = {
       const atReady = await bot.usage();
       await runTraffic(fake, workload, { pairs: PAIRS, pauseMs: PAUSE_MS });
       const serving = await bot.usage();
+      // Then after a full collection: what is retained, apart from garbage V8 has not collected yet.
+      const retained = await bot.usage({ afterFullGc: true });
       return {
         rows: [
           {
@@ -39,8 +41,14 @@ export const memory: Benchmark = {
           { metric: 'bot rss at ready', unit: 'MB', measured: mb(atReady.rss) },
           { metric: 'bot peak rss (ru_maxrss)', unit: 'MB', measured: mb(serving.maxRss) },
           { metric: 'bot V8 heap used after 500 interactions', unit: 'MB', measured: mb(serving.heapUsed) },
+          {
+            metric: 'the same after a full GC: rss / heap used',
+            unit: 'MB',
+            measured: mb(retained.rss),
+            note: `heap ${mb(retained.heapUsed).toFixed(1)} MB`,
+          },
         ],
-        raw: { interactions: PAIRS * 2, atReady, serving },
+        raw: { interactions: PAIRS * 2, atReady, serving, retained },
       };
     } finally {
       await bot.stop();

@@ -9,9 +9,11 @@ import { createGenreSearch } from './genres.ts';
 import {
   createTitleSearch,
   createTitleSearchGently,
+  startTitleSearchBuild,
   type ResolveResult,
   type TitleEntry,
   type TitleSearch,
+  type TitleSearchBuild,
 } from './title-search.ts';
 
 export type { Choice, ResolveResult, TitleSearch };
@@ -50,6 +52,11 @@ export function createCatalogSearch(artifacts: Artifacts): CatalogSearch {
  */
 export function createMovieSearch(artifacts: Artifacts): TitleSearch {
   return createTitleSearch(moviesByPopularity(artifacts));
+}
+
+/** createMovieSearch as a build to run step by step (or finish at once when first needed). */
+export function startMovieSearchBuild(artifacts: Artifacts): TitleSearchBuild {
+  return startTitleSearchBuild(moviesByPopularity(artifacts));
 }
 
 /** createMovieSearch in small steps between other work (see createTitleSearchGently). */

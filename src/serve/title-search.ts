@@ -55,11 +55,34 @@ type Tier = (typeof Tier)[keyof typeof Tier];
 const MOVIES_PER_STEP = 500;
 
 export function createTitleSearch(entries: Iterable<TitleEntry>): TitleSearch {
+  return startTitleSearchBuild(entries).finish();
+}
+
+/** An index under construction: `step()` adds a few hundred movies (the search once done), `finish()` the rest. */
+export interface TitleSearchBuild {
+  step(): TitleSearch | undefined;
+  finish(): TitleSearch;
+}
+
+export function startTitleSearchBuild(entries: Iterable<TitleEntry>): TitleSearchBuild {
   const steps = buildSteps(entries);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  let done: TitleSearch | undefined;
+  const step = () => {
+    if (!done) {
+      const next = steps.next();
+      if (next.done) done = next.value;
+    }
+    return done;
+  };
+  return {
+    step,
+    finish() {
+      for (;;) {
+        const search = step();
+        if (search) return search;
+      }
+    },
+  };
 }
 
 /**
@@ -67,10 +90,10 @@ export function createTitleSearch(entries: Iterable<TitleEntry>): TitleSearch {
  * that swaps in a new version while it keeps answering: 87k titles take a second or two of CPU.
  */
 export async function createTitleSearchGently(entries: Iterable<TitleEntry>): Promise<TitleSearch> {
-  const steps = buildSteps(entries);
+  const build = startTitleSearchBuild(entries);
   for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
+    const search = build.step();
+    if (search) return search;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMovieSearch } from '../../src/serve/catalog-search.ts';
 import { ServingModels } from '../../src/serve/serving-models.ts';
 import { createRng } from '../../src/random.ts';
 import { HAND_PICKS, handArtifacts } from '../serve/fixtures.ts';
@@ -12,6 +13,23 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('ServingModels', () => {
+  it('answers /rate searches before and after the all-title search is built in the background', async () => {
+    const artifacts = handArtifacts();
+    const eager = createMovieSearch(artifacts);
+    const title = [...artifacts.movies.values()][0].title;
+    const queries = [title.slice(0, 3), title, 'zzz-nothing'];
+    const expected = queries.map((query) => eager.suggest(query));
+    // Asked at once: built on demand.
+    const early = new ServingModels(artifacts).current.movieSearch;
+    expect(queries.map((query) => early.suggest(query))).toEqual(expected);
+    expect(early.size).toBe(eager.size);
+    // Asked later: the background build has had its turns.
+    const later = new ServingModels(artifacts).current.movieSearch;
+    for (let i = 0; i < 50; i++) await nextTick();
+    expect(queries.map((query) => later.suggest(query))).toEqual(expected);
+    expect(later.resolve(title, { ids: false })).toEqual(eager.resolve(title, { ids: false }));
+  });
+
   it('swaps gently: the old version serves until the new engine is warm, then the new one does', async () => {
     const first = handArtifacts();
     // The second version names its movies differently, so an answer shows which version gave it.
