@@ -12,12 +12,12 @@
  * - `members:next-pseudonym` → the next training id to hand out. Ids only grow, so a member who asked to be
  *   forgotten and rates again is a new, unrelated training user.
  *
- * Concurrency: a document is read, changed and written back, so two writers of the same member must not
- * interleave. Within a process, writes of one member queue behind each other; across processes (shards) a
- * short lease per member (the store's cross-process lock) guards the same section. The index and the
- * pseudonym counter change only on a member's first entry and on forget, under one global lease.
+ * Concurrency: every write is one store transaction (storeTransaction: SQLite BEGIN IMMEDIATE, Redis
+ * compare-and-set), no lease: it reads the member's document, changes it and writes it back atomically, so two
+ * writers of the same member (two shards, two clicks) never lose each other's change. A member's first entry
+ * and forget also change the index and the pseudonym counter, in the same transaction.
  *
- * Durability: every method resolves only after the store acknowledged the write. On SQLite that is a committed
+ * Durability: every method resolves only after the store committed the write. On SQLite that is a committed
  * WAL transaction (journal_mode=WAL, synchronous=NORMAL), which survives kill -9 of the process: the commit is
  * in the WAL file before the call returns; only a power cut could lose the last commits. On Redis it is as
  * durable as the server's persistence settings (appendonly).
@@ -25,9 +25,9 @@
  * Privacy: Discord ids never leave this module towards training; `trainingRatings` speaks pseudonyms only, and
  * the mapping between the two lives only here, in the store.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Keyv } from 'keyv';
-import { acquireLock, processLockOwner, releaseLock } from './locks.ts';
+import { storeTransaction, type TransactionView } from './transaction.ts';
 
 export type Mark = 'seen' | 'not-interested';
 
@@ -98,24 +98,9 @@ interface MemberDocument {
 
 const INDEX_KEY = 'members:index';
 const PSEUDONYM_KEY = 'members:next-pseudonym';
-const GLOBAL_LEASE = 'members:registry';
 const memberKey = (discordUserId: string) => `member:${discordUserId}`;
-const memberLease = (discordUserId: string) => `member:${discordUserId}`;
-
-/**
- * The guarded sections are a few store operations (well under a millisecond on SQLite), so a short lease is
- * plenty; it only matters when a process dies holding one, and then the next writer waits at most this long.
- */
-const LEASE_TTL_MS = 2_000;
-/** A writer waits for a held lease at most this long before failing (with an error, never silently). */
-const LEASE_WAIT_MS = 10_000;
 
 export class MemberRatings {
-  /** Per instance, not per process: two instances in one process must not share a lease either. */
-  private readonly owner = `${processLockOwner()}:${randomUUID().slice(0, 8)}`;
-  /** Per member, the tail of this process's queue of writes. */
-  private readonly queues = new Map<string, Promise<unknown>>();
-
   constructor(private readonly store: Keyv) {}
 
   /** Records `stars` (0.5–5 in halves) for the movie, replacing any earlier rating or mark of it. */
@@ -144,9 +129,13 @@ export class MemberRatings {
   async remove(discordUserId: string, movieId: number): Promise<void> {
     assertMember(discordUserId);
     assertMovieId(movieId);
-    await this.change(discordUserId, (entries) => {
-      delete entries[String(movieId)];
-    });
+    await this.change(
+      discordUserId,
+      (entries) => {
+        delete entries[String(movieId)];
+      },
+      { register: false },
+    );
   }
 
   /** The member's ratings and marks, newest first. */
@@ -180,7 +169,9 @@ export class MemberRatings {
     assertMember(discordUserId);
     assertMovieId(movieId);
     let saved = false;
+    // The edit may run more than once (a Redis retry, a first write that registers): it sets, never accumulates.
     await this.change(discordUserId, (entries, now) => {
+      saved = false;
       const existing = entries[String(movieId)];
       if (existing && existing.m !== 'watchlist') return false;
       saved = true;
@@ -196,6 +187,7 @@ export class MemberRatings {
     assertMovieId(movieId);
     let removed = false;
     await this.change(discordUserId, (entries) => {
+      removed = false;
       if (entries[String(movieId)]?.m !== 'watchlist') return false;
       delete entries[String(movieId)];
       removed = true;
@@ -204,7 +196,7 @@ export class MemberRatings {
   }
 
   /**
-   * Writes a whole import as one change of the member's document (one store write: all of it or none of it
+   * Writes a whole import as one store transaction over the member's document (all of it or none of it
    * survives a crash). The member's own entries are never replaced; an import's own earlier entries are
    * updated; nothing is written when nothing changes.
    */
@@ -214,8 +206,9 @@ export class MemberRatings {
       assertMovieId(entry.movieId);
       if (batch.target === 'ratings') assertStars(entry.stars ?? Number.NaN);
     }
-    const outcome: ImportOutcome = { added: 0, updated: 0, unchanged: 0, keptYours: 0 };
+    let outcome: ImportOutcome = { added: 0, updated: 0, unchanged: 0, keptYours: 0 };
     await this.change(discordUserId, (entries, now) => {
+      outcome = { added: 0, updated: 0, unchanged: 0, keptYours: 0 };
       let at = now;
       for (const entry of batch.entries) {
         const key = String(entry.movieId);
@@ -236,22 +229,18 @@ export class MemberRatings {
     );
   }
 
-  /** Deletes all of the member's ratings and marks and their pseudonym, in one store operation. */
+  /** Deletes all of the member's ratings and marks and their pseudonym, in one store transaction. */
   async forget(discordUserId: string): Promise<void> {
     assertMember(discordUserId);
-    await this.queued(discordUserId, () =>
-      this.leased(memberLease(discordUserId), async () => {
-        await this.store.delete(memberKey(discordUserId));
-        await this.leased(GLOBAL_LEASE, async () => {
-          const index = await this.readIndex();
-          if (index.includes(discordUserId))
-            await this.store.set(
-              INDEX_KEY,
-              index.filter((id) => id !== discordUserId),
-            );
-        });
-      }),
-    );
+    await storeTransaction(this.store, [memberKey(discordUserId), INDEX_KEY], (tx) => {
+      tx.delete(memberKey(discordUserId));
+      const index = tx.get<string[]>(INDEX_KEY) ?? [];
+      if (index.includes(discordUserId))
+        tx.set(
+          INDEX_KEY,
+          index.filter((id) => id !== discordUserId),
+        );
+    });
   }
 
   /**
@@ -288,65 +277,51 @@ export class MemberRatings {
     return (await this.store.get<string[]>(INDEX_KEY)) ?? [];
   }
 
-  /** Read-change-write of one member's document, queued in this process and leased across processes. */
-  private change(
+  /**
+   * One member's read-change-write as one transaction. Most writes need only the member's own document; a
+   * member without one also needs the registry (index, pseudonym counter), so that case runs again over those
+   * keys too, keeping the registry out of every other write (on Redis, every key read is a key that can conflict).
+   */
+  private async change(
     discordUserId: string,
     /** Returns false when it changed nothing (no write then), or the latest entry time it used if past `now`. */
     edit: (entries: Record<string, StoredEntry>, now: number) => void | false | number,
+    options: { register: boolean } = { register: true },
   ): Promise<void> {
-    return this.queued(discordUserId, () =>
-      this.leased(memberLease(discordUserId), async () => {
-        const existing = await this.read(discordUserId);
+    const key = memberKey(discordUserId);
+    let keys = [key];
+    for (;;) {
+      const written = await storeTransaction(this.store, keys, (tx) => {
+        const existing = tx.get<MemberDocument>(key);
         const now = Math.max(Date.now(), (existing?.lastAt ?? 0) + 1);
         const entries = existing?.entries ?? {};
         const result = edit(entries, now);
-        if (result === false) return;
-        // A member is registered (given a pseudonym) only by a change that writes something.
-        const document = existing ?? { pseudonym: await this.register(discordUserId), entries };
+        // Nothing changed (a re-import, a save of a saved movie): no write, and no registration either.
+        if (result === false) return true;
+        let document = existing;
+        if (!document) {
+          if (!options.register) return true;
+          if (keys.length === 1) return false;
+          document = { pseudonym: register(tx, discordUserId), entries };
+        }
         document.lastAt = typeof result === 'number' ? Math.max(now, result) : now;
-        await this.store.set(memberKey(discordUserId), document);
-      }),
-    );
-  }
-
-  /** A new pseudonym for a member without a document, and their place in the index. */
-  private register(discordUserId: string): Promise<number> {
-    return this.leased(GLOBAL_LEASE, async () => {
-      const pseudonym = (await this.store.get<number>(PSEUDONYM_KEY)) ?? MEMBER_USER_ID_BASE;
-      if (pseudonym > 0x7fffffff) throw new Error('member pseudonyms exhausted (beyond int32)');
-      await this.store.set(PSEUDONYM_KEY, pseudonym + 1);
-      const index = await this.readIndex();
-      if (!index.includes(discordUserId)) await this.store.set(INDEX_KEY, [...index, discordUserId]);
-      return pseudonym;
-    });
-  }
-
-  private queued<T>(discordUserId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(discordUserId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const tail = next.catch(() => {});
-    this.queues.set(discordUserId, tail);
-    void tail.then(() => {
-      if (this.queues.get(discordUserId) === tail) this.queues.delete(discordUserId);
-    });
-    return next;
-  }
-
-  private async leased<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + LEASE_WAIT_MS;
-    let pause = 1;
-    while (!(await acquireLock(this.store, name, LEASE_TTL_MS, this.owner))) {
-      if (Date.now() > deadline)
-        throw new Error(`member ratings: lease ${name} still held after ${LEASE_WAIT_MS} ms`);
-      await new Promise((resolve) => setTimeout(resolve, pause));
-      pause = Math.min(pause * 2, 50);
-    }
-    try {
-      return await work();
-    } finally {
-      await releaseLock(this.store, name, this.owner);
+        tx.set(key, document);
+        return true;
+      });
+      if (written) return;
+      keys = [key, INDEX_KEY, PSEUDONYM_KEY];
     }
   }
+}
+
+/** A new pseudonym for a member without a document, and their place in the index (inside a transaction). */
+function register(tx: TransactionView, discordUserId: string): number {
+  const pseudonym = tx.get<number>(PSEUDONYM_KEY) ?? MEMBER_USER_ID_BASE;
+  if (pseudonym > 0x7fffffff) throw new Error('member pseudonyms exhausted (beyond int32)');
+  tx.set(PSEUDONYM_KEY, pseudonym + 1);
+  const index = tx.get<string[]>(INDEX_KEY) ?? [];
+  if (!index.includes(discordUserId)) tx.set(INDEX_KEY, [...index, discordUserId]);
+  return pseudonym;
 }
 
 /**
