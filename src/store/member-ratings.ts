@@ -31,10 +31,41 @@ import { storeTransaction, type TransactionView } from './transaction.ts';
 
 export type Mark = 'seen' | 'not-interested';
 
+/**
+ * Where an entry came from: absent for what the member did in Discord (/rate, card buttons), else the export
+ * it was imported from. A newer import may update its own entries, never the member's.
+ */
+export type EntrySource = 'letterboxd' | 'imdb';
+
 /** One thing a member said about one movie, with when they said it (ms since the epoch). */
 export type MemberEntry =
-  | { movieId: number; kind: 'rating'; stars: number; at: number }
-  | { movieId: number; kind: Mark; at: number };
+  | { movieId: number; kind: 'rating'; stars: number; at: number; source?: EntrySource }
+  | { movieId: number; kind: Mark; at: number; source?: EntrySource };
+
+/** A movie on the member's personal watchlist ("Save for later" or an imported Letterboxd watchlist). */
+export interface WatchlistEntry {
+  movieId: number;
+  at: number;
+  source?: EntrySource;
+}
+
+/** What one import writes: ratings (with stars), "seen" marks, or watchlist entries, all from one source. */
+export interface ImportBatch {
+  target: 'ratings' | 'seen' | 'watchlist';
+  source: EntrySource;
+  entries: readonly { movieId: number; stars?: number }[];
+}
+
+/** What an import did, movie by movie, counted. */
+export interface ImportOutcome {
+  added: number;
+  /** Entries an earlier import wrote that now say something else (a changed rating). */
+  updated: number;
+  /** Already there as the export says (re-importing the same file changes nothing). */
+  unchanged: number;
+  /** Movies the member rated or marked in Discord: their word stands over any export. */
+  keptYours: number;
+}
 
 /** Training user ids for members start here, far above MovieLens's (ml-32m has ~200k users). */
 export const MEMBER_USER_ID_BASE = 1_000_000_000;
@@ -50,9 +81,11 @@ export interface TrainingRatings {
 interface StoredEntry {
   /** Stars for a rating; absent for a mark. */
   s?: number;
-  /** The mark; absent for a rating. */
-  m?: Mark;
+  /** The mark, or 'watchlist' for a saved movie (one entry per movie: rating it replaces the save); absent for a rating. */
+  m?: Mark | 'watchlist';
   at: number;
+  /** The import it came from (see EntrySource); absent for the member's own. */
+  src?: EntrySource;
 }
 
 interface MemberDocument {
@@ -112,11 +145,81 @@ export class MemberRatings {
     return document ? entriesOf(document) : [];
   }
 
-  /** Every movie never to recommend to the member: rated, seen or not interested. */
+  /** Every movie never to recommend to the member: rated, seen or not interested (saved ones stay, marked). */
   async excluded(discordUserId: string): Promise<Set<number>> {
+    return new Set((await this.list(discordUserId)).map((entry) => entry.movieId));
+  }
+
+  /** The member's saved movies, newest first. */
+  async watchlist(discordUserId: string): Promise<WatchlistEntry[]> {
     assertMember(discordUserId);
     const document = await this.read(discordUserId);
-    return new Set(document ? Object.keys(document.entries).map(Number) : []);
+    if (!document) return [];
+    return Object.entries(document.entries)
+      .flatMap(([id, entry]) =>
+        entry.m === 'watchlist'
+          ? [{ movieId: Number(id), at: entry.at, ...(entry.src ? { source: entry.src } : {}) }]
+          : [],
+      )
+      .sort((a, b) => b.at - a.at || a.movieId - b.movieId);
+  }
+
+  /** Saves the movie for later; a movie already rated or marked stays as it is (false then). */
+  async saveForLater(discordUserId: string, movieId: number): Promise<boolean> {
+    assertMember(discordUserId);
+    assertMovieId(movieId);
+    let saved = false;
+    // The edit may run more than once (a Redis retry, a first write that registers): it sets, never accumulates.
+    await this.change(discordUserId, (entries, now) => {
+      saved = false;
+      const existing = entries[String(movieId)];
+      if (existing && existing.m !== 'watchlist') return false;
+      saved = true;
+      if (existing) return false;
+      entries[String(movieId)] = { m: 'watchlist', at: now };
+    });
+    return saved;
+  }
+
+  /** Takes the movie off the member's watchlist (ratings and marks are left alone); false when it was not on it. */
+  async removeFromWatchlist(discordUserId: string, movieId: number): Promise<boolean> {
+    assertMember(discordUserId);
+    assertMovieId(movieId);
+    let removed = false;
+    await this.change(discordUserId, (entries) => {
+      removed = false;
+      if (entries[String(movieId)]?.m !== 'watchlist') return false;
+      delete entries[String(movieId)];
+      removed = true;
+    });
+    return removed;
+  }
+
+  /**
+   * Writes a whole import as one store transaction over the member's document (all of it or none of it
+   * survives a crash). The member's own entries are never replaced; an import's own earlier entries are
+   * updated; nothing is written when nothing changes.
+   */
+  async importEntries(discordUserId: string, batch: ImportBatch): Promise<ImportOutcome> {
+    assertMember(discordUserId);
+    for (const entry of batch.entries) {
+      assertMovieId(entry.movieId);
+      if (batch.target === 'ratings') assertStars(entry.stars ?? Number.NaN);
+    }
+    let outcome: ImportOutcome = { added: 0, updated: 0, unchanged: 0, keptYours: 0 };
+    await this.change(discordUserId, (entries, now) => {
+      outcome = { added: 0, updated: 0, unchanged: 0, keptYours: 0 };
+      let at = now;
+      for (const entry of batch.entries) {
+        const key = String(entry.movieId);
+        const result = importInto(entries, key, batch, entry.stars, at);
+        outcome[result]++;
+        if (result === 'added' || result === 'updated') at++;
+      }
+      // Later entry times than `now` were handed out; the document's clock must move past them.
+      return at === now ? false : at - 1;
+    });
+    return outcome;
   }
 
   /** The member's star ratings as the engine takes them (marks are not ratings). */
@@ -181,22 +284,27 @@ export class MemberRatings {
    */
   private async change(
     discordUserId: string,
-    edit: (entries: Record<string, StoredEntry>, now: number) => void,
+    /** Returns false when it changed nothing (no write then), or the latest entry time it used if past `now`. */
+    edit: (entries: Record<string, StoredEntry>, now: number) => void | false | number,
     options: { register: boolean } = { register: true },
   ): Promise<void> {
     const key = memberKey(discordUserId);
     let keys = [key];
     for (;;) {
       const written = await storeTransaction(this.store, keys, (tx) => {
-        let document = tx.get<MemberDocument>(key);
+        const existing = tx.get<MemberDocument>(key);
+        const now = Math.max(Date.now(), (existing?.lastAt ?? 0) + 1);
+        const entries = existing?.entries ?? {};
+        const result = edit(entries, now);
+        // Nothing changed (a re-import, a save of a saved movie): no write, and no registration either.
+        if (result === false) return true;
+        let document = existing;
         if (!document) {
           if (!options.register) return true;
           if (keys.length === 1) return false;
-          document = { pseudonym: register(tx, discordUserId), entries: {} };
+          document = { pseudonym: register(tx, discordUserId), entries };
         }
-        const now = Math.max(Date.now(), (document.lastAt ?? 0) + 1);
-        edit(document.entries, now);
-        document.lastAt = now;
+        document.lastAt = typeof result === 'number' ? Math.max(now, result) : now;
         tx.set(key, document);
         return true;
       });
@@ -216,12 +324,50 @@ function register(tx: TransactionView, discordUserId: string): number {
   return pseudonym;
 }
 
+/**
+ * One movie of an import into the member's entries: 'added', 'updated' (an earlier import's entry), 'unchanged'
+ * or 'keptYours' (the member's own word stands).
+ */
+function importInto(
+  entries: Record<string, StoredEntry>,
+  key: string,
+  batch: ImportBatch,
+  stars: number | undefined,
+  at: number,
+): keyof ImportOutcome {
+  const existing = entries[key];
+  const fresh: StoredEntry =
+    batch.target === 'ratings'
+      ? { s: stars, at, src: batch.source }
+      : { m: batch.target === 'seen' ? 'seen' : 'watchlist', at, src: batch.source };
+  if (!existing) {
+    entries[key] = fresh;
+    return 'added';
+  }
+  const saved = existing.m === 'watchlist';
+  if (batch.target === 'watchlist') return existing.src || saved ? 'unchanged' : 'keptYours';
+  if (batch.target === 'seen') {
+    // Having seen it takes it off the watchlist; a rating or a mark already says more.
+    if (saved) {
+      entries[key] = fresh;
+      return 'updated';
+    }
+    return existing.src ? 'unchanged' : 'keptYours';
+  }
+  if (!existing.src && !saved) return 'keptYours';
+  if (existing.s === stars) return 'unchanged';
+  entries[key] = fresh;
+  return existing.s === undefined && saved && !existing.src ? 'added' : 'updated';
+}
+
 function entriesOf(document: MemberDocument): MemberEntry[] {
-  const entries = Object.entries(document.entries).map(([id, entry]): MemberEntry => {
+  const entries = Object.entries(document.entries).flatMap(([id, entry]): MemberEntry[] => {
     const movieId = Number(id);
-    return entry.s !== undefined
-      ? { movieId, kind: 'rating', stars: entry.s, at: entry.at }
-      : { movieId, kind: entry.m ?? 'seen', at: entry.at };
+    const source = entry.src ? { source: entry.src } : {};
+    if (entry.s !== undefined) return [{ movieId, kind: 'rating', stars: entry.s, at: entry.at, ...source }];
+    // Saved movies are not ratings or marks: watchlist() lists them.
+    if (entry.m === 'watchlist') return [];
+    return [{ movieId, kind: entry.m ?? 'seen', at: entry.at, ...source }];
   });
   // Newest first; equal times (same millisecond) fall back to movie id so the order is stable.
   return entries.sort((a, b) => b.at - a.at || a.movieId - b.movieId);
