@@ -53,6 +53,7 @@ export class ServerList {
       if (key in doc.movies) result = 'already';
       else if (Object.keys(doc.movies).length >= MAX_SERVER_LIST) result = 'full';
       else {
+        result = 'added';
         doc.movies[key] = Math.max(now, ...Object.values(doc.movies).map((at) => at + 1));
         delete doc.watched[key];
       }
