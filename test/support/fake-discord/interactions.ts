@@ -18,7 +18,7 @@ import {
 } from 'discord-api-types/v10';
 import { Errors, FormErrors } from './errors.ts';
 import { createMessage, editMessage, type UploadedFile } from './messages.ts';
-import { BOT_PERMISSIONS, botUser, interactionMember, primaryGuild, textChannel } from './payloads.ts';
+import { botUser, interactionMember, primaryGuild, textChannel } from './payloads.ts';
 import { IN_GUILD, placeFields, type Where } from './places.ts';
 import type { FakeGuild } from './sharding.ts';
 import { snowflake, type FakeState, type StoredMessage } from './state.ts';
@@ -104,7 +104,7 @@ export function createInteraction(
     member: interactionMember(spec.user, spec.permissions),
     token: record.token,
     version: 1,
-    app_permissions: BOT_PERMISSIONS.toString(),
+    app_permissions: c.botPermissions.toString(),
     locale: spec.locale,
     guild_locale: Locale.EnglishUS,
     entitlements: [],
