@@ -12,6 +12,7 @@ import retrain from './retrain.ts';
 import settings from './settings.ts';
 import watchlist from './watchlist.ts';
 import { listPageButtons } from '../src/bot/watchlist-server.ts';
+import { durationSelect, voteButton } from '../src/bot/movie-night-poll.ts';
 
 export const commands: readonly Command[] = [
   recommend,
@@ -32,4 +33,6 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   ratingsRemoveSelect,
   forgetMeButtons,
   listPageButtons,
+  voteButton,
+  durationSelect,
 ];

@@ -5,7 +5,9 @@ import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
 import { memberProfile, memberRatings, ratingsStillNeeded, usableRatingCount } from '../src/bot/members.ts';
+import { movieNights, voteRow } from '../src/bot/movie-night-poll.ts';
 import { guildOnly } from '../src/bot/preconditions.ts';
+import { labelledMovies } from '../src/bot/cards.ts';
 import { MAX_MOVIE_NIGHT_MEMBERS, MIN_PERSONAL_RATINGS } from '../src/serve/engine.ts';
 
 /** The caller is always in the group, so the options name the others. */
@@ -112,13 +114,32 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
       ? `\nNot counted yet, too few ratings (each needs ${MIN_PERSONAL_RATINGS}): ${tooFewText}. ` +
         'Their seen and dismissed movies are still left out.'
       : '';
-  await sendAnswer(
+  const answer = await sendAnswer(
     interaction,
     context,
     snapshot,
     result,
     `Movie night for ${joinNames(group.map(mention))}:${note}`,
+    [voteRow()],
   );
+  // What a vote on this answer needs later: its movies with the group's predicted scores (for a tie),
+  // never the members' ratings.
+  const movieIds = labelledMovies(result).map(({ recommendation }) => recommendation.movieId);
+  const scores = snapshot.engine.groupScores(
+    profiles.map((p) => p.ratings),
+    movieIds,
+  );
+  await movieNights(context).saveNight(answer.id, {
+    guildId: interaction.guildId!,
+    channelId: interaction.channelId,
+    callerId: interaction.user.id,
+    movies: movieIds.map((movieId) => ({
+      movieId,
+      score: scores.get(movieId)?.score ?? null,
+      meanPredicted: scores.get(movieId)?.meanPredicted ?? null,
+    })),
+    createdAt: Date.now(),
+  });
   context.logger.info({ members: group.length, counted, excluded: exclude.size }, 'movie night');
 }
 

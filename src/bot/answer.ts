@@ -2,7 +2,13 @@
  * Sends a ten-card answer (/recommend, /foryou, /movienight) into an already deferred reply: posters, cards
  * and the rating controls, so whoever sees it can rate any of the ten.
  */
-import type { ChatInputCommandInteraction } from 'discord.js';
+import type {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ChatInputCommandInteraction,
+  Message,
+  StringSelectMenuBuilder,
+} from 'discord.js';
 import type { Recommendations } from '../serve/recommendation.ts';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
 import { labelledMovies, recommendationMessage } from './cards.ts';
@@ -15,16 +21,18 @@ export async function sendAnswer(
   snapshot: ServingSnapshot,
   result: Recommendations,
   heading?: string,
-): Promise<void> {
+  /** Rows after the rating menus (e.g. /movienight's "Put it to a vote"). */
+  extraRows: readonly ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>[] = [],
+): Promise<Message> {
   const movies = labelledMovies(result);
   const posters = await context.posters.getPosters(
     movies.map(({ recommendation }) => recommendation.movie.tmdbId),
   );
   const posterById = new Map(movies.map(({ recommendation }, i) => [recommendation.movieId, posters[i]]));
   const message = recommendationMessage(result, snapshot.artifacts, posterById, heading);
-  await interaction.editReply({
+  return interaction.editReply({
     ...message,
-    components: ratingRows(movies, snapshot.version),
+    components: [...ratingRows(movies, snapshot.version), ...extraRows],
     allowedMentions: { parse: [] },
   });
 }
