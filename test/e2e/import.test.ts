@@ -224,7 +224,10 @@ describe('/import', () => {
 
   it('/forget-me forgets imported ratings and the watchlist', async () => {
     const ask = (await bot.fake.command('forget-me', {}, { userId: ALICE })).finalMessage();
-    await bot.fake.clickButton(ask, button(ask, 'forget-me:confirm:').custom_id, { userId: ALICE });
+    const done = await bot.fake.clickButton(ask, button(ask, 'forget-me:confirm:').custom_id, {
+      userId: ALICE,
+    });
+    await done.waitForMessage((m) => m.content.startsWith('Done'));
     expect(await storedEntries(ALICE)).toEqual([]);
   });
 });
