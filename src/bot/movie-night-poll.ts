@@ -74,7 +74,6 @@ export function voteRow(): ActionRowBuilder<ButtonBuilder> {
 const managesServer = (interaction: ButtonInteraction | StringSelectMenuInteraction) =>
   interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false;
 
-
 /** "Put it to a vote": the caller (or a server manager) picks how long the poll runs. */
 export const voteButton: ButtonHandler<true> = {
   parse: (customId) => (customId === VOTE_BUTTON_ID ? true : null),
