@@ -3,12 +3,13 @@ import type { Command, ComponentHandler } from '../src/bot/command.ts';
 import { ratingHandlers } from '../src/bot/rating-handlers.ts';
 import forgetMe, { forgetMeButtons } from './forget-me.ts';
 import foryou from './foryou.ts';
-import movienight from './movienight.ts';
+import movienight, { consentButtons, pickNowButton } from './movienight.ts';
 import popular, { pageButtons } from './popular.ts';
 import rate from './rate.ts';
 import ratings, { ratingsPageButtons, ratingsRemoveSelect } from './ratings.ts';
 import recommend from './recommend.ts';
 import retrain from './retrain.ts';
+import settings from './settings.ts';
 
 export const commands: readonly Command[] = [
   recommend,
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   foryou,
   movienight,
   forgetMe,
+  settings,
 ];
 export const buttonHandlers: readonly ComponentHandler[] = [
   pageButtons,
@@ -26,4 +28,6 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   ratingsPageButtons,
   ratingsRemoveSelect,
   forgetMeButtons,
+  consentButtons,
+  pickNowButton,
 ];
