@@ -10,6 +10,8 @@ import ratings, { ratingsPageButtons, ratingsRemoveSelect } from './ratings.ts';
 import recommend from './recommend.ts';
 import retrain from './retrain.ts';
 import settings from './settings.ts';
+import watchlist from './watchlist.ts';
+import { listPageButtons } from '../src/bot/watchlist-server.ts';
 
 export const commands: readonly Command[] = [
   recommend,
@@ -21,6 +23,7 @@ export const commands: readonly Command[] = [
   movienight,
   forgetMe,
   settings,
+  watchlist,
 ];
 export const buttonHandlers: readonly ComponentHandler[] = [
   pageButtons,
@@ -30,4 +33,5 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   forgetMeButtons,
   consentButtons,
   pickNowButton,
+  listPageButtons,
 ];

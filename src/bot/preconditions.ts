@@ -21,6 +21,15 @@ export const guildOnly: Precondition = (interaction) =>
   interaction.inGuild() ? null : 'This command only works in a server.';
 
 /**
+ * Server settings (time zone, …) belong to whoever may manage the server: Manage Server, as Discord
+ * itself asks for changing a server's settings (Administrator includes it).
+ */
+export const serverManager: Precondition = (interaction) =>
+  (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)
+    ? null
+    : 'Only members with the **Manage Server** permission can change this server’s settings.';
+
+/**
  * "Only the person who asked may press this", written once for every owner-checked button and menu: the
  * custom id carries the owner's id (state.ownerId); anyone else gets `refusal`, privately, and nothing changes.
  */

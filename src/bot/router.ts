@@ -10,6 +10,7 @@ import type { ButtonHandler, Command, ComponentHandler, SelectHandler } from './
 import { UserFacingError } from './command.ts';
 import type { BotContext } from './context.ts';
 import { cooldownsOf } from './cooldown.ts';
+import { StoreBusyError } from '../store/store-busy.ts';
 
 /**
  * Sends a message only the member sees, whatever state the interaction is in. A private deferred reply
@@ -124,6 +125,10 @@ export function createRouter(
       if (error instanceof UserFacingError) {
         log.info({ reason: error.message }, 'user error');
         message = error.message;
+      } else if (error instanceof StoreBusyError) {
+        // Nothing was written: say so, so the member knows to try again rather than believe it saved.
+        log.warn({ err: error }, 'store busy');
+        message = 'FlickPick’s storage stayed busy, so this was **not saved**. Please try again in a moment.';
       } else {
         const incident = randomUUID().slice(0, 8);
         log.error({ err: error, incident }, 'interaction failed');

@@ -116,7 +116,9 @@ describe('/movienight counts in only members who agreed', () => {
 
   it('a standing "always count me in" skips the question until its member withdraws it', async () => {
     const settings = async (userId: string, options: Record<string, boolean> = {}) => {
-      const message = (await bot.fake.command('settings movienight', options, { userId })).finalMessage();
+      const message = await (
+        await bot.fake.command('settings movienight', options, { userId })
+      ).waitForMessage();
       expect(isPrivate(message)).toBe(true);
       return message.content ?? '';
     };

@@ -42,6 +42,7 @@ describe('/recommend end to end', () => {
       'recommend',
       'retrain',
       'settings',
+      'watchlist',
     ]);
     expect(registered.find((c) => c.name === 'retrain')?.default_member_permissions).toBe('8');
   });
