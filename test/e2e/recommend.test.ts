@@ -35,6 +35,7 @@ describe('/recommend end to end', () => {
     expect(registered.map((c) => c.name).sort()).toEqual([
       'forget-me',
       'foryou',
+      'import',
       'movienight',
       'popular',
       'rate',
