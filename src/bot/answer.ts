@@ -1,12 +1,14 @@
 /**
- * Sends a ten-card answer (/recommend, /foryou, /movienight) into an already deferred reply: posters, cards
- * and the rating controls, so whoever sees it can rate any of the ten.
+ * Sends a ten-card answer (/recommend, /foryou, /movienight) into an already deferred reply (or a click
+ * acknowledged with deferUpdate, whose message becomes the answer): posters, cards and the rating controls,
+ * so whoever sees it can rate any of the ten.
  */
 import type {
   ActionRowBuilder,
   ButtonBuilder,
   ChatInputCommandInteraction,
   Message,
+  MessageComponentInteraction,
   StringSelectMenuBuilder,
 } from 'discord.js';
 import type { Recommendations } from '../serve/recommendation.ts';
@@ -16,7 +18,7 @@ import type { BotContext } from './context.ts';
 import { ratingRows } from './rating-components.ts';
 
 export async function sendAnswer(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | MessageComponentInteraction,
   context: BotContext,
   snapshot: ServingSnapshot,
   result: Recommendations,
@@ -29,7 +31,9 @@ export async function sendAnswer(
     movies.map(({ recommendation }) => recommendation.movie.tmdbId),
   );
   const posterById = new Map(movies.map(({ recommendation }, i) => [recommendation.movieId, posters[i]]));
-  const message = recommendationMessage(result, snapshot.artifacts, posterById, heading);
+  // Only a reply deferred as ephemeral is seen by the member alone; anything else is read as public.
+  const audience = interaction.ephemeral === true ? 'owner' : 'public';
+  const message = recommendationMessage(result, snapshot.artifacts, posterById, { heading, audience });
   return interaction.editReply({
     ...message,
     components: [...ratingRows(movies, snapshot.version), ...extraRows],

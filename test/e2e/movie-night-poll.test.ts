@@ -8,6 +8,7 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artifacts } from '../../src/artifacts/types.ts';
 import { memberRatings } from '../../src/bot/members.ts';
+import { movieNightConsents } from '../../src/bot/movie-night-consent.ts';
 import { pollAnswers } from '../../src/bot/poll-answers.ts';
 import { MovieNights } from '../../src/store/movie-nights.ts';
 import { displayTitle } from '../../src/serve/titles.ts';
@@ -49,6 +50,9 @@ describe('movie night put to a vote', () => {
     for (const [i, id] of [ALICE, BOB, CAROL].entries()) {
       for (let k = 0; k < 4; k++) await members.rate(id, movies[i * 7 + k], k % 2 === 0 ? 5 : 4);
     }
+    // Bob and Carol agreed once to be counted in this server's movie nights (issue 15's consent).
+    for (const id of [BOB, CAROL])
+      await movieNightConsents(bot.bot.context).setAlwaysIn(id, bot.fake.guildId, true);
   }, 60_000);
   afterAll(async () => {
     await bot?.close();
