@@ -8,6 +8,8 @@ import type { ServingSnapshot } from '../serve/serving-models.ts';
 import { labelledMovies, recommendationMessage } from './cards.ts';
 import type { BotContext } from './context.ts';
 import { ratingRows } from './rating-components.ts';
+import { markSavedCards, saveForLaterRow } from './watchlist-mine.ts';
+import { memberRatings } from './members.ts';
 
 export async function sendAnswer(
   interaction: ChatInputCommandInteraction,
@@ -22,9 +24,17 @@ export async function sendAnswer(
   );
   const posterById = new Map(movies.map(({ recommendation }, i) => [recommendation.movieId, posters[i]]));
   const message = recommendationMessage(result, snapshot.artifacts, posterById, heading);
+  // Only an answer only its owner sees may show what is on their watchlist.
+  if (interaction.ephemeral) {
+    const saved = await memberRatings(context).watchlist(interaction.user.id);
+    if (saved.length > 0) {
+      const ids = movies.map(({ recommendation }) => recommendation.movieId);
+      markSavedCards(message.embeds, ids, new Set(saved.map((entry) => entry.movieId)));
+    }
+  }
   await interaction.editReply({
     ...message,
-    components: ratingRows(movies, snapshot.version),
+    components: [...ratingRows(movies, snapshot.version), ...saveForLaterRow(movies, snapshot.version)],
     allowedMentions: { parse: [] },
   });
 }
