@@ -1,8 +1,9 @@
 /**
- * Sends a ten-card answer (/recommend, /foryou, /movienight) into an already deferred reply: posters, cards
- * and the rating controls, so whoever sees it can rate any of the ten.
+ * Sends a ten-card answer (/recommend, /foryou, /movienight) into an already deferred reply (or a click
+ * acknowledged with deferUpdate, whose message becomes the answer): posters, cards and the rating controls,
+ * so whoever sees it can rate any of the ten.
  */
-import type { ChatInputCommandInteraction } from 'discord.js';
+import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
 import type { Recommendations } from '../serve/recommendation.ts';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
 import { labelledMovies, recommendationMessage } from './cards.ts';
@@ -12,7 +13,7 @@ import { markSavedCards, saveForLaterRow } from './watchlist-mine.ts';
 import { memberRatings } from './members.ts';
 
 export async function sendAnswer(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | MessageComponentInteraction,
   context: BotContext,
   snapshot: ServingSnapshot,
   result: Recommendations,
@@ -23,9 +24,11 @@ export async function sendAnswer(
     movies.map(({ recommendation }) => recommendation.movie.tmdbId),
   );
   const posterById = new Map(movies.map(({ recommendation }, i) => [recommendation.movieId, posters[i]]));
-  const message = recommendationMessage(result, snapshot.artifacts, posterById, heading);
+  // Only a reply deferred as ephemeral is seen by the member alone; anything else is read as public.
+  const audience = interaction.ephemeral === true ? 'owner' : 'public';
+  const message = recommendationMessage(result, snapshot.artifacts, posterById, { heading, audience });
   // Only an answer only its owner sees may show what is on their watchlist.
-  if (interaction.ephemeral) {
+  if (audience === 'owner') {
     const saved = await memberRatings(context).watchlist(interaction.user.id);
     if (saved.length > 0) {
       const ids = movies.map(({ recommendation }) => recommendation.movieId);
