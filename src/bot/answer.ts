@@ -6,7 +6,7 @@
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
 import type { Recommendations } from '../serve/recommendation.ts';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
-import { labelledMovies, recommendationMessage } from './cards.ts';
+import { fitEmbeds, labelledMovies, recommendationMessage } from './cards.ts';
 import type { BotContext } from './context.ts';
 import { ratingRows } from './rating-components.ts';
 import { markSavedCards, saveForLaterRow } from './watchlist-mine.ts';
@@ -33,6 +33,8 @@ export async function sendAnswer(
     if (saved.length > 0) {
       const ids = movies.map(({ recommendation }) => recommendation.movieId);
       markSavedCards(message.embeds, ids, new Set(saved.map((entry) => entry.movieId)));
+      // The marks add characters after the cards were fitted to Discord's 6,000.
+      fitEmbeds(message.embeds);
     }
   }
   await interaction.editReply({

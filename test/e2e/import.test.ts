@@ -108,9 +108,7 @@ describe('/import', () => {
     expect(stored).toHaveLength(25);
     expect(stored.every((e) => e.kind === 'rating' && e.source === 'letterboxd')).toBe(true);
 
-    const foryou = await (
-      await bot.fake.command('foryou', { private: true }, { userId: ALICE })
-    ).waitForMessage();
+    const foryou = await (await bot.fake.command('foryou', {}, { userId: ALICE })).waitForMessage();
     expect(foryou.content).toContain('from 25 ratings');
     expect(foryou.embeds).toHaveLength(10);
     // None of the imported movies is recommended back.
@@ -239,9 +237,7 @@ describe('/import', () => {
   });
 
   it('“Save one for later…” saves from any answer; only the owner’s private answers mark saved cards', async () => {
-    const first = await (
-      await bot.fake.command('foryou', { private: true }, { userId: ALICE })
-    ).waitForMessage();
+    const first = await (await bot.fake.command('foryou', {}, { userId: ALICE })).waitForMessage();
     const later = (first.components ?? [])
       .flatMap(
         (row) =>
@@ -256,15 +252,15 @@ describe('/import', () => {
     }
     const savedTitles = new Set(first.embeds!.map((e) => e.title));
     const marked = (m: APIMessage) => m.embeds!.filter((e) => e.author?.name.includes('On your watchlist'));
-    const mine = await (
-      await bot.fake.command('foryou', { private: true }, { userId: ALICE })
-    ).waitForMessage();
+    const mine = await (await bot.fake.command('foryou', {}, { userId: ALICE })).waitForMessage();
     // Saved movies are not hidden: they come back, marked, and only they are marked.
     expect(marked(mine).length).toBeGreaterThan(0);
     for (const embed of mine.embeds!) {
       expect(embed.author?.name.includes('On your watchlist')).toBe(savedTitles.has(embed.title));
     }
-    const publicAnswer = await (await bot.fake.command('foryou', {}, { userId: ALICE })).waitForMessage();
+    const publicAnswer = await (
+      await bot.fake.command('foryou', { public: true }, { userId: ALICE })
+    ).waitForMessage();
     expect(isPrivate(publicAnswer)).toBe(false);
     expect(marked(publicAnswer)).toEqual([]);
   });
