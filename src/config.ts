@@ -22,7 +22,7 @@ export interface Config {
   storeUrl?: string;
   /**
    * STORE_BUSY_TIMEOUT_MS: how long a write waits for another process's SQLite write before it fails (the
-   * member is told it was not saved). Default 10,000.
+   * member is told it did not go through). Default 10,000.
    */
   storeBusyTimeoutMs?: number;
   discord: { token?: string; clientId?: string; guildId?: string; apiUrl?: string };
@@ -34,7 +34,12 @@ export interface Config {
   shardCount?: number | 'auto';
   /** HEALTH_PORT (shard n listens on port + n) and HEALTH_HOST; no port = no endpoint. */
   health?: { port?: number; host: string };
+  /** COMMAND_COOLDOWN_SECONDS: per member, between two runs of /recommend, /foryou or /movienight. Default 10. */
+  commandCooldownSeconds?: number;
 }
+
+/** Long enough that one member cannot keep a shard busy with heavy picks; short enough not to be noticed. */
+export const DEFAULT_COOLDOWN_SECONDS = 10;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -133,6 +138,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'DISCORD_TOKEN contains whitespace: copy the token again from the Developer Portal',
     );
   }
+  const cooldownText = optional(env, 'COMMAND_COOLDOWN_SECONDS') ?? String(DEFAULT_COOLDOWN_SECONDS);
+  const commandCooldownSeconds = Number(cooldownText);
+  if (!/^\d+$/.test(cooldownText) || commandCooldownSeconds > 3600) {
+    throw new ConfigError(
+      `COMMAND_COOLDOWN_SECONDS must be a whole number of seconds from 0 (no cooldown) to 3600, got "${cooldownText}"`,
+    );
+  }
   const dataDir = path.resolve(optional(env, 'DATA_DIR') ?? 'data');
   const busyTimeout = optional(env, 'STORE_BUSY_TIMEOUT_MS');
   const storeBusyTimeoutMs = busyTimeout === undefined ? undefined : Number(busyTimeout);
@@ -175,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminUserIds: admins,
     shardCount: shardCount(env),
     health: { port: port(env, 'HEALTH_PORT'), host: optional(env, 'HEALTH_HOST') ?? '127.0.0.1' },
+    commandCooldownSeconds,
   };
 }
 

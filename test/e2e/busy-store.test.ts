@@ -246,7 +246,7 @@ describe.each(backends)('a member interaction while the $name store is held busy
         expect(handle.acknowledgedAfterMs!).toBeLessThan(DISCORD_DEADLINE_MS);
         const message = await handle.settledMessage(10_000);
         expect(message.flags! & EPHEMERAL).toBe(EPHEMERAL);
-        expect(message.content).toContain('was **not saved**');
+        expect(message.content).toContain('did **not** go through');
       } finally {
         await holder.release();
       }
