@@ -14,6 +14,7 @@ import settings from './settings.ts';
 import watchlist from './watchlist.ts';
 import { listPageButtons } from '../src/bot/watchlist-server.ts';
 import { durationSelect, voteButton } from '../src/bot/movie-night-poll.ts';
+import { saveForLaterSelect } from '../src/bot/watchlist-mine.ts';
 
 export const commands: readonly Command[] = [
   recommend,
@@ -40,4 +41,5 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   listPageButtons,
   voteButton,
   durationSelect,
+  saveForLaterSelect,
 ];
