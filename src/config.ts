@@ -20,7 +20,14 @@ export interface Config {
   logLevel: string;
   /** keyv backend: undefined = SQLite file under dataDir; redis://… or sqlite://… otherwise. */
   storeUrl?: string;
-  discord: { token?: string; clientId?: string; guildId?: string; apiUrl?: string };
+  discord: {
+    token?: string;
+    clientId?: string;
+    guildId?: string;
+    apiUrl?: string;
+    /** How long an interaction token can edit its reply: Discord's 15 min unless set (tests shorten it). */
+    interactionTokenLifeMs?: number;
+  };
   tmdb: { apiKey?: string; readToken?: string; baseUrl?: string };
   retrain: { cron: string; timezone?: string; channelId?: string; maxRmseIncrease: number };
   adminUserIds: string[];

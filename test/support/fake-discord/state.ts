@@ -2,6 +2,7 @@
 // every mutation calls `changed()`, and waiters re-check their condition, so tests never sleep.
 import { EventEmitter } from 'node:events';
 import type { APIAllowedMentions, APIApplicationCommand, APIMessage } from 'discord-api-types/v10';
+import type { HttpError } from './errors.ts';
 import type { InteractionRecord } from './interactions.ts';
 import type { FakeGuild } from './sharding.ts';
 
@@ -15,6 +16,8 @@ export interface FakeConfig {
   heartbeatSlackMs: number;
   /** Discord rejects the initial interaction response after 3 s. */
   ackWindowMs: number;
+  /** How long an interaction token works as a webhook (edits, follow-ups): 15 min on Discord. */
+  interactionTokenLifeMs: number;
   /** Base URL of this server, e.g. http://127.0.0.1:1234 (set once listening). */
   origin: string;
   /** Every guild the bot is in, the primary one (guildId, channelId) first. */
@@ -37,6 +40,15 @@ export interface RecordedRequest {
   status: number;
   /** Response body for errors (Discord error JSON), to make failures easy to diagnose. */
   error?: unknown;
+}
+
+/** A scripted failure: the next `times` requests matching method and path answer with `error`. */
+export interface InjectedFailure {
+  method?: string;
+  /** Tested against the path below /api/v10, e.g. /webhooks/{app}/{token}/messages/@original. */
+  path: RegExp;
+  error: () => HttpError;
+  times: number;
 }
 
 export interface FakeStats {
@@ -64,6 +76,8 @@ export class FakeState {
   readonly commands = new Map<string, APIApplicationCommand[]>();
   readonly interactions = new Map<string, InteractionRecord>();
   readonly requests: RecordedRequest[] = [];
+  /** Failures scripted with fake.failNext(), consumed in order. */
+  readonly failures: InjectedFailure[] = [];
   readonly stats: FakeStats = {
     heartbeats: 0,
     missedHeartbeats: 0,
