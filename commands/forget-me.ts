@@ -85,8 +85,10 @@ export const forgetMeButtons: ButtonHandler<ForgetState> = {
       });
       return;
     }
+    // Acknowledged before the delete (a busy store must not cost the 3 s); "Done" only once it committed.
+    await interaction.deferUpdate();
     await memberRatings(context).forget(state.ownerId);
-    await interaction.update({
+    await interaction.editReply({
       content:
         'Done: all your ratings and marks are deleted. FlickPick no longer excludes or personalises anything for ' +
         'you, and the next trained model no longer contains your ratings.',

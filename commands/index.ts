@@ -9,6 +9,9 @@ import rate from './rate.ts';
 import ratings, { ratingsPageButtons, ratingsRemoveSelect } from './ratings.ts';
 import recommend from './recommend.ts';
 import retrain from './retrain.ts';
+import settings from './settings.ts';
+import watchlist from './watchlist.ts';
+import { listPageButtons } from '../src/bot/watchlist-server.ts';
 
 export const commands: readonly Command[] = [
   recommend,
@@ -19,6 +22,8 @@ export const commands: readonly Command[] = [
   foryou,
   movienight,
   forgetMe,
+  settings,
+  watchlist,
 ];
 export const buttonHandlers: readonly ComponentHandler[] = [
   pageButtons,
@@ -26,4 +31,5 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   ratingsPageButtons,
   ratingsRemoveSelect,
   forgetMeButtons,
+  listPageButtons,
 ];

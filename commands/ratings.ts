@@ -66,10 +66,12 @@ export const ratingsRemoveSelect: SelectHandler<RatingsPageState> = {
     const movieId = Number(interaction.values[0]);
     const members = memberRatings(context);
     const { artifacts } = context.models.current;
+    // Acknowledged before the write (a busy store must not cost the 3 s); the list is edited once it committed.
+    await interaction.deferUpdate();
     await members.remove(state.ownerId, movieId);
     const title = artifacts.movies.get(movieId)?.title;
     const notice = `Removed **${title ? escapeMarkdown(displayTitle(title)) : `movie #${movieId}`}**: it can be recommended to you again.`;
-    await interaction.update({
+    await interaction.editReply({
       ...renderRatingsPage(await members.list(state.ownerId), artifacts, state, notice),
       allowedMentions: { parse: [] },
     });

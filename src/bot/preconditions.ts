@@ -19,3 +19,12 @@ export const adminOnly: Precondition = (interaction, context) => {
 /** Commands that need a guild (member permissions make no sense in DMs). */
 export const guildOnly: Precondition = (interaction) =>
   interaction.inGuild() ? null : 'This command only works in a server.';
+
+/**
+ * Server settings (time zone, …) belong to whoever may manage the server: Manage Server, as Discord
+ * itself asks for changing a server's settings (Administrator includes it).
+ */
+export const serverManager: Precondition = (interaction) =>
+  (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)
+    ? null
+    : 'Only members with the **Manage Server** permission can change this server’s settings.';

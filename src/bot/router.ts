@@ -3,6 +3,7 @@ import { MessageFlags, type Interaction, type RepliableInteraction } from 'disco
 import type { ButtonHandler, Command, ComponentHandler, SelectHandler } from './command.ts';
 import { UserFacingError } from './command.ts';
 import type { BotContext } from './context.ts';
+import { StoreBusyError } from '../store/store-busy.ts';
 
 /** Sends an ephemeral message whatever state the interaction is in (fresh, deferred or replied). */
 export async function replyEphemeral(interaction: RepliableInteraction, content: string): Promise<void> {
@@ -80,6 +81,10 @@ export function createRouter(
       if (error instanceof UserFacingError) {
         log.info({ reason: error.message }, 'user error');
         message = error.message;
+      } else if (error instanceof StoreBusyError) {
+        // Nothing was written: say so, so the member knows to try again rather than believe it saved.
+        log.warn({ err: error }, 'store busy');
+        message = 'FlickPick’s storage stayed busy, so this was **not saved**. Please try again in a moment.';
       } else {
         const incident = randomUUID().slice(0, 8);
         log.error({ err: error, incident }, 'interaction failed');

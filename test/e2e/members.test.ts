@@ -84,7 +84,7 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     const starSelect = component(panel, 'rate:stars:');
     expect(starSelect.options).toHaveLength(10);
     const saved = await bot.fake.selectMenu(panel, starSelect.custom_id, [stars], { userId });
-    return saved.finalMessage();
+    return saved.settledMessage();
   }
 
   it('rates a movie from a /recommend card for the member who clicked, privately', async () => {
@@ -117,9 +117,9 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     const shown = answerMovies(answer);
     for (const [i, movieId] of shown.entries()) {
       const mark = i % 2 === 0 ? 'seen' : 'not-interested';
-      const reply = (
+      const reply = await (
         await bot.fake.selectMenu(answer, marks.custom_id, [`${movieId}:${mark}`], { userId: ALICE })
-      ).finalMessage();
+      ).settledMessage();
       expect(isPrivate(reply)).toBe(true);
       expect(reply.content).toMatch(/it won't be recommended to you again/);
     }
@@ -149,9 +149,9 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
       expect(choices.length).toBeGreaterThan(0);
       // A chosen suggestion sends "#<id>": a typed number stays a title.
       expect(choices.map((c) => c.value)).toContain(`#${movie.movieId}`);
-      const saved = (
+      const saved = await (
         await bot.fake.command('rate', { movie: movie.title, stars: 5 }, { userId: ALICE })
-      ).finalMessage();
+      ).settledMessage();
       expect(saved.content).toContain('Saved:');
     }
     const ratingsList = (await bot.fake.command('ratings', {}, { userId: ALICE })).finalMessage();
@@ -289,7 +289,9 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     // From the model serving now: an earlier test swapped in one trained without a movie.
     const movies = [...bot.bot.context.models.current.artifacts.movies.values()].slice(20, 32);
     for (const movie of movies) {
-      await bot.fake.command('rate', { movie: `#${movie.movieId}`, stars: 3.5 }, { userId: EVE });
+      await (
+        await bot.fake.command('rate', { movie: `#${movie.movieId}`, stars: 3.5 }, { userId: EVE })
+      ).settledMessage();
     }
     const handle = await bot.fake.command('ratings', {}, { userId: EVE });
     const first = handle.finalMessage();
@@ -306,7 +308,9 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     expect(second.content).toContain('page 2/2');
     const remove = component(second, 'ratings:remove:');
     expect(remove.options.map((o) => o.value)).toEqual(newestFirst.slice(10));
-    await bot.fake.selectMenu(second, remove.custom_id, [newestFirst[11]], { userId: EVE });
+    await (
+      await bot.fake.selectMenu(second, remove.custom_id, [newestFirst[11]], { userId: EVE })
+    ).settledMessage();
     const after = handle.finalMessage();
     expect(after.content).toMatch(/^Removed \*\*.+\*\*: it can be recommended to you again\./);
     expect(after.content).toContain('11 ratings');
@@ -374,7 +378,7 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     const again = (await bot.fake.command('forget-me', {}, { userId: ALICE })).finalMessage();
     const confirm = component(again, 'forget-me:confirm:');
     const done = await bot.fake.clickButton(again, confirm.custom_id, { userId: ALICE });
-    expect(done.finalMessage().content).toMatch(/^Done: all your ratings and marks are deleted/);
+    expect((await done.settledMessage()).content).toMatch(/^Done: all your ratings and marks are deleted/);
     const empty = (await bot.fake.command('ratings', {}, { userId: ALICE })).finalMessage();
     expect(empty.content).toContain('You have no ratings or marks.');
     const foryou = (await bot.fake.command('foryou', {}, { userId: ALICE })).finalMessage();

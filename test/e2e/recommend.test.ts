@@ -41,6 +41,8 @@ describe('/recommend end to end', () => {
       'ratings',
       'recommend',
       'retrain',
+      'settings',
+      'watchlist',
     ]);
     expect(registered.find((c) => c.name === 'retrain')?.default_member_permissions).toBe('8');
   });

@@ -12,6 +12,8 @@ import {
   Locale,
   type APIApplicationCommand,
   type APIApplicationCommandOptionChoice,
+  type APIGuildScheduledEvent,
+  type GuildScheduledEventStatus,
   type APIMessage,
   type GatewayInteractionCreateDispatch,
 } from 'discord-api-types/v10';
@@ -19,7 +21,9 @@ import { Errors } from './errors.ts';
 import { Gateway } from './gateway.ts';
 import { createInteraction, InteractionHandle, type InteractionSpec } from './interactions.ts';
 import { buildCommandData, type OptionsInput } from './options.ts';
-import { DEFAULT_MEMBER_PERMISSIONS, humanUser } from './payloads.ts';
+import { BOT_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS, humanUser } from './payloads.ts';
+import { finalizePoll, vote } from './polls.ts';
+import { ScheduledEvents } from './scheduled-events.ts';
 import {
   assertCommandUsable,
   IN_GUILD,
@@ -66,6 +70,8 @@ export interface FakeDiscordOptions {
   guilds?: number;
   /** session_start_limit.max_concurrency. Default 16 (a large bot's), so tests need not wait 5 s per shard. */
   maxConcurrency?: number;
+  /** The bot's permissions in its channels. Default: what its invite asks for (polls and events included). */
+  botPermissions?: bigint;
 }
 
 /** Who triggers an interaction. Defaults: user 1100000000000000300, ordinary member permissions. */
@@ -102,6 +108,7 @@ export class FakeDiscord {
     private readonly state: FakeState,
     private readonly gateway: Gateway,
     private readonly closeServer: () => Promise<void>,
+    private readonly events: ScheduledEvents,
   ) {
     const c = state.config;
     this.apiUrl = `${c.origin}/api`;
@@ -235,6 +242,34 @@ export class FakeDiscord {
   /** Makes `userId` a bot account (e.g. for user options naming a bot), as Discord would resolve it. */
   addBot(userId: string, username?: string): void {
     registerBot(this.state, userId, username);
+  }
+
+  /** The bot's permissions from now on (interactions' `app_permissions`, and checks on polls and events). */
+  setBotPermissions(permissions: bigint): void {
+    this.state.config.botPermissions = permissions;
+  }
+
+  /**
+   * A member votes in a poll message: `answerIds` (1-based) replace their earlier choice, as in the
+   * Discord client; MESSAGE_POLL_VOTE_ADD/REMOVE go to sessions with GuildMessagePolls.
+   */
+  votePoll(messageId: string, userId: string, answerIds: number[]): void {
+    vote(this.state, messageId, userId, answerIds);
+  }
+
+  /** The poll's time is up (as if its duration passed): final counts and MESSAGE_UPDATE. */
+  endPoll(messageId: string): StoredMessage {
+    return structuredClone(finalizePoll(this.state, messageId));
+  }
+
+  /** A guild's scheduled events as Discord holds them now. */
+  scheduledEvents(guildId: string = this.guildId): APIGuildScheduledEvent[] {
+    return structuredClone(this.events.list(guildId));
+  }
+
+  /** Discord changes an event's status (it starts, or ends a while after the channel empties): UPDATE dispatched. */
+  setScheduledEventStatus(eventId: string, status: GuildScheduledEventStatus, guildId = this.guildId): void {
+    this.events.update(guildId, eventId, { status }, false);
   }
 
   /** Commands stored by PUT/POST (and returned by GET) for the guild, or global ones when no guild is given. */
@@ -430,9 +465,11 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     ackWindowMs: opts.ackWindowMs ?? 3000,
     interactionTokenLifeMs: opts.interactionTokenLifeMs ?? 15 * 60 * 1000,
     origin: '',
+    botPermissions: opts.botPermissions ?? BOT_PERMISSIONS,
   });
   const gateway = new Gateway(state);
-  const rest = createRestHandler(state, gateway);
+  const events = new ScheduledEvents(state, gateway);
+  const rest = createRestHandler(state, gateway, events);
   const server = createServer((req, res) => void rest(req, res));
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   server.listen(0, '127.0.0.1');
@@ -442,5 +479,5 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     server.closeAllConnections(); // undici keeps connections alive; don't wait for them to idle out
     await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
   };
-  return new FakeDiscord(state, gateway, closeServer);
+  return new FakeDiscord(state, gateway, closeServer, events);
 }

@@ -26,6 +26,8 @@ export interface FakeConfig {
   shardCount: number;
   /** session_start_limit.max_concurrency of GET /gateway/bot. */
   maxConcurrency: number;
+  /** The bot's permissions in every channel (`app_permissions`; checked for polls and events). */
+  botPermissions: bigint;
 }
 
 /** A message as stored by the fake. `allowed_mentions` is kept (Discord doesn't echo it) so tests can assert it. */
