@@ -2,6 +2,7 @@
 import type { Command, ComponentHandler } from '../src/bot/command.ts';
 import { ratingHandlers } from '../src/bot/rating-handlers.ts';
 import forgetMe, { forgetMeButtons } from './forget-me.ts';
+import importCommand, { importButtons } from './import.ts';
 import foryou from './foryou.ts';
 import movienight from './movienight.ts';
 import popular, { pageButtons } from './popular.ts';
@@ -22,6 +23,7 @@ export const commands: readonly Command[] = [
   foryou,
   movienight,
   forgetMe,
+  importCommand,
   settings,
   watchlist,
 ];
@@ -31,5 +33,6 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   ratingsPageButtons,
   ratingsRemoveSelect,
   forgetMeButtons,
+  importButtons,
   listPageButtons,
 ];

@@ -195,6 +195,16 @@ export class MemberRatings {
     return removed;
   }
 
+  /** What importEntries would do now, without writing (the import preview's counts). */
+  async previewImport(discordUserId: string, batch: ImportBatch): Promise<ImportOutcome> {
+    assertMember(discordUserId);
+    const entries = structuredClone((await this.read(discordUserId))?.entries ?? {});
+    const outcome: ImportOutcome = { added: 0, updated: 0, unchanged: 0, keptYours: 0 };
+    for (const entry of batch.entries)
+      outcome[importInto(entries, String(entry.movieId), batch, entry.stars, 0)]++;
+    return outcome;
+  }
+
   /**
    * Writes a whole import as one store transaction over the member's document (all of it or none of it
    * survives a crash). The member's own entries are never replaced; an import's own earlier entries are

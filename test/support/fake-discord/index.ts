@@ -17,6 +17,7 @@ import {
   type APIMessage,
   type GatewayInteractionCreateDispatch,
 } from 'discord-api-types/v10';
+import { storeUpload, type UploadOptions } from './attachments.ts';
 import { Errors } from './errors.ts';
 import { Gateway } from './gateway.ts';
 import { createInteraction, InteractionHandle, type InteractionSpec } from './interactions.ts';
@@ -42,6 +43,7 @@ import { walkComponents, type LooseComponent } from './validate.ts';
 export { InteractionHandle } from './interactions.ts';
 export type { RecordedEvent } from './interactions.ts';
 export type { OptionsInput, OptionValue } from './options.ts';
+export type { UploadOptions } from './attachments.ts';
 export type { FakeStats, RecordedRequest, StoredMessage } from './state.ts';
 export { DEFAULT_MEMBER_PERMISSIONS } from './payloads.ts';
 export type { Install, Place, Where } from './places.ts';
@@ -138,6 +140,20 @@ export class FakeDiscord {
   /** Live counters: heartbeats, missedHeartbeats, identifies, resumes, connections. */
   get stats(): Readonly<FakeStats> {
     return this.state.stats;
+  }
+
+  /**
+   * A user attaches a file: returns the attachment id to pass as an ATTACHMENT option's value
+   * (`fake.command('import', { file: fake.upload('ratings.csv', text) })`). The interaction then carries
+   * `resolved.attachments` with a signed URL this server serves.
+   */
+  upload(filename: string, content: Uint8Array | string, options: UploadOptions = {}): string {
+    return storeUpload(this.state, filename, content, options).id;
+  }
+
+  /** How many times the bot downloaded an uploaded file. */
+  downloads(attachmentId: string): number {
+    return this.state.attachments.get(attachmentId)?.downloads ?? 0;
   }
 
   /** Every REST request with its status (and Discord error body for 4xx/5xx), in order. */

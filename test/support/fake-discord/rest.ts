@@ -1,6 +1,7 @@
 // The REST API under `/api/v10`, as @discordjs/rest calls it: `${api}/v10${route}${?query}`, with
 // `Authorization: Bot <token>` except on interaction callbacks and webhook routes (auth: false there).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveAttachment } from './attachments.ts';
 import {
   ApplicationCommandType,
   MessageFlags,
@@ -214,6 +215,8 @@ export function createRestHandler(state: FakeState, gateway: Gateway, events: Sc
   });
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Attachment downloads are the CDN's, not the API's: no bot token, not in `requests`.
+    if (serveAttachment(state, req, res)) return;
     const url = new URL(req.url ?? '/', c.origin);
     const path = url.pathname.replace(/^\/api\/v10(?=\/)/, '');
     let reply: Reply;

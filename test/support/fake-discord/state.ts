@@ -2,6 +2,7 @@
 // every mutation calls `changed()`, and waiters re-check their condition, so tests never sleep.
 import { EventEmitter } from 'node:events';
 import type { APIAllowedMentions, APIApplicationCommand, APIMessage } from 'discord-api-types/v10';
+import type { StoredAttachment } from './attachments.ts';
 import type { HttpError } from './errors.ts';
 import type { InteractionRecord } from './interactions.ts';
 import type { FakeGuild } from './sharding.ts';
@@ -77,6 +78,8 @@ export class FakeState {
   /** Registered commands by scope: 'global' or a guild id. */
   readonly commands = new Map<string, APIApplicationCommand[]>();
   readonly interactions = new Map<string, InteractionRecord>();
+  /** Files uploaded for ATTACHMENT options, by attachment id (see attachments.ts). */
+  readonly attachments = new Map<string, StoredAttachment & { announcedSize?: number }>();
   readonly requests: RecordedRequest[] = [];
   /** Failures scripted with fake.failNext(), consumed in order. */
   readonly failures: InjectedFailure[] = [];
