@@ -4,7 +4,7 @@ import { ratingHandlers } from '../src/bot/rating-handlers.ts';
 import forgetMe, { forgetMeButtons } from './forget-me.ts';
 import importCommand, { importButtons } from './import.ts';
 import foryou from './foryou.ts';
-import movienight from './movienight.ts';
+import movienight, { consentButtons, pickNowButton } from './movienight.ts';
 import popular, { pageButtons } from './popular.ts';
 import rate from './rate.ts';
 import ratings, { ratingsPageButtons, ratingsRemoveSelect } from './ratings.ts';
@@ -33,6 +33,8 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   ratingsPageButtons,
   ratingsRemoveSelect,
   forgetMeButtons,
+  consentButtons,
+  pickNowButton,
   importButtons,
   listPageButtons,
 ];

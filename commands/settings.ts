@@ -7,9 +7,10 @@ import type { Command } from '../src/bot/command.ts';
 import { addSubcommands, partsHandler, type SubcommandPart } from '../src/bot/command-parts.ts';
 import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
 import { guildOnly } from '../src/bot/preconditions.ts';
+import { movieNightSetting } from '../src/bot/settings-movienight.ts';
 import { timezoneSetting } from '../src/bot/settings-timezone.ts';
 
-const SETTINGS: readonly SubcommandPart[] = [timezoneSetting];
+const SETTINGS: readonly SubcommandPart[] = [timezoneSetting, movieNightSetting];
 
 export const data = new SlashCommandBuilder()
   .setName('settings')

@@ -36,7 +36,12 @@ export interface Config {
   shardCount?: number | 'auto';
   /** HEALTH_PORT (shard n listens on port + n) and HEALTH_HOST; no port = no endpoint. */
   health?: { port?: number; host: string };
+  /** COMMAND_COOLDOWN_SECONDS: per member, between two runs of /recommend, /foryou or /movienight. Default 10. */
+  commandCooldownSeconds?: number;
 }
+
+/** Long enough that one member cannot keep a shard busy with heavy picks; short enough not to be noticed. */
+export const DEFAULT_COOLDOWN_SECONDS = 10;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -135,6 +140,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'DISCORD_TOKEN contains whitespace: copy the token again from the Developer Portal',
     );
   }
+  const cooldownText = optional(env, 'COMMAND_COOLDOWN_SECONDS') ?? String(DEFAULT_COOLDOWN_SECONDS);
+  const commandCooldownSeconds = Number(cooldownText);
+  if (!/^\d+$/.test(cooldownText) || commandCooldownSeconds > 3600) {
+    throw new ConfigError(
+      `COMMAND_COOLDOWN_SECONDS must be a whole number of seconds from 0 (no cooldown) to 3600, got "${cooldownText}"`,
+    );
+  }
   const dataDir = path.resolve(optional(env, 'DATA_DIR') ?? 'data');
   const movielensDataset = (optional(env, 'MOVIELENS_DATASET') ?? 'ml-latest-small') as DatasetName;
   if (!DATASET_NAMES.includes(movielensDataset)) {
@@ -169,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminUserIds: admins,
     shardCount: shardCount(env),
     health: { port: port(env, 'HEALTH_PORT'), host: optional(env, 'HEALTH_HOST') ?? '127.0.0.1' },
+    commandCooldownSeconds,
   };
 }
 

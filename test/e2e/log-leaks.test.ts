@@ -44,8 +44,11 @@ describe('logs that cannot leak', () => {
       movie2: String(picks[1]),
       movie3: String(picks[2]),
     });
-    const shown = await handle.waitForMessage();
-    expect(shown.content).toMatch(/^Something went wrong on our side \(incident \w+\)/);
+    // The member is told privately (the public "thinking…" reply makes way for an ephemeral follow-up).
+    const told = await handle.waitFor((e) => e.kind === 'followup');
+    expect(told.kind === 'followup' && told.message.content).toMatch(
+      /^Something went wrong on our side \(incident \w+\)/,
+    );
 
     const lines = bot.logLines();
     const failed = lines.find((line) => line.msg === 'interaction failed');

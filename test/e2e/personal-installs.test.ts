@@ -34,7 +34,7 @@ describe('user installs and DMs', () => {
       expect(byName.get(name)?.integration_types, name).toEqual([0, 1]);
       expect(byName.get(name)?.contexts, name).toEqual([0, 1, 2]);
     }
-    for (const name of ['movienight', 'retrain']) {
+    for (const name of ['movienight', 'retrain', 'settings']) {
       expect(byName.get(name)?.contexts, name).toEqual([0]);
       expect(byName.get(name)?.integration_types, name).toEqual([0]);
     }

@@ -70,6 +70,8 @@ export async function startTestBot(options: {
     DATA_DIR: dataDir,
     // Debug, so the suite-wide leak scan sees every line a production bot could write.
     LOG_LEVEL: 'debug',
+    // Tests repeat the heavy commands as one member in quick succession; the cooldown has its own test.
+    COMMAND_COOLDOWN_SECONDS: '0',
     ...options.env,
   });
   options.adjustConfig?.(config);
