@@ -90,8 +90,10 @@ export const forgetMeButtons: ButtonHandler<ForgetState> = {
     }
     // Acknowledged before the delete (a busy store must not cost the 3 s); "Done" only once it committed.
     await interaction.deferUpdate();
-    await memberRatings(context).forget(state.ownerId);
+    // Consent first: if the store then fails the ratings' transaction, the member's entries are still there,
+    // so /forget-me offers the button again and a second run finishes the job.
     await movieNightConsents(context).forget(state.ownerId);
+    await memberRatings(context).forget(state.ownerId);
     await interaction.editReply({
       content:
         'Done: all your ratings and marks are deleted. FlickPick no longer excludes or personalises anything for ' +

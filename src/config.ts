@@ -20,6 +20,11 @@ export interface Config {
   logLevel: string;
   /** keyv backend: undefined = SQLite file under dataDir; redis://… or sqlite://… otherwise. */
   storeUrl?: string;
+  /**
+   * STORE_BUSY_TIMEOUT_MS: how long a write waits for another process's SQLite write before it fails (the
+   * member is told it did not go through). Default 10,000.
+   */
+  storeBusyTimeoutMs?: number;
   discord: {
     token?: string;
     clientId?: string;
@@ -148,6 +153,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const dataDir = path.resolve(optional(env, 'DATA_DIR') ?? 'data');
+  const busyTimeout = optional(env, 'STORE_BUSY_TIMEOUT_MS');
+  const storeBusyTimeoutMs = busyTimeout === undefined ? undefined : Number(busyTimeout);
+  if (storeBusyTimeoutMs !== undefined && !(Number.isInteger(storeBusyTimeoutMs) && storeBusyTimeoutMs > 0)) {
+    throw new ConfigError(
+      `STORE_BUSY_TIMEOUT_MS must be a whole number of milliseconds > 0, got "${busyTimeout}"`,
+    );
+  }
   const movielensDataset = (optional(env, 'MOVIELENS_DATASET') ?? 'ml-latest-small') as DatasetName;
   if (!DATASET_NAMES.includes(movielensDataset)) {
     throw new ConfigError(
@@ -161,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     logLevel,
     storeUrl: url(env, 'STORE_URL', ['redis', 'rediss', 'sqlite']),
+    ...(storeBusyTimeoutMs === undefined ? {} : { storeBusyTimeoutMs }),
     discord: {
       token,
       clientId: snowflake(env, 'DISCORD_CLIENT_ID'),

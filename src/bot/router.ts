@@ -128,7 +128,8 @@ export function createRouter(
       } else if (error instanceof StoreBusyError) {
         // Nothing was written: say so, so the member knows to try again rather than believe it saved.
         log.warn({ err: error }, 'store busy');
-        message = 'FlickPick’s storage stayed busy, so this was **not saved**. Please try again in a moment.';
+        message =
+          'FlickPick’s storage stayed busy, so this did **not** go through. Please try again in a moment.';
       } else {
         const incident = randomUUID().slice(0, 8);
         log.error({ err: error, incident }, 'interaction failed');

@@ -11,10 +11,11 @@
  *
  * Concurrency: a request is read, changed and written back by the button handlers. The buttons of one
  * message all reach the shard that owns its server (Discord routes a guild's interactions to one shard),
- * so a per-process queue per request is enough; the same holds for a member's standing consents, which only
- * they change, one click at a time.
+ * so a per-process queue per request is enough. A member's standing consents are one store transaction per
+ * change (updateDocument), as every member write is: it can come from any shard (a DM goes to shard 0).
  */
 import type { Keyv } from 'keyv';
+import { updateDocument } from './transaction.ts';
 
 /** How long the members named have to answer before the question expires. */
 export const REQUEST_LIFETIME_MS = 30 * 60 * 1000;
@@ -65,18 +66,17 @@ export class MovieNightConsents {
 
   /** Gives (on = true) or withdraws the standing consent for one server. */
   async setAlwaysIn(userId: string, guildId: string, on: boolean): Promise<void> {
-    await this.queued(standingKey(userId), async () => {
-      const doc = (await this.store.get<StandingDocument>(standingKey(userId))) ?? { guilds: {} };
+    await updateDocument<StandingDocument>(this.store, standingKey(userId), (current) => {
+      const doc: StandingDocument = { guilds: { ...current?.guilds } };
       if (on) doc.guilds[guildId] = Date.now();
       else delete doc.guilds[guildId];
-      if (Object.keys(doc.guilds).length === 0) await this.store.delete(standingKey(userId));
-      else await this.store.set(standingKey(userId), doc);
+      return Object.keys(doc.guilds).length === 0 ? undefined : doc;
     });
   }
 
   /** Deletes every standing consent of the member (/forget-me). */
   async forget(userId: string): Promise<void> {
-    await this.queued(standingKey(userId), () => this.store.delete(standingKey(userId)));
+    await updateDocument(this.store, standingKey(userId), () => undefined);
   }
 
   async createRequest(request: MovieNightRequest): Promise<void> {

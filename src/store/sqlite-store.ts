@@ -11,8 +11,9 @@
  * Several processes may open the same file: WAL lets readers run beside the single writer. A writer that finds
  * the write lock taken waits for it, but not inside SQLite's busy handler: better-sqlite3 is synchronous, so a
  * long busy_timeout would block this process's event loop for as long as another connection writes (and a bot
- * must still answer Discord within 3 s meanwhile). So SQLite waits only a few milliseconds per attempt, and
- * the wait between attempts is an async sleep, up to `busyTimeoutMs` in all (then StoreBusyError).
+ * must still answer Discord within 3 s meanwhile). So after opening, SQLite does not wait at all: a busy
+ * attempt fails at once and is tried again after an async sleep, up to `busyTimeoutMs` in all (then
+ * StoreBusyError).
  *
  * `transact` is the store's read-change-write: one BEGIN IMMEDIATE transaction (see transaction.ts).
  */
@@ -65,9 +66,6 @@ CREATE TABLE IF NOT EXISTS keyv_locks (
  * write lands afterwards; a member's interaction is deferred before it writes, so the wait costs no deadline.
  */
 const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
-/** What SQLite's own (blocking) busy handler may wait per attempt: short enough not to stall the event loop. */
-const BLOCKING_SLICE_MS = 10;
-
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
@@ -118,7 +116,8 @@ export class SqliteStore
     this.db = new Database(options.path);
     const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS));
     this.busyTimeoutMs = busyTimeoutMs;
-    // Opening is synchronous and happens once, so it may block for the whole wait. busy_timeout first: switching to WAL and creating tables both need a write lock that a sibling may hold.
+    // Opening is synchronous and happens once, so it may block for the whole wait. busy_timeout first:
+    // switching to WAL and creating tables both need a write lock that a sibling may hold.
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // SQLite does not call the busy handler while two connections race to convert a fresh file to WAL: the
     // loser gets SQLITE_BUSY at once (seen when two shards start together). So opening retries on its own.
@@ -128,8 +127,9 @@ export class SqliteStore
     retryWhileBusy(() => this.db.exec(SCHEMA), busyTimeoutMs);
     this.statements = prepareStatements(this.db);
     this.purgeExpired();
-    // From here on, waits happen between attempts (whileBusy), off the event loop.
-    this.db.pragma(`busy_timeout = ${Math.min(busyTimeoutMs, BLOCKING_SLICE_MS)}`);
+    // From here on SQLite never waits itself: whileBusy waits between attempts, off the event loop. (Even a
+    // short blocking wait per attempt adds up: several members' writes retrying at once would fill the loop.)
+    this.db.pragma('busy_timeout = 0');
   }
 
   /** keyv reads `opts.dialect` to decide that this adapter can iterate (see Keyv._checkIterableAdapter). */
@@ -278,7 +278,7 @@ export class SqliteStore
   /** Runs `step`, trying again after an async pause while another connection holds the write lock. */
   private async whileBusy<T>(what: string, step: () => T): Promise<T> {
     const deadline = Date.now() + this.busyTimeoutMs;
-    for (let pause = 2; ; pause = Math.min(pause * 2, 20)) {
+    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
       try {
         return step();
       } catch (error) {

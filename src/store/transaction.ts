@@ -4,7 +4,7 @@
  * - SQLite: one `BEGIN IMMEDIATE` transaction (see SqliteStore.transact), waiting for another connection's
  *   writer without blocking the event loop.
  * - Redis: read the keys, compute, then one Lua script that writes only if none of them changed since the read
- *   (compare-and-set); on a change it reads and computes again (see redis-transaction.ts).
+ *   (compare-and-set); on a change it reads and computes again (see redis-store.ts).
  * - keyv's in-memory Map (tests): queued per store within the process, which is all there is.
  *
  * Rules for `work`: it is synchronous and pure apart from the view it gets, because it runs inside the SQLite
@@ -18,7 +18,7 @@
  */
 import KeyvRedis from '@keyv/redis';
 import type { Keyv } from 'keyv';
-import { redisTransact } from './redis-transaction.ts';
+import { redisTransact } from './redis-store.ts';
 
 /** What `work` sees: the declared keys' values at the start of the transaction, and the writes it queues. */
 export interface TransactionView {
@@ -130,8 +130,9 @@ function checkedResult<R>(value: R): R {
 
 function rawAdapter(adapter: unknown): TransactionalAdapter {
   if (isTransactionalAdapter(adapter)) return adapter;
+  // A KeyvRedis made elsewhere (not by createStore): transactions share its one connection.
   if (adapter instanceof KeyvRedis)
-    return { transact: (keys, decide) => redisTransact(adapter, keys, decide) };
+    return { transact: (keys, decide) => redisTransact(adapter, adapter, keys, decide) };
   throw new Error('storeTransaction needs a store from createStore() (SQLite or Redis) or an in-memory Keyv');
 }
 

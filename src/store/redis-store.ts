@@ -1,14 +1,37 @@
 /**
- * storeTransaction on Redis: optimistic compare-and-set. Read the keys (MGET), let the caller decide, then one
+ * The Redis backend of createStore: keyv's adapter plus storeTransaction on Redis, optimistic compare-and-set. Read the keys (MGET), let the caller decide, then one
  * Lua script writes only if every key still holds exactly what was read; Redis runs a script atomically, so no
  * other write can land between its check and its writes. If something changed, read and decide again.
  *
- * Why not WATCH/MULTI: WATCH is state of one connection, and keyv's client is shared by every caller of the
- * process, so it would need a connection per transaction; the script works on the shared client.
+ * Why not WATCH/MULTI: WATCH is state of one connection, shared here by every caller of the process, so it
+ * would need a connection per transaction; the script works on a shared one.
+ *
+ * Transactions get a connection of their own: Redis answers a connection's commands in order, so a write that
+ * waits (a server paused with CLIENT PAUSE WRITE, a long script elsewhere) holds up everything queued behind it
+ * on that connection, and a member's read (their ratings, before the bot's first reply) must not wait for it.
  */
-import type KeyvRedis from '@keyv/redis';
+import KeyvRedis, { type KeyvRedisOptions } from '@keyv/redis';
 import { sleep, StoreBusyError } from './store-busy.ts';
-import type { RawWrite } from './transaction.ts';
+import type { RawWrite, TransactionalAdapter } from './transaction.ts';
+
+export class RedisStore extends KeyvRedis<string> implements TransactionalAdapter {
+  /** Only its client is used: keys are prefixed with this store's namespace, which keyv sets on this one. */
+  private readonly writer: KeyvRedis<string>;
+
+  constructor(url: string, options: KeyvRedisOptions) {
+    super(url, options);
+    this.writer = new KeyvRedis<string>(url, options);
+    this.writer.on('error', (error: unknown) => this.emit('error', error));
+  }
+
+  transact(keys: readonly string[], decide: (current: readonly (string | undefined)[]) => RawWrite[]) {
+    return redisTransact(this.writer, this, keys, decide);
+  }
+
+  override async disconnect(force?: boolean): Promise<void> {
+    await Promise.all([super.disconnect(force), this.writer.disconnect(force)]);
+  }
+}
 
 /** Per key i (1-based), ARGV holds 4 values from (i-1)*4+1: was it present, its value, the op (k/s/d), new value. */
 const COMPARE_AND_WRITE = `
@@ -40,13 +63,15 @@ interface RedisTransactionCommands {
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 
+/** Runs one transaction over `connection`'s client, on `keys` as `store` names them (its namespace prefix). */
 export async function redisTransact(
-  adapter: KeyvRedis<unknown>,
+  connection: KeyvRedis<unknown>,
+  store: KeyvRedis<unknown>,
   keys: readonly string[],
   decide: (current: readonly (string | undefined)[]) => RawWrite[],
 ): Promise<void> {
-  const redis = (await adapter.getClient()) as unknown as RedisTransactionCommands;
-  const prefixed = keys.map((key) => adapter.createKeyPrefix(key, adapter.namespace));
+  const redis = (await connection.getClient()) as unknown as RedisTransactionCommands;
+  const prefixed = keys.map((key) => store.createKeyPrefix(key, store.namespace));
   const deadline = Date.now() + GIVE_UP_AFTER_MS;
   for (let attempt = 0; ; attempt++) {
     const current = (await redis.mGet(prefixed)).map((value) => value ?? undefined);
