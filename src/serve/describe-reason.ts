@@ -69,6 +69,18 @@ export function describeReason(reason: RecommendationReason, artifacts: Artifact
         `The DNMF model, fitted to each of your ${reason.memberCount} members' ratings, predicts ` +
         `${reason.meanPredicted.toFixed(1)}/5 on average (lowest ${reason.lowestPredicted.toFixed(1)}/5).`
       );
+    case 'taste': {
+      const named = reason.because.map((id) => pickName(id, artifacts));
+      const who = named.length > 0 ? `People who watched ${joinNames(named)}` : 'People with your taste';
+      // A stars-path prediction at the top of the scale is clipped, not a real 5: it is not shown.
+      const stars =
+        reason.predictedRating !== undefined && reason.predictedRating < 4.95
+          ? ` You'd rate it about ${reason.predictedRating.toFixed(1)}.`
+          : '';
+      return `${who} often watched this${reason.list === 'gem' ? ', a less-known movie' : ''}.${stars}`;
+    }
+    case 'taste-group':
+      return `A less-known movie that suits each of your ${reason.memberCount} members' tastes, not just one.`;
     case 'popular-fallback':
       return (
         `Not enough model matches for your picks, so a well-rated movie outside the top ${artifacts.catalog.length}: ` +
