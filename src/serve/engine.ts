@@ -232,9 +232,16 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
         const isTaken = (movieId: number) => taken.has(movieId);
         if (taste && folded) {
           const stars: StarsGuard = (movieId) => gemsOf().predictions([user], movieId);
-          const gems = draw(taste.gems(folded, isTaken, stars), taken, perSource, rng);
+          // The movies shown get their reasons' rated movies (one solve each), not every candidate.
+          const explained = (drawn: Candidate[]) =>
+            drawn.map((c) =>
+              c.reason.kind === 'taste'
+                ? { ...c, reason: { ...c.reason, because: taste.because(folded, c.movieId) } }
+                : c,
+            );
+          const gems = explained(draw(taste.gems(folded, isTaken, stars), taken, perSource, rng));
           const knn = neighboursOf().combined(bestRated(ratings, PERSONAL_SEEDS), isTaken, 'your-ratings');
-          const popular = draw(taste.popular(folded, isTaken, knn, stars), taken, perSource, rng);
+          const popular = explained(draw(taste.popular(folded, isTaken, knn, stars), taken, perSource, rng));
           return { popular, gems };
         }
         const gemList = draw(
