@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { engine } from './engine.ts';
 import { gateway } from './gateway.ts';
+import { importBench } from './import.ts';
 import type { BenchContext, Benchmark } from './lib/benchmark.ts';
 import { REPO_ROOT } from './lib/child.ts';
 import {
@@ -37,6 +38,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   gateway,
   members,
   titleSearch,
+  importBench,
   startup,
   memory,
   retrainLoad,

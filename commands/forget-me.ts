@@ -10,6 +10,8 @@ import type { ButtonHandler, Command } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { PERSONAL } from '../src/bot/install-contexts.ts';
 import { memberRatings } from '../src/bot/members.ts';
+import { movieNightConsents } from '../src/bot/movie-night-consent.ts';
+import { onlyWhoAsked } from '../src/bot/preconditions.ts';
 import { PRIVACY_SUMMARY } from '../src/bot/privacy.ts';
 
 export const data = new SlashCommandBuilder()
@@ -27,7 +29,8 @@ const CUSTOM_ID = /^forget-me:(confirm|cancel):(\d{17,20})$/;
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const entries = await memberRatings(context).list(interaction.user.id);
-  if (entries.length === 0) {
+  const standing = await movieNightConsents(context).standing(interaction.user.id);
+  if (entries.length === 0 && standing.length === 0) {
     await interaction.reply({
       content: `FlickPick holds no ratings or marks of yours: there is nothing to delete.\n${PRIVACY_SUMMARY}`,
       flags: MessageFlags.Ephemeral,
@@ -38,7 +41,10 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   await interaction.reply({
     content:
       `This deletes all ${entries.length} of your entries (${ratings} rating${ratings === 1 ? '' : 's'}, ` +
-      `${entries.length - ratings} mark${entries.length - ratings === 1 ? '' : 's'}) at once; ` +
+      `${entries.length - ratings} mark${entries.length - ratings === 1 ? '' : 's'}) at once` +
+      (standing.length > 0
+        ? `, and your "always count me in" for movie nights on ${standing.length === 1 ? '1 server' : `${standing.length} servers`}; `
+        : '; ') +
       'the next model trained no longer contains them. It cannot be undone.\n' +
       PRIVACY_SUMMARY,
     components: [
@@ -69,15 +75,12 @@ export const forgetMeButtons: ButtonHandler<ForgetState> = {
     const m = CUSTOM_ID.exec(customId);
     return m ? { confirmed: m[1] === 'confirm', ownerId: m[2] } : null;
   },
+  preconditions: [
+    onlyWhoAsked(
+      'Only the member who ran this /forget-me can confirm it. Run /forget-me to delete your own data.',
+    ),
+  ],
   async run(interaction: ButtonInteraction, state, context) {
-    if (interaction.user.id !== state.ownerId) {
-      await interaction.reply({
-        content:
-          'Only the member who ran this /forget-me can confirm it. Run /forget-me to delete your own data.',
-        flags: MessageFlags.Ephemeral,
-      });
-      return;
-    }
     if (!state.confirmed) {
       await interaction.update({
         content: 'Nothing was deleted; your ratings and marks stay.',
@@ -85,8 +88,13 @@ export const forgetMeButtons: ButtonHandler<ForgetState> = {
       });
       return;
     }
+    // Acknowledged before the delete (a busy store must not cost the 3 s); "Done" only once it committed.
+    await interaction.deferUpdate();
+    // Consent first: if the store then fails the ratings' transaction, the member's entries are still there,
+    // so /forget-me offers the button again and a second run finishes the job.
+    await movieNightConsents(context).forget(state.ownerId);
     await memberRatings(context).forget(state.ownerId);
-    await interaction.update({
+    await interaction.editReply({
       content:
         'Done: all your ratings and marks are deleted. FlickPick no longer excludes or personalises anything for ' +
         'you, and the next trained model no longer contains your ratings.',

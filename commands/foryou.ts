@@ -3,6 +3,7 @@ import { sendAnswer } from '../src/bot/answer.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
+import { heavyCommandCooldown } from '../src/bot/cooldown.ts';
 import { PERSONAL } from '../src/bot/install-contexts.ts';
 import { memberProfile, memberRatings, ratingsStillNeeded, usableRatingCount } from '../src/bot/members.ts';
 import { MIN_PERSONAL_RATINGS } from '../src/serve/engine.ts';
@@ -14,9 +15,11 @@ export const data = new SlashCommandBuilder()
   .setContexts(...PERSONAL.contexts)
   .addBooleanOption((option) =>
     option
-      .setName('private')
-      .setDescription('Show the answer only to you (default: everyone in the channel)'),
+      .setName('public')
+      .setDescription('Show the picks to the channel (default: only you); they never name your rated movies'),
   );
+
+export const preconditions = [heavyCommandCooldown];
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const snapshot = context.models.current;
@@ -25,7 +28,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const usable = usableRatingCount(snapshot, ratings);
   const missing = ratingsStillNeeded(usable);
   if (missing > 0) {
-    // Checked before deferring, so the answer is private even when the member did not ask for private.
+    // Checked before deferring, so the answer is private even when the member asked for a public one.
     const have =
       usable === ratings.length
         ? `you have ${ratings.length}`
@@ -35,8 +38,9 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
         `movie${missing === 1 ? '' : 's'} with /rate, or from the menu under a /recommend answer.`,
     );
   }
-  const isPrivate = interaction.options.getBoolean('private') ?? false;
-  await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
+  // Private unless the member chose to show it; a public answer's reasons name none of their movies.
+  const isPublic = interaction.options.getBoolean('public') ?? false;
+  await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
   const result = snapshot.engine.forYou(ratings, { exclude });
   await sendAnswer(
     interaction,
@@ -56,4 +60,4 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   );
 }
 
-export default { data, execute } satisfies Command;
+export default { data, execute, preconditions } satisfies Command;

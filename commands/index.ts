@@ -2,13 +2,17 @@
 import type { Command, ComponentHandler } from '../src/bot/command.ts';
 import { ratingHandlers } from '../src/bot/rating-handlers.ts';
 import forgetMe, { forgetMeButtons } from './forget-me.ts';
+import importCommand, { importButtons } from './import.ts';
 import foryou from './foryou.ts';
-import movienight from './movienight.ts';
+import movienight, { consentButtons, pickNowButton } from './movienight.ts';
 import popular, { pageButtons } from './popular.ts';
 import rate from './rate.ts';
 import ratings, { ratingsPageButtons, ratingsRemoveSelect } from './ratings.ts';
 import recommend from './recommend.ts';
 import retrain from './retrain.ts';
+import settings from './settings.ts';
+import watchlist from './watchlist.ts';
+import { listPageButtons } from '../src/bot/watchlist-server.ts';
 
 export const commands: readonly Command[] = [
   recommend,
@@ -19,6 +23,9 @@ export const commands: readonly Command[] = [
   foryou,
   movienight,
   forgetMe,
+  importCommand,
+  settings,
+  watchlist,
 ];
 export const buttonHandlers: readonly ComponentHandler[] = [
   pageButtons,
@@ -26,4 +33,8 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   ratingsPageButtons,
   ratingsRemoveSelect,
   forgetMeButtons,
+  consentButtons,
+  pickNowButton,
+  importButtons,
+  listPageButtons,
 ];

@@ -1,12 +1,28 @@
-import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { sendAnswer } from '../src/bot/answer.ts';
-import type { Command } from '../src/bot/command.ts';
+import { SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { ButtonHandler, Command } from '../src/bot/command.ts';
 import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
+import { heavyCommandCooldown } from '../src/bot/cooldown.ts';
 import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
-import { memberProfile, memberRatings, ratingsStillNeeded, usableRatingCount } from '../src/bot/members.ts';
-import { guildOnly } from '../src/bot/preconditions.ts';
-import { MAX_MOVIE_NIGHT_MEMBERS, MIN_PERSONAL_RATINGS } from '../src/serve/engine.ts';
+import { mention, pickMovieNight } from '../src/bot/movie-night.ts';
+import {
+  consentMessage,
+  movieNightConsents,
+  parseConsentButton,
+  parsePickNow,
+  type ConsentButtonState,
+  type PickNowState,
+} from '../src/bot/movie-night-consent.ts';
+import { onlyWhoAsked, guildOnly } from '../src/bot/preconditions.ts';
+import { replyEphemeral } from '../src/bot/router.ts';
+import { MAX_MOVIE_NIGHT_MEMBERS } from '../src/serve/engine.ts';
+import {
+  isExpired,
+  membersIn,
+  membersOut,
+  membersWaiting,
+  type MovieNightRequest,
+} from '../src/store/movie-night-consent.ts';
 
 /** The caller is always in the group, so the options name the others. */
 const OPTIONS = Array.from({ length: MAX_MOVIE_NIGHT_MEMBERS - 1 }, (_, i) => `member${i + 1}`);
@@ -22,13 +38,7 @@ for (const name of OPTIONS) {
   );
 }
 
-export const preconditions = [guildOnly];
-
-const mention = (id: string) => `<@${id}>`;
-
-function joinNames(names: readonly string[]): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-}
+export const preconditions = [guildOnly, heavyCommandCooldown];
 
 /** The group: the caller plus the named members, or the people in the caller's voice channel. */
 function groupOf(interaction: ChatInputCommandInteraction): string[] {
@@ -81,45 +91,129 @@ function groupOf(interaction: ChatInputCommandInteraction): string[] {
   return [caller, ...others];
 }
 
+/**
+ * Nobody is in a movie night without agreeing (PRIVACY.md, "Group picks"). The caller is in by asking;
+ * members with a standing "always count me in" for this server are in at once; everyone else is asked
+ * with a public question and its buttons. When nobody needs asking, the pick comes at once.
+ */
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
-  const snapshot = context.models.current;
   const group = groupOf(interaction);
-  const members = memberRatings(context);
-  const profiles = await Promise.all(
-    group.map(async (id) => {
-      const { ratings, excluded } = await memberProfile(members, id);
-      return { id, ratings, excluded, missing: ratingsStillNeeded(usableRatingCount(snapshot, ratings)) };
-    }),
-  );
-  const tooFew = profiles.filter((p) => p.missing > 0);
-  const tooFewText = joinNames(tooFew.map((p) => `${mention(p.id)} (${p.missing} more)`));
-  if (tooFew.length === profiles.length) {
-    throw new UserFacingError(
-      `Nobody in the group has rated enough movies yet: each member needs ${MIN_PERSONAL_RATINGS} ratings ` +
-        `(${tooFewText}). Rate with /rate, or from the menu under a /recommend answer.`,
-    );
+  const guildId = interaction.guildId!;
+  const consents = movieNightConsents(context);
+  const [callerId, ...memberIds] = group;
+  const standing = await Promise.all(memberIds.map((id) => consents.alwaysIn(id, guildId)));
+  if (standing.every(Boolean)) {
+    await interaction.deferReply();
+    await pickMovieNight(interaction, context, { members: group });
+    return;
   }
-  await interaction.deferReply();
-  // Nothing anyone in the group has rated, seen or dismissed.
-  const exclude = new Set(profiles.flatMap((p) => [...p.excluded]));
-  const result = snapshot.engine.movieNight(
-    profiles.map((p) => p.ratings),
-    { exclude },
-  );
-  const counted = profiles.filter((p) => p.missing === 0).length;
-  const note =
-    tooFew.length > 0
-      ? `\nNot counted yet, too few ratings (each needs ${MIN_PERSONAL_RATINGS}): ${tooFewText}. ` +
-        'Their seen and dismissed movies are still left out.'
-      : '';
-  await sendAnswer(
-    interaction,
-    context,
-    snapshot,
-    result,
-    `Movie night for ${joinNames(group.map(mention))}:${note}`,
-  );
-  context.logger.info({ members: group.length, counted, excluded: exclude.size }, 'movie night');
+  const request: MovieNightRequest = {
+    id: interaction.id,
+    guildId,
+    callerId,
+    memberIds,
+    answers: Object.fromEntries(memberIds.flatMap((id, i) => (standing[i] ? [[id, 'in']] : []))),
+    createdAt: Date.now(),
+    status: 'open',
+  };
+  await consents.createRequest(request);
+  // The members asked are pinged (they are the ones who must answer); nobody else is.
+  await interaction.reply({
+    ...consentMessage(request),
+    allowedMentions: { users: membersWaiting(request) },
+  });
+  context.logger.info({ members: group.length, asked: membersWaiting(request).length }, 'movie night asked');
+}
+
+/** What an answer did: nothing (with the reason, told privately), updated the question, or closed it. */
+type AnswerOutcome =
+  | { kind: 'refused'; message: string }
+  | { kind: 'updated' | 'expired' | 'nobody' }
+  | { kind: 'pick'; request: MovieNightRequest };
+
+/** "Count me in" / "Always count me in on this server" / "Not this time", pressed by a member asked. */
+export const consentButtons: ButtonHandler<ConsentButtonState> = {
+  parse: parseConsentButton,
+  async run(interaction: ButtonInteraction, state, context) {
+    const consents = movieNightConsents(context);
+    const userId = interaction.user.id;
+    const now = Date.now();
+    const { request, result } = await consents.updateRequest<AnswerOutcome>(state.requestId, (request) => {
+      if (!request) return refuse('This movie night question is gone. Run /movienight to plan one.');
+      if (userId === request.callerId)
+        return refuse(
+          'You asked for this movie night, so you are in. **Pick now** picks with whoever is in.',
+        );
+      if (!request.memberIds.includes(userId))
+        return refuse(
+          'This question is for the members named in this movie night. Run /movienight to plan your own.',
+        );
+      if (request.status !== 'open') return refuse('The picks for this movie night are made already.');
+      if (isExpired(request, now)) return { write: false, result: { kind: 'expired' } };
+      request.answers[userId] = state.choice === 'out' ? 'out' : 'in';
+      if (membersWaiting(request).length > 0) return { write: true, result: { kind: 'updated' } };
+      request.status = membersIn(request).length > 1 ? 'picked' : 'nobody';
+      return {
+        write: true,
+        result: request.status === 'picked' ? { kind: 'pick', request } : { kind: 'nobody' },
+      };
+    });
+    if (result.kind === 'refused') return replyEphemeral(interaction, result.message);
+    // A standing consent is the member's own setting: /settings shows it and withdraws it.
+    if (state.choice === 'always' && result.kind !== 'expired')
+      await consents.setAlwaysIn(userId, request!.guildId, true);
+    if (result.kind === 'pick') {
+      await interaction.deferUpdate();
+      return pickMovieNight(interaction, context, groupOfRequest(result.request));
+    }
+    if (result.kind === 'nobody') {
+      return void (await interaction.update({
+        content: `Nobody else is joining ${mention(request!.callerId)}’s movie night, so there are no group picks. /foryou picks for one.`,
+        components: [],
+        allowedMentions: { parse: [] },
+      }));
+    }
+    await interaction.update({ ...consentMessage(request!, now), allowedMentions: { parse: [] } });
+  },
+};
+
+/** "Pick now": the caller picks with whoever is in so far; the others are named as not counted. */
+export const pickNowButton: ButtonHandler<PickNowState> = {
+  parse: parsePickNow,
+  preconditions: [
+    onlyWhoAsked(
+      'Only the member who asked for this movie night can pick now. Answer with the other buttons.',
+    ),
+  ],
+  async run(interaction: ButtonInteraction, state, context) {
+    const now = Date.now();
+    const { request, result } = await movieNightConsents(context).updateRequest<AnswerOutcome>(
+      state.requestId,
+      (request) => {
+        if (!request) return refuse('This movie night question is gone. Run /movienight to plan one.');
+        if (request.status !== 'open') return refuse('The picks for this movie night are made already.');
+        if (isExpired(request, now)) return { write: false, result: { kind: 'expired' } };
+        if (membersIn(request).length < 2)
+          return refuse('Nobody has said yes yet. Wait for an answer, or use /foryou to pick for yourself.');
+        request.status = 'picked';
+        return { write: true, result: { kind: 'pick', request } };
+      },
+    );
+    if (result.kind === 'refused') return replyEphemeral(interaction, result.message);
+    if (result.kind === 'pick') {
+      await interaction.deferUpdate();
+      return pickMovieNight(interaction, context, groupOfRequest(result.request));
+    }
+    await interaction.update({ ...consentMessage(request!, now), allowedMentions: { parse: [] } });
+  },
+};
+
+function refuse(message: string): { write: false; result: AnswerOutcome } {
+  return { write: false, result: { kind: 'refused', message } };
+}
+
+function groupOfRequest(request: MovieNightRequest) {
+  return { members: membersIn(request), declined: membersOut(request), waiting: membersWaiting(request) };
 }
 
 export default { data, execute, preconditions } satisfies Command;

@@ -8,6 +8,7 @@ import {
 import type { ButtonHandler, Command } from '../src/bot/command.ts';
 import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
+import { onlyWhoAsked } from '../src/bot/preconditions.ts';
 import { parsePageState, renderPage, type PageState } from '../src/bot/popular-pages.ts';
 
 export const data = new SlashCommandBuilder()
@@ -41,15 +42,11 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 /** Previous / Next: re-renders the page in place; state lives in the custom id, so restarts don't matter. */
 export const pageButtons: ButtonHandler<PageState> = {
   parse: parsePageState,
+  preconditions: [
+    onlyWhoAsked('These buttons belong to whoever ran this /popular. Run /popular to browse yourself.'),
+  ],
   async run(interaction: ButtonInteraction, state: PageState, context: BotContext): Promise<void> {
     const snapshot = context.models.current;
-    if (interaction.user.id !== state.ownerId) {
-      await interaction.reply({
-        content: 'These buttons belong to whoever ran this /popular. Run /popular to browse yourself.',
-        flags: MessageFlags.Ephemeral,
-      });
-      return;
-    }
     if (state.version !== snapshot.version) {
       // The catalog was retrained since this list was shown: stop paging rather than mix two rankings.
       await interaction.update({ components: [] });

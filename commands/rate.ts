@@ -68,13 +68,13 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     );
   }
   const movie = snapshot.artifacts.movies.get(found.movieId)!;
-  const members = memberRatings(context);
-  // The confirmation goes out only once the store has the rating.
-  await members.rate(interaction.user.id, found.movieId, stars);
+  // Deferred before the write: a busy store must not make the member miss Discord's 3 s. The confirmation
+  // replaces "thinking…" only once the store committed the rating.
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  await memberRatings(context).rate(interaction.user.id, found.movieId, stars);
   const next = await nextStepAfterRating(context, interaction.user.id);
-  await interaction.reply({
+  await interaction.editReply({
     content: `Saved: **${escapeMarkdown(displayTitle(movie.title))}** ${starsText(stars)}. It won't be recommended to you again. ${next}`,
-    flags: MessageFlags.Ephemeral,
     allowedMentions: { parse: [] },
   });
 }

@@ -4,12 +4,13 @@ import {
   SlashCommandBuilder,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
-  type MessageComponentInteraction,
 } from 'discord.js';
 import type { ButtonHandler, Command, SelectHandler } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { PERSONAL } from '../src/bot/install-contexts.ts';
 import { memberRatings } from '../src/bot/members.ts';
+import { movieNightConsents } from '../src/bot/movie-night-consent.ts';
+import { onlyWhoAsked } from '../src/bot/preconditions.ts';
 import {
   parseRatingsPageId,
   parseRatingsRemoveId,
@@ -26,30 +27,34 @@ export const data = new SlashCommandBuilder()
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const entries = await memberRatings(context).list(interaction.user.id);
-  const page = renderRatingsPage(entries, context.models.current.artifacts, {
-    ownerId: interaction.user.id,
-    page: 0,
-  });
+  const page = renderRatingsPage(
+    entries,
+    context.models.current.artifacts,
+    { ownerId: interaction.user.id, page: 0 },
+    await standingNote(context, interaction.user.id),
+  );
   await interaction.reply({ ...page, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-/** The list is private, but a forwarded or stale id must still not act for someone else. */
-async function refuseOthers(
-  interaction: MessageComponentInteraction,
-  state: RatingsPageState,
-): Promise<boolean> {
-  if (interaction.user.id === state.ownerId) return false;
-  await interaction.reply({
-    content: 'This list belongs to someone else. Run /ratings to see yours.',
-    flags: MessageFlags.Ephemeral,
-  });
-  return true;
+/** The member's standing movie-night consents, shown with their data (PRIVACY.md); undefined when none. */
+async function standingNote(context: BotContext, userId: string): Promise<string | undefined> {
+  const servers = (await movieNightConsents(context).standing(userId)).length;
+  if (servers === 0) return undefined;
+  return (
+    `Movie nights count you in without asking on ${servers === 1 ? '1 server' : `${servers} servers`} ` +
+    '(`/settings movienight` there shows and changes it).'
+  );
 }
+
+/** The list is private, but a forwarded or stale id must still not act for someone else. */
+const ownerOnly = onlyWhoAsked<RatingsPageState>(
+  'This list belongs to someone else. Run /ratings to see yours.',
+);
 
 export const ratingsPageButtons: ButtonHandler<RatingsPageState> = {
   parse: parseRatingsPageId,
+  preconditions: [ownerOnly],
   async run(interaction: ButtonInteraction, state, context) {
-    if (await refuseOthers(interaction, state)) return;
     const entries = await memberRatings(context).list(state.ownerId);
     await interaction.update({
       ...renderRatingsPage(entries, context.models.current.artifacts, state),
@@ -61,15 +66,17 @@ export const ratingsPageButtons: ButtonHandler<RatingsPageState> = {
 export const ratingsRemoveSelect: SelectHandler<RatingsPageState> = {
   component: 'select',
   parse: parseRatingsRemoveId,
+  preconditions: [ownerOnly],
   async run(interaction, state, context) {
-    if (await refuseOthers(interaction, state)) return;
     const movieId = Number(interaction.values[0]);
     const members = memberRatings(context);
     const { artifacts } = context.models.current;
+    // Acknowledged before the write (a busy store must not cost the 3 s); the list is edited once it committed.
+    await interaction.deferUpdate();
     await members.remove(state.ownerId, movieId);
     const title = artifacts.movies.get(movieId)?.title;
     const notice = `Removed **${title ? escapeMarkdown(displayTitle(title)) : `movie #${movieId}`}**: it can be recommended to you again.`;
-    await interaction.update({
+    await interaction.editReply({
       ...renderRatingsPage(await members.list(state.ownerId), artifacts, state, notice),
       allowedMentions: { parse: [] },
     });

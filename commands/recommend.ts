@@ -8,6 +8,7 @@ import type { Command } from '../src/bot/command.ts';
 import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { sendAnswer } from '../src/bot/answer.ts';
+import { heavyCommandCooldown } from '../src/bot/cooldown.ts';
 import { memberRatings } from '../src/bot/members.ts';
 import type { ServingSnapshot } from '../src/serve/serving-models.ts';
 import { displayTitle } from '../src/serve/titles.ts';
@@ -30,6 +31,8 @@ for (const [i, name] of OPTIONS.entries()) {
 data.addBooleanOption((option) =>
   option.setName('private').setDescription('Show the answer only to you (default: everyone in the channel)'),
 );
+
+export const preconditions = [heavyCommandCooldown];
 
 /** Suggests catalog movies for the option being typed, leaving out those chosen in the others. */
 export async function autocomplete(interaction: AutocompleteInteraction, context: BotContext): Promise<void> {
@@ -93,4 +96,4 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   );
 }
 
-export default { data, execute, autocomplete } satisfies Command;
+export default { data, execute, autocomplete, preconditions } satisfies Command;

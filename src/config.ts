@@ -20,6 +20,11 @@ export interface Config {
   logLevel: string;
   /** keyv backend: undefined = SQLite file under dataDir; redis://… or sqlite://… otherwise. */
   storeUrl?: string;
+  /**
+   * STORE_BUSY_TIMEOUT_MS: how long a write waits for another process's SQLite write before it fails (the
+   * member is told it did not go through). Default 10,000.
+   */
+  storeBusyTimeoutMs?: number;
   discord: { token?: string; clientId?: string; guildId?: string; apiUrl?: string };
   tmdb: { apiKey?: string; readToken?: string; baseUrl?: string };
   retrain: { cron: string; timezone?: string; channelId?: string; maxRmseIncrease: number };
@@ -29,7 +34,12 @@ export interface Config {
   shardCount?: number | 'auto';
   /** HEALTH_PORT (shard n listens on port + n) and HEALTH_HOST; no port = no endpoint. */
   health?: { port?: number; host: string };
+  /** COMMAND_COOLDOWN_SECONDS: per member, between two runs of /recommend, /foryou or /movienight. Default 10. */
+  commandCooldownSeconds?: number;
 }
+
+/** Long enough that one member cannot keep a shard busy with heavy picks; short enough not to be noticed. */
+export const DEFAULT_COOLDOWN_SECONDS = 10;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -128,7 +138,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'DISCORD_TOKEN contains whitespace: copy the token again from the Developer Portal',
     );
   }
+  const cooldownText = optional(env, 'COMMAND_COOLDOWN_SECONDS') ?? String(DEFAULT_COOLDOWN_SECONDS);
+  const commandCooldownSeconds = Number(cooldownText);
+  if (!/^\d+$/.test(cooldownText) || commandCooldownSeconds > 3600) {
+    throw new ConfigError(
+      `COMMAND_COOLDOWN_SECONDS must be a whole number of seconds from 0 (no cooldown) to 3600, got "${cooldownText}"`,
+    );
+  }
   const dataDir = path.resolve(optional(env, 'DATA_DIR') ?? 'data');
+  const busyTimeout = optional(env, 'STORE_BUSY_TIMEOUT_MS');
+  const storeBusyTimeoutMs = busyTimeout === undefined ? undefined : Number(busyTimeout);
+  if (storeBusyTimeoutMs !== undefined && !(Number.isInteger(storeBusyTimeoutMs) && storeBusyTimeoutMs > 0)) {
+    throw new ConfigError(
+      `STORE_BUSY_TIMEOUT_MS must be a whole number of milliseconds > 0, got "${busyTimeout}"`,
+    );
+  }
   const movielensDataset = (optional(env, 'MOVIELENS_DATASET') ?? 'ml-latest-small') as DatasetName;
   if (!DATASET_NAMES.includes(movielensDataset)) {
     throw new ConfigError(
@@ -142,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     logLevel,
     storeUrl: url(env, 'STORE_URL', ['redis', 'rediss', 'sqlite']),
+    ...(storeBusyTimeoutMs === undefined ? {} : { storeBusyTimeoutMs }),
     discord: {
       token,
       clientId: snowflake(env, 'DISCORD_CLIENT_ID'),
@@ -162,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminUserIds: admins,
     shardCount: shardCount(env),
     health: { port: port(env, 'HEALTH_PORT'), host: optional(env, 'HEALTH_HOST') ?? '127.0.0.1' },
+    commandCooldownSeconds,
   };
 }
 

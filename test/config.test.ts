@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       RETRAIN_CRON: '30 4 * * 1',
       RETRAIN_TZ: 'Europe/Paris',
       RETRAIN_MAX_RMSE_INCREASE: '0.02',
+      STORE_BUSY_TIMEOUT_MS: '2500',
       ADMIN_USER_IDS: '123456789012345678, 223456789012345678',
     });
     expect(config.discord).toEqual({
@@ -58,6 +59,7 @@ describe('loadConfig', () => {
       apiUrl: 'http://127.0.0.1:8080/api',
     });
     expect(config.storeUrl).toBe('redis://localhost:6379');
+    expect(config.storeBusyTimeoutMs).toBe(2500);
     expect(config.retrain).toEqual({
       cron: '30 4 * * 1',
       timezone: 'Europe/Paris',
@@ -83,6 +85,7 @@ describe('loadConfig', () => {
     [{ SHARD_COUNT: '0' }, 'SHARD_COUNT must be "auto" or a whole number ≥ 1'],
     [{ SHARD_COUNT: 'two' }, 'SHARD_COUNT must be "auto" or a whole number ≥ 1 (e.g. 2), got "two"'],
     [{ HEALTH_PORT: '70000' }, 'HEALTH_PORT must be a TCP port'],
+    [{ STORE_BUSY_TIMEOUT_MS: '0' }, 'STORE_BUSY_TIMEOUT_MS must be a whole number of milliseconds > 0'],
   ])('names the malformed setting in %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,8 +1,9 @@
 /**
- * Sends a ten-card answer (/recommend, /foryou, /movienight) into an already deferred reply: posters, cards
- * and the rating controls, so whoever sees it can rate any of the ten.
+ * Sends a ten-card answer (/recommend, /foryou, /movienight) into an already deferred reply (or a click
+ * acknowledged with deferUpdate, whose message becomes the answer): posters, cards and the rating controls,
+ * so whoever sees it can rate any of the ten.
  */
-import type { ChatInputCommandInteraction } from 'discord.js';
+import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
 import type { Recommendations } from '../serve/recommendation.ts';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
 import { labelledMovies, recommendationMessage } from './cards.ts';
@@ -10,7 +11,7 @@ import type { BotContext } from './context.ts';
 import { ratingRows } from './rating-components.ts';
 
 export async function sendAnswer(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | MessageComponentInteraction,
   context: BotContext,
   snapshot: ServingSnapshot,
   result: Recommendations,
@@ -21,7 +22,9 @@ export async function sendAnswer(
     movies.map(({ recommendation }) => recommendation.movie.tmdbId),
   );
   const posterById = new Map(movies.map(({ recommendation }, i) => [recommendation.movieId, posters[i]]));
-  const message = recommendationMessage(result, snapshot.artifacts, posterById, heading);
+  // Only a reply deferred as ephemeral is seen by the member alone; anything else is read as public.
+  const audience = interaction.ephemeral === true ? 'owner' : 'public';
+  const message = recommendationMessage(result, snapshot.artifacts, posterById, { heading, audience });
   await interaction.editReply({
     ...message,
     components: ratingRows(movies, snapshot.version),

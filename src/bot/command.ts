@@ -2,6 +2,7 @@ import type {
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
+  MessageComponentInteraction,
   SharedSlashCommand,
   StringSelectMenuInteraction,
 } from 'discord.js';
@@ -25,12 +26,23 @@ export interface Command {
 }
 
 /**
+ * The same for a button or menu, with the state its custom id carried: null lets the handler run, a
+ * string is the ephemeral message to send instead (e.g. "only the person who asked may press this").
+ */
+export type ComponentPrecondition<State> = (
+  interaction: MessageComponentInteraction,
+  state: State,
+  context: BotContext,
+) => string | null | Promise<string | null>;
+
+/**
  * A button handler (Sapphire's interaction handler): `parse` decides from the custom id whether
  * the button is its own and extracts its state (null = not mine); `run` acts on it.
  */
 export interface ButtonHandler<State = unknown> {
   component?: 'button';
   parse(customId: string): State | null;
+  preconditions?: ComponentPrecondition<State>[];
   run(interaction: ButtonInteraction, state: State, context: BotContext): Promise<void>;
 }
 
@@ -38,6 +50,7 @@ export interface ButtonHandler<State = unknown> {
 export interface SelectHandler<State = unknown> {
   component: 'select';
   parse(customId: string): State | null;
+  preconditions?: ComponentPrecondition<State>[];
   run(interaction: StringSelectMenuInteraction, state: State, context: BotContext): Promise<void>;
 }
 

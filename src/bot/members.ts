@@ -1,4 +1,4 @@
-/** The bot's one MemberRatings per store, so that all of a process's writes of a member queue behind each other. */
+/** The bot's one MemberRatings per store (each write is its own store transaction; see member-ratings.ts). */
 import type { Keyv } from 'keyv';
 import { MemberRatings } from '../store/member-ratings.ts';
 import { MIN_PERSONAL_RATINGS, type MemberRating } from '../serve/engine.ts';

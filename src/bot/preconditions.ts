@@ -1,5 +1,5 @@
 import { PermissionFlagsBits } from 'discord.js';
-import type { Precondition } from './command.ts';
+import type { ComponentPrecondition, Precondition } from './command.ts';
 
 /**
  * Admin gate, written once. Commands that use it are also registered with Administrator as their
@@ -19,3 +19,22 @@ export const adminOnly: Precondition = (interaction, context) => {
 /** Commands that need a guild (member permissions make no sense in DMs). */
 export const guildOnly: Precondition = (interaction) =>
   interaction.inGuild() ? null : 'This command only works in a server.';
+
+/**
+ * Server settings (time zone, …) belong to whoever may manage the server: Manage Server, as Discord
+ * itself asks for changing a server's settings (Administrator includes it).
+ */
+export const serverManager: Precondition = (interaction) =>
+  (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)
+    ? null
+    : 'Only members with the **Manage Server** permission can change this server’s settings.';
+
+/**
+ * "Only the person who asked may press this", written once for every owner-checked button and menu: the
+ * custom id carries the owner's id (state.ownerId); anyone else gets `refusal`, privately, and nothing changes.
+ */
+export function onlyWhoAsked<State extends { ownerId: string }>(
+  refusal: string,
+): ComponentPrecondition<State> {
+  return (interaction, state) => (interaction.user.id === state.ownerId ? null : refusal);
+}

@@ -1,6 +1,7 @@
 /**
  * What the rating controls do when clicked (see rating-components.ts). Every answer is private to the member
- * who clicked and is sent only after the store confirmed the write, so "Saved" means saved.
+ * who clicked and is sent only after the store committed the write, so "Saved" means saved. A click that
+ * writes is acknowledged first (deferred), so a busy store never makes the member miss Discord's 3 s.
  */
 import {
   escapeMarkdown,
@@ -104,8 +105,11 @@ export const markSelect: SelectHandler<AnswerSelectState> = {
   async run(interaction, state, context) {
     const choice = parseMarkValue(interaction.values[0] ?? '');
     if (!choice) throw new UserFacingError('That choice is not one this menu offers. Run the command again.');
-    const content = await saveMark(interaction, context, choice.movieId, choice.mark, state.version);
-    await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    const movie = movieOrRefusal(interaction, context.models.current, choice.movieId, state.version);
+    // The menu is on a public answer: the confirmation is a new private reply, not an edit of the answer.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const content = await saveMark(interaction, context, movie, choice.movieId, choice.mark);
+    await interaction.editReply({ content, allowedMentions: NO_MENTIONS });
   },
 };
 
@@ -121,8 +125,9 @@ export const starsSelect: SelectHandler<MovieState> = {
       );
     }
     const movie = movieOrRefusal(interaction, context.models.current, state.movieId, state.version);
+    await interaction.deferUpdate();
     await memberRatings(context).rate(interaction.user.id, state.movieId, stars);
-    await interaction.update({
+    await interaction.editReply({
       content: `Saved: ${title(movie)} ${starsText(stars)}. It won't be recommended to you again. ${await nextStepAfterRating(context, interaction.user.id)}`,
       components: [],
       allowedMentions: NO_MENTIONS,
@@ -134,19 +139,21 @@ export const starsSelect: SelectHandler<MovieState> = {
 export const markButton: ButtonHandler<MarkButtonState> = {
   parse: parseMarkButtonId,
   async run(interaction: ButtonInteraction, state, context) {
-    const content = await saveMark(interaction, context, state.movieId, state.mark, state.version);
-    await interaction.update({ content, components: [], allowedMentions: NO_MENTIONS });
+    const movie = movieOrRefusal(interaction, context.models.current, state.movieId, state.version);
+    await interaction.deferUpdate();
+    const content = await saveMark(interaction, context, movie, state.movieId, state.mark);
+    await interaction.editReply({ content, components: [], allowedMentions: NO_MENTIONS });
   },
 };
 
+/** Saves the mark (the interaction is already deferred) and says what it did. */
 async function saveMark(
   interaction: MessageComponentInteraction,
   context: BotContext,
+  movie: MovieInfo,
   movieId: number,
   mark: Mark,
-  version: string,
 ): Promise<string> {
-  const movie = movieOrRefusal(interaction, context.models.current, movieId, version);
   const members = memberRatings(context);
   await members.mark(interaction.user.id, movieId, mark);
   const entry = (await members.list(interaction.user.id)).find((e) => e.movieId === movieId);

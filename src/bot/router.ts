@@ -1,16 +1,50 @@
 import { randomUUID } from 'node:crypto';
-import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import {
+  MessageFlags,
+  type ButtonInteraction,
+  type Interaction,
+  type RepliableInteraction,
+  type StringSelectMenuInteraction,
+} from 'discord.js';
 import type { ButtonHandler, Command, ComponentHandler, SelectHandler } from './command.ts';
 import { UserFacingError } from './command.ts';
 import type { BotContext } from './context.ts';
+import { cooldownsOf } from './cooldown.ts';
+import { StoreBusyError } from '../store/store-busy.ts';
 
-/** Sends an ephemeral message whatever state the interaction is in (fresh, deferred or replied). */
+/**
+ * Sends a message only the member sees, whatever state the interaction is in. A private deferred reply
+ * ("thinking…" only they see) is edited into it. A public one cannot become private: its placeholder is
+ * deleted and the message goes out as an ephemeral follow-up (once the placeholder is gone, Discord posts
+ * the follow-up as a message of its own, with its own flags). A click acknowledged with deferUpdate, or
+ * anything already answered, gets an ephemeral follow-up.
+ */
 export async function replyEphemeral(interaction: RepliableInteraction, content: string): Promise<void> {
   const message = { content, allowedMentions: { parse: [] } };
-  if (interaction.deferred && !interaction.replied) await interaction.editReply(message);
-  else if (interaction.replied || interaction.deferred)
-    await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
-  else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
+  const ephemeral = { ...message, flags: MessageFlags.Ephemeral } as const;
+  if (!interaction.deferred && !interaction.replied) return void (await interaction.reply(ephemeral));
+  const placeholder = interaction.deferred && !interaction.replied;
+  // discord.js sets `ephemeral` on deferReply (true or false) and leaves it null on deferUpdate.
+  if (placeholder && interaction.ephemeral === true) return void (await interaction.editReply(message));
+  if (placeholder && interaction.ephemeral === false) await interaction.deleteReply();
+  await interaction.followUp(ephemeral);
+}
+
+/** Runs a component handler's preconditions; true when one refused (and the member was told why). */
+async function refusedComponent(
+  interaction: ButtonInteraction | StringSelectMenuInteraction,
+  handler: ComponentHandler,
+  state: unknown,
+  context: BotContext,
+): Promise<boolean> {
+  for (const precondition of handler.preconditions ?? []) {
+    const refusal = await precondition(interaction, state, context);
+    if (refusal !== null) {
+      await replyEphemeral(interaction, refusal);
+      return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -50,12 +84,21 @@ export function createRouter(
           }
         }
         log.debug({ command: interaction.commandName }, 'command');
-        return await command.execute(interaction, context);
+        try {
+          return await command.execute(interaction, context);
+        } catch (error) {
+          // A refused input costs no cooldown: the member should be able to correct it at once.
+          if (error instanceof UserFacingError)
+            cooldownsOf(context).release(interaction.commandName, interaction.user.id);
+          throw error;
+        }
       }
       if (interaction.isButton()) {
         for (const handler of buttons) {
           const state = handler.parse(interaction.customId);
-          if (state !== null) return await handler.run(interaction, state, context);
+          if (state === null) continue;
+          if (await refusedComponent(interaction, handler, state, context)) return;
+          return await handler.run(interaction, state, context);
         }
         return await replyEphemeral(
           interaction,
@@ -65,7 +108,9 @@ export function createRouter(
       if (interaction.isStringSelectMenu()) {
         for (const handler of selects) {
           const state = handler.parse(interaction.customId);
-          if (state !== null) return await handler.run(interaction, state, context);
+          if (state === null) continue;
+          if (await refusedComponent(interaction, handler, state, context)) return;
+          return await handler.run(interaction, state, context);
         }
         return await replyEphemeral(interaction, 'This menu no longer does anything. Run the command again.');
       }
@@ -80,6 +125,11 @@ export function createRouter(
       if (error instanceof UserFacingError) {
         log.info({ reason: error.message }, 'user error');
         message = error.message;
+      } else if (error instanceof StoreBusyError) {
+        // Nothing was written: say so, so the member knows to try again rather than believe it saved.
+        log.warn({ err: error }, 'store busy');
+        message =
+          'FlickPick’s storage stayed busy, so this did **not** go through. Please try again in a moment.';
       } else {
         const incident = randomUUID().slice(0, 8);
         log.error({ err: error, incident }, 'interaction failed');

@@ -60,6 +60,7 @@ export async function startBot(
     url: config.storeUrl,
     namespace: 'flickpick',
     dataDir: config.dataDir,
+    busyTimeoutMs: config.storeBusyTimeoutMs,
     logger,
   });
   const posterCache = createStore({

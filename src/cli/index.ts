@@ -22,6 +22,12 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                    [--prices cap=0.027,referenceTriples=2000,...]
                                  train the pipeline on A, simulate /recommend for B's users next to
                                  baselines; one JSON line per list (README "Evaluation")
+  evaluate-ranking --protocol new-members --train A.csv --test B.csv [--members 150] [--told 5,10,25]
+                   [--draws 5] [--seed N] [--markdown]
+                                 users held out of training tell /foryou and /movienight N ratings;
+                                 lists, baselines and paired intervals (README "New members")
+  evaluate-ranking ... --validation (instead of --test B.csv)
+                                 the same on a split of A only, for choosing hyperparameters
   generate --out DIR --size N [--seed S]
                                  write a MovieLens-shaped synthetic dataset of ~N ratings
   split --test-idx FILE --out DIR [--ratings FILE]
@@ -51,6 +57,12 @@ async function main(argv: string[]): Promise<void> {
       'fold-in-folds': { type: 'string' },
       watch: { type: 'string' },
       prices: { type: 'string' },
+      protocol: { type: 'string' },
+      validation: { type: 'boolean', default: false },
+      members: { type: 'string' },
+      told: { type: 'string' },
+      draws: { type: 'string' },
+      markdown: { type: 'boolean', default: false },
       ratings: { type: 'string' },
       'test-idx': { type: 'string' },
       out: { type: 'string' },
@@ -104,6 +116,12 @@ async function main(argv: string[]): Promise<void> {
         foldInFolds: integer('fold-in-folds', values['fold-in-folds']),
         watch: values.watch,
         prices: values.prices,
+        protocol: values.protocol,
+        validation: values.validation,
+        members: integer('members', values.members),
+        told: values.told,
+        draws: integer('draws', values.draws),
+        markdown: values.markdown,
       });
     case 'split':
       return splitCommand(context, {

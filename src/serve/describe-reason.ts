@@ -1,92 +1,96 @@
 /**
- * One plain-text sentence (no Markdown: callers escape or embed it) telling the user why a movie was
- * recommended, from the reason the engine recorded. Says what the numbers are, and says so when a movie is a
+ * One plain-text sentence (no Markdown: callers escape or embed it) telling a member why a movie was
+ * recommended, from the reason the engine recorded. In plain words: no similarity scores, model names or
+ * predicted stars (those stay in the CLI's --json and the evaluation), and it says so when a movie is a
  * fallback rather than a model's answer.
+ *
+ * Whose movies a sentence may name depends on who reads it (PRIVACY.md, "Who can see it"):
+ * - `owner`: only the member who asked sees it (a private answer, the CLI): their own rated movies may be named.
+ * - `public`: the channel sees it. Only the picks the member typed into this command are named (they chose to
+ *   show them); never a movie anyone rated, marked or imported. Group reasons never name anyone's movies,
+ *   whoever reads them.
  */
 import type { Artifacts } from '../artifacts/types.ts';
 import type { RecommendationReason } from './recommendation.ts';
 import { parseTitle } from './titles.ts';
 
-/** How many matched user ids to list before summarising as "and N more". */
-const MAX_LISTED_USERS = 3;
-/** How many similar source movies to name before summarising. */
-const MAX_LISTED_MATCHES = 3;
+/** How many movies to name before summarising as "and N more". */
+const MAX_NAMED = 3;
 
-export function describeReason(reason: RecommendationReason, artifacts: Artifacts): string {
+export type ReasonAudience = 'owner' | 'public';
+
+export interface DescribeOptions {
+  /** Who reads the sentence. Default 'public': the safe choice when a caller does not say. */
+  audience?: ReasonAudience;
+}
+
+export function describeReason(
+  reason: RecommendationReason,
+  artifacts: Artifacts,
+  options: DescribeOptions = {},
+): string {
+  const audience = options.audience ?? 'public';
+  const names = (ids: readonly number[]) => joinNames(namedList(ids, artifacts));
   switch (reason.kind) {
     case 'knn':
-      return (
-        `Rated like ${pickName(reason.pickId, artifacts)} by the same people ` +
-        `(cosine similarity ${reason.similarity.toFixed(2)}, neighbour #${reason.neighbourRank}).`
-      );
-    case 'dnmf': {
-      const fans = reason.userIds.length === 1 ? '1 user' : `${reason.userIds.length} users`;
-      return (
-        `The DNMF model predicts ${reason.predictedRating.toFixed(1)}/5 from ${fans} it expects to love ` +
-        `${pickName(reason.pickId, artifacts)} (${listUsers(reason.userIds)}).`
-      );
-    }
+      return `People who liked ${pickName(reason.pickId, artifacts)} rated this highly too.`;
+    case 'dnmf':
+      return `People expected to love ${pickName(reason.pickId, artifacts)} tend to love this too.`;
     case 'knn-combined': {
-      const similar = reason.matches
-        .slice(0, MAX_LISTED_MATCHES)
-        .map((match) => `${pickName(match.movieId, artifacts)} (${match.similarity.toFixed(2)})`);
-      const more = reason.matches.length - MAX_LISTED_MATCHES;
-      const list = joinNames(more > 0 ? [...similar, `${more} more`] : similar);
-      const whose = {
-        picks: reason.matches.length === 1 ? 'your pick' : 'your picks',
-        'your-ratings': 'movies you rated highly',
-        'group-ratings': 'movies your group rated highly',
-      }[reason.basis];
-      return `Rated like ${whose} ${list} by the same people (cosine similarity).`;
+      const ids = reason.matches.map((match) => match.movieId);
+      if (reason.basis === 'picks') return `People who liked ${names(ids)} rated this highly too.`;
+      if (reason.basis === 'group-ratings') return 'Close to what your group loves.';
+      return audience === 'owner'
+        ? `People who liked ${names(ids)}, which you rated highly, rated this highly too.`
+        : 'Rated highly by people whose taste is close to yours.';
     }
     case 'dnmf-fold-in': {
-      const because =
-        reason.pickIds.length > 0
-          ? `, mostly because of ${joinNames(reason.pickIds.map((id) => pickName(id, artifacts)))}`
-          : '';
-      return (
-        `A less-known movie the DNMF model, fitting one viewer who loves your three picks, expects them to ` +
-        `rate ${formatLift(reason.lift)} than a fan of three typical top-${artifacts.catalog.length} movies${because}.`
-      );
+      const because = reason.pickIds.length > 0 ? `, most of all ${names(reason.pickIds)}` : '';
+      return `A less-known movie that fans of your three picks like more than most viewers do${because}.`;
     }
     case 'watch-similar': {
-      const close = reason.matches
-        .slice(0, MAX_LISTED_MATCHES)
-        .map((match) => `${pickName(match.movieId, artifacts)} (${match.similarity.toFixed(2)})`);
-      const whom = close.length > 0 ? ` as ${joinNames(close)}` : ' as your picks';
-      return (
-        `A less-known movie watched by the same people${whom} (watch-model cosine` +
-        (reason.price > 0 ? `, less ${reason.price.toFixed(2)} for suiting many top-movie trios).` : ').')
-      );
+      const ids = reason.matches.map((match) => match.movieId);
+      return ids.length > 0
+        ? `A less-known movie often watched by people who watched ${names(ids)}.`
+        : 'A less-known movie often watched by people who watched your picks.';
     }
     case 'dnmf-personal':
       return reason.embedding === 'fold-in'
-        ? `The DNMF model, fitted to your ${reason.ratingCount} ${reason.ratingCount === 1 ? 'rating' : 'ratings'}, ` +
-            `predicts ${reason.predictedRating.toFixed(1)}/5 for you.`
-        : `The DNMF model predicts ${reason.predictedRating.toFixed(1)}/5 for you from what it learned in training.`;
+        ? `A less-known movie that fits the taste of your ${countText(reason.ratingCount, 'rating')}.`
+        : 'A less-known movie that fits the taste you showed in your ratings.';
     case 'dnmf-group':
-      return (
-        `The DNMF model, fitted to each of your ${reason.memberCount} members' ratings, predicts ` +
-        `${reason.meanPredicted.toFixed(1)}/5 on average (lowest ${reason.lowestPredicted.toFixed(1)}/5).`
-      );
+      return reason.lowestPredicted >= DISLIKE_BELOW
+        ? 'A less-known movie close to what your group loves, that nobody in it is expected to dislike.'
+        : 'A less-known movie close to what most of your group loves.';
     case 'taste': {
-      const named = reason.because.map((id) => pickName(id, artifacts));
-      const who = named.length > 0 ? `People who watched ${joinNames(named)}` : 'People with your taste';
+      // The member's own rated movies and predicted stars only for the member (a /foryou may be public).
+      const owner = audience === 'owner';
+      const who =
+        owner && reason.because.length > 0
+          ? `people who watched ${names(reason.because)}, which you rated`
+          : 'people whose taste is close to yours';
       // A stars-path prediction at the top of the scale is clipped, not a real 5: it is not shown.
       const stars =
-        reason.predictedRating !== undefined && reason.predictedRating < 4.95
-          ? ` You'd rate it about ${reason.predictedRating.toFixed(1)}.`
+        owner && reason.predictedRating !== undefined && reason.predictedRating < 4.95
+          ? ` You'd rate it about ${reason.predictedRating.toFixed(1)} of 5.`
           : '';
-      return `${who} often watched this${reason.list === 'gem' ? ', a less-known movie' : ''}.${stars}`;
+      return `${reason.list === 'gem' ? 'A less-known movie often' : 'Often'} watched by ${who}.${stars}`;
     }
     case 'taste-group':
       return `A less-known movie that suits each of your ${reason.memberCount} members' tastes, not just one.`;
     case 'popular-fallback':
       return (
-        `Not enough model matches for your picks, so a well-rated movie outside the top ${artifacts.catalog.length}: ` +
-        `${reason.mean.toFixed(1)}/5 from ${reason.count} ${reason.count === 1 ? 'rating' : 'ratings'}.`
+        `Few close matches, so a well-liked movie outside the top ${artifacts.catalog.length}: ` +
+        `MovieLens viewers gave it ${reason.mean.toFixed(1)} of 5 stars on average (${countText(reason.count, 'rating')}).`
       );
   }
+}
+
+/** Below this predicted rating a member is taken to dislike a movie (the engine's guard uses the same idea). */
+const DISLIKE_BELOW = 3;
+
+function countText(count: number, noun: string): string {
+  return count === 1 ? `1 ${noun}` : `${count} ${noun}s`;
 }
 
 /** "Amelie (2001)": the main title and year, without alternates, which would make the sentence unreadable. */
@@ -97,20 +101,15 @@ function pickName(movieId: number, artifacts: Artifacts): string {
   return yearText ? `${main} ${yearText}` : main;
 }
 
-function listUsers(userIds: readonly number[]): string {
-  const listed = userIds.slice(0, MAX_LISTED_USERS).join(', ');
-  const more = userIds.length - MAX_LISTED_USERS;
-  return `${userIds.length === 1 ? 'user' : 'users'} ${listed}${more > 0 ? ` and ${more} more` : ''}`;
+/** At most MAX_NAMED names, then "N more". */
+function namedList(ids: readonly number[], artifacts: Artifacts): string[] {
+  const named = ids.slice(0, MAX_NAMED).map((id) => pickName(id, artifacts));
+  const more = ids.length - MAX_NAMED;
+  return more > 0 ? [...named, `${more} more`] : named;
 }
 
 /** "A", "A and B", "A, B and C". */
 function joinNames(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
-
-/** "0.42 stars more" / "0.10 stars less": the sign in words, since a lift can be negative. */
-function formatLift(lift: number): string {
-  const size = Math.abs(lift).toFixed(2);
-  return lift >= 0 ? `${size} stars more` : `${size} stars less`;
 }

@@ -1,8 +1,8 @@
 /** The one way the bot opens persistent state: a keyv over SQLite by default, over Redis when shards share it. */
 import { fileURLToPath } from 'node:url';
-import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Logger } from 'pino';
+import { RedisStore } from './redis-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { redactStoreUrl, resolveStoreTarget } from './store-url.ts';
 
@@ -13,6 +13,8 @@ export interface CreateStoreOptions {
   namespace: string;
   /** Folder of the default SQLite file (`flickpick.sqlite`); defaults to the repository's `data/`. */
   dataDir?: string;
+  /** SQLite: how long an operation waits for another connection's write (default 10 s; see SqliteStore). */
+  busyTimeoutMs?: number;
   /** Receives backend errors (connection drops etc.), which keyv otherwise only emits as events. */
   logger?: Pick<Logger, 'warn'>;
 }
@@ -36,12 +38,12 @@ export function createStore(options: CreateStoreOptions): Keyv {
 
   const adapter =
     target.kind === 'redis'
-      ? new KeyvRedis(target.url, {
+      ? new RedisStore(target.url, {
           namespace: options.namespace,
           throwOnErrors: true,
           connectionTimeout: REDIS_CONNECT_TIMEOUT_MS,
         })
-      : new SqliteStore({ path: target.path });
+      : new SqliteStore({ path: target.path, busyTimeoutMs: options.busyTimeoutMs });
 
   // Both adapters prefix by namespace themselves; keyv's own `ns:` prefix on top would only be redundant.
   const store = new Keyv(adapter, { namespace: options.namespace, useKeyPrefix: false, throwOnErrors: true });

@@ -12,12 +12,12 @@
  * - `members:next-pseudonym` → the next training id to hand out. Ids only grow, so a member who asked to be
  *   forgotten and rates again is a new, unrelated training user.
  *
- * Concurrency: a document is read, changed and written back, so two writers of the same member must not
- * interleave. Within a process, writes of one member queue behind each other; across processes (shards) a
- * short lease per member (the store's cross-process lock) guards the same section. The index and the
- * pseudonym counter change only on a member's first entry and on forget, under one global lease.
+ * Concurrency: every write is one store transaction (storeTransaction: SQLite BEGIN IMMEDIATE, Redis
+ * compare-and-set), no lease: it reads the member's document, changes it and writes it back atomically, so two
+ * writers of the same member (two shards, two clicks) never lose each other's change. A member's first entry
+ * and forget also change the index and the pseudonym counter, in the same transaction.
  *
- * Durability: every method resolves only after the store acknowledged the write. On SQLite that is a committed
+ * Durability: every method resolves only after the store committed the write. On SQLite that is a committed
  * WAL transaction (journal_mode=WAL, synchronous=NORMAL), which survives kill -9 of the process: the commit is
  * in the WAL file before the call returns; only a power cut could lose the last commits. On Redis it is as
  * durable as the server's persistence settings (appendonly).
@@ -25,16 +25,47 @@
  * Privacy: Discord ids never leave this module towards training; `trainingRatings` speaks pseudonyms only, and
  * the mapping between the two lives only here, in the store.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Keyv } from 'keyv';
-import { acquireLock, processLockOwner, releaseLock } from './locks.ts';
+import { storeTransaction, type TransactionView } from './transaction.ts';
 
 export type Mark = 'seen' | 'not-interested';
 
+/**
+ * Where an entry came from: absent for what the member did in Discord (/rate, card buttons), else the export
+ * it was imported from. A newer import may update its own entries, never the member's.
+ */
+export type EntrySource = 'letterboxd' | 'imdb';
+
 /** One thing a member said about one movie, with when they said it (ms since the epoch). */
 export type MemberEntry =
-  | { movieId: number; kind: 'rating'; stars: number; at: number }
-  | { movieId: number; kind: Mark; at: number };
+  | { movieId: number; kind: 'rating'; stars: number; at: number; source?: EntrySource }
+  | { movieId: number; kind: Mark; at: number; source?: EntrySource };
+
+/** A movie on the member's personal watchlist ("Save for later" or an imported Letterboxd watchlist). */
+export interface WatchlistEntry {
+  movieId: number;
+  at: number;
+  source?: EntrySource;
+}
+
+/** What one import writes: ratings (with stars), "seen" marks, or watchlist entries, all from one source. */
+export interface ImportBatch {
+  target: 'ratings' | 'seen' | 'watchlist';
+  source: EntrySource;
+  entries: readonly { movieId: number; stars?: number }[];
+}
+
+/** What an import did, movie by movie, counted. */
+export interface ImportOutcome {
+  added: number;
+  /** Entries an earlier import wrote that now say something else (a changed rating). */
+  updated: number;
+  /** Already there as the export says (re-importing the same file changes nothing). */
+  unchanged: number;
+  /** Movies the member rated or marked in Discord: their word stands over any export. */
+  keptYours: number;
+}
 
 /** Training user ids for members start here, far above MovieLens's (ml-32m has ~200k users). */
 export const MEMBER_USER_ID_BASE = 1_000_000_000;
@@ -50,9 +81,11 @@ export interface TrainingRatings {
 interface StoredEntry {
   /** Stars for a rating; absent for a mark. */
   s?: number;
-  /** The mark; absent for a rating. */
-  m?: Mark;
+  /** The mark, or 'watchlist' for a saved movie (one entry per movie: rating it replaces the save); absent for a rating. */
+  m?: Mark | 'watchlist';
   at: number;
+  /** The import it came from (see EntrySource); absent for the member's own. */
+  src?: EntrySource;
 }
 
 interface MemberDocument {
@@ -65,24 +98,9 @@ interface MemberDocument {
 
 const INDEX_KEY = 'members:index';
 const PSEUDONYM_KEY = 'members:next-pseudonym';
-const GLOBAL_LEASE = 'members:registry';
 const memberKey = (discordUserId: string) => `member:${discordUserId}`;
-const memberLease = (discordUserId: string) => `member:${discordUserId}`;
-
-/**
- * The guarded sections are a few store operations (well under a millisecond on SQLite), so a short lease is
- * plenty; it only matters when a process dies holding one, and then the next writer waits at most this long.
- */
-const LEASE_TTL_MS = 2_000;
-/** A writer waits for a held lease at most this long before failing (with an error, never silently). */
-const LEASE_WAIT_MS = 10_000;
 
 export class MemberRatings {
-  /** Per instance, not per process: two instances in one process must not share a lease either. */
-  private readonly owner = `${processLockOwner()}:${randomUUID().slice(0, 8)}`;
-  /** Per member, the tail of this process's queue of writes. */
-  private readonly queues = new Map<string, Promise<unknown>>();
-
   constructor(private readonly store: Keyv) {}
 
   /** Records `stars` (0.5–5 in halves) for the movie, replacing any earlier rating or mark of it. */
@@ -111,9 +129,13 @@ export class MemberRatings {
   async remove(discordUserId: string, movieId: number): Promise<void> {
     assertMember(discordUserId);
     assertMovieId(movieId);
-    await this.change(discordUserId, (entries) => {
-      delete entries[String(movieId)];
-    });
+    await this.change(
+      discordUserId,
+      (entries) => {
+        delete entries[String(movieId)];
+      },
+      { register: false },
+    );
   }
 
   /** The member's ratings and marks, newest first. */
@@ -123,11 +145,91 @@ export class MemberRatings {
     return document ? entriesOf(document) : [];
   }
 
-  /** Every movie never to recommend to the member: rated, seen or not interested. */
+  /** Every movie never to recommend to the member: rated, seen or not interested (saved ones stay, marked). */
   async excluded(discordUserId: string): Promise<Set<number>> {
+    return new Set((await this.list(discordUserId)).map((entry) => entry.movieId));
+  }
+
+  /** The member's saved movies, newest first. */
+  async watchlist(discordUserId: string): Promise<WatchlistEntry[]> {
     assertMember(discordUserId);
     const document = await this.read(discordUserId);
-    return new Set(document ? Object.keys(document.entries).map(Number) : []);
+    if (!document) return [];
+    return Object.entries(document.entries)
+      .flatMap(([id, entry]) =>
+        entry.m === 'watchlist'
+          ? [{ movieId: Number(id), at: entry.at, ...(entry.src ? { source: entry.src } : {}) }]
+          : [],
+      )
+      .sort((a, b) => b.at - a.at || a.movieId - b.movieId);
+  }
+
+  /** Saves the movie for later; a movie already rated or marked stays as it is (false then). */
+  async saveForLater(discordUserId: string, movieId: number): Promise<boolean> {
+    assertMember(discordUserId);
+    assertMovieId(movieId);
+    let saved = false;
+    // The edit may run more than once (a Redis retry, a first write that registers): it sets, never accumulates.
+    await this.change(discordUserId, (entries, now) => {
+      saved = false;
+      const existing = entries[String(movieId)];
+      if (existing && existing.m !== 'watchlist') return false;
+      saved = true;
+      if (existing) return false;
+      entries[String(movieId)] = { m: 'watchlist', at: now };
+    });
+    return saved;
+  }
+
+  /** Takes the movie off the member's watchlist (ratings and marks are left alone); false when it was not on it. */
+  async removeFromWatchlist(discordUserId: string, movieId: number): Promise<boolean> {
+    assertMember(discordUserId);
+    assertMovieId(movieId);
+    let removed = false;
+    await this.change(discordUserId, (entries) => {
+      removed = false;
+      if (entries[String(movieId)]?.m !== 'watchlist') return false;
+      delete entries[String(movieId)];
+      removed = true;
+    });
+    return removed;
+  }
+
+  /** What importEntries would do now, without writing (the import preview's counts). */
+  async previewImport(discordUserId: string, batch: ImportBatch): Promise<ImportOutcome> {
+    assertMember(discordUserId);
+    const entries = structuredClone((await this.read(discordUserId))?.entries ?? {});
+    const outcome: ImportOutcome = { added: 0, updated: 0, unchanged: 0, keptYours: 0 };
+    for (const entry of batch.entries)
+      outcome[importInto(entries, String(entry.movieId), batch, entry.stars, 0)]++;
+    return outcome;
+  }
+
+  /**
+   * Writes a whole import as one store transaction over the member's document (all of it or none of it
+   * survives a crash). The member's own entries are never replaced; an import's own earlier entries are
+   * updated; nothing is written when nothing changes.
+   */
+  async importEntries(discordUserId: string, batch: ImportBatch): Promise<ImportOutcome> {
+    assertMember(discordUserId);
+    for (const entry of batch.entries) {
+      assertMovieId(entry.movieId);
+      if (batch.target === 'ratings') assertStars(entry.stars ?? Number.NaN);
+    }
+    let outcome: ImportOutcome = { added: 0, updated: 0, unchanged: 0, keptYours: 0 };
+    await this.change(discordUserId, (entries, now) => {
+      outcome = { added: 0, updated: 0, unchanged: 0, keptYours: 0 };
+      let at = now;
+      for (const entry of batch.entries) {
+        const key = String(entry.movieId);
+        const result = importInto(entries, key, batch, entry.stars, at);
+        outcome[result]++;
+        if (result === 'added' || result === 'updated') at++;
+      }
+      // Later entry times than `now` were handed out; the document's clock must move past them.
+      return at === now ? false : at - 1;
+    });
+    return outcome;
   }
 
   /** The member's star ratings as the engine takes them (marks are not ratings). */
@@ -137,22 +239,18 @@ export class MemberRatings {
     );
   }
 
-  /** Deletes all of the member's ratings and marks and their pseudonym, in one store operation. */
+  /** Deletes all of the member's ratings and marks and their pseudonym, in one store transaction. */
   async forget(discordUserId: string): Promise<void> {
     assertMember(discordUserId);
-    await this.queued(discordUserId, () =>
-      this.leased(memberLease(discordUserId), async () => {
-        await this.store.delete(memberKey(discordUserId));
-        await this.leased(GLOBAL_LEASE, async () => {
-          const index = await this.readIndex();
-          if (index.includes(discordUserId))
-            await this.store.set(
-              INDEX_KEY,
-              index.filter((id) => id !== discordUserId),
-            );
-        });
-      }),
-    );
+    await storeTransaction(this.store, [memberKey(discordUserId), INDEX_KEY], (tx) => {
+      tx.delete(memberKey(discordUserId));
+      const index = tx.get<string[]>(INDEX_KEY) ?? [];
+      if (index.includes(discordUserId))
+        tx.set(
+          INDEX_KEY,
+          index.filter((id) => id !== discordUserId),
+        );
+    });
   }
 
   /**
@@ -189,71 +287,97 @@ export class MemberRatings {
     return (await this.store.get<string[]>(INDEX_KEY)) ?? [];
   }
 
-  /** Read-change-write of one member's document, queued in this process and leased across processes. */
-  private change(
+  /**
+   * One member's read-change-write as one transaction. Most writes need only the member's own document; a
+   * member without one also needs the registry (index, pseudonym counter), so that case runs again over those
+   * keys too, keeping the registry out of every other write (on Redis, every key read is a key that can conflict).
+   */
+  private async change(
     discordUserId: string,
-    edit: (entries: Record<string, StoredEntry>, now: number) => void,
+    /** Returns false when it changed nothing (no write then), or the latest entry time it used if past `now`. */
+    edit: (entries: Record<string, StoredEntry>, now: number) => void | false | number,
+    options: { register: boolean } = { register: true },
   ): Promise<void> {
-    return this.queued(discordUserId, () =>
-      this.leased(memberLease(discordUserId), async () => {
-        const document = (await this.read(discordUserId)) ?? {
-          pseudonym: await this.register(discordUserId),
-          entries: {},
-        };
-        const now = Math.max(Date.now(), (document.lastAt ?? 0) + 1);
-        edit(document.entries, now);
-        document.lastAt = now;
-        await this.store.set(memberKey(discordUserId), document);
-      }),
-    );
-  }
-
-  /** A new pseudonym for a member without a document, and their place in the index. */
-  private register(discordUserId: string): Promise<number> {
-    return this.leased(GLOBAL_LEASE, async () => {
-      const pseudonym = (await this.store.get<number>(PSEUDONYM_KEY)) ?? MEMBER_USER_ID_BASE;
-      if (pseudonym > 0x7fffffff) throw new Error('member pseudonyms exhausted (beyond int32)');
-      await this.store.set(PSEUDONYM_KEY, pseudonym + 1);
-      const index = await this.readIndex();
-      if (!index.includes(discordUserId)) await this.store.set(INDEX_KEY, [...index, discordUserId]);
-      return pseudonym;
-    });
-  }
-
-  private queued<T>(discordUserId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(discordUserId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const tail = next.catch(() => {});
-    this.queues.set(discordUserId, tail);
-    void tail.then(() => {
-      if (this.queues.get(discordUserId) === tail) this.queues.delete(discordUserId);
-    });
-    return next;
-  }
-
-  private async leased<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + LEASE_WAIT_MS;
-    let pause = 1;
-    while (!(await acquireLock(this.store, name, LEASE_TTL_MS, this.owner))) {
-      if (Date.now() > deadline)
-        throw new Error(`member ratings: lease ${name} still held after ${LEASE_WAIT_MS} ms`);
-      await new Promise((resolve) => setTimeout(resolve, pause));
-      pause = Math.min(pause * 2, 50);
-    }
-    try {
-      return await work();
-    } finally {
-      await releaseLock(this.store, name, this.owner);
+    const key = memberKey(discordUserId);
+    let keys = [key];
+    for (;;) {
+      const written = await storeTransaction(this.store, keys, (tx) => {
+        const existing = tx.get<MemberDocument>(key);
+        const now = Math.max(Date.now(), (existing?.lastAt ?? 0) + 1);
+        const entries = existing?.entries ?? {};
+        const result = edit(entries, now);
+        // Nothing changed (a re-import, a save of a saved movie): no write, and no registration either.
+        if (result === false) return true;
+        let document = existing;
+        if (!document) {
+          if (!options.register) return true;
+          if (keys.length === 1) return false;
+          document = { pseudonym: register(tx, discordUserId), entries };
+        }
+        document.lastAt = typeof result === 'number' ? Math.max(now, result) : now;
+        tx.set(key, document);
+        return true;
+      });
+      if (written) return;
+      keys = [key, INDEX_KEY, PSEUDONYM_KEY];
     }
   }
 }
 
+/** A new pseudonym for a member without a document, and their place in the index (inside a transaction). */
+function register(tx: TransactionView, discordUserId: string): number {
+  const pseudonym = tx.get<number>(PSEUDONYM_KEY) ?? MEMBER_USER_ID_BASE;
+  if (pseudonym > 0x7fffffff) throw new Error('member pseudonyms exhausted (beyond int32)');
+  tx.set(PSEUDONYM_KEY, pseudonym + 1);
+  const index = tx.get<string[]>(INDEX_KEY) ?? [];
+  if (!index.includes(discordUserId)) tx.set(INDEX_KEY, [...index, discordUserId]);
+  return pseudonym;
+}
+
+/**
+ * One movie of an import into the member's entries: 'added', 'updated' (an earlier import's entry), 'unchanged'
+ * or 'keptYours' (the member's own word stands).
+ */
+function importInto(
+  entries: Record<string, StoredEntry>,
+  key: string,
+  batch: ImportBatch,
+  stars: number | undefined,
+  at: number,
+): keyof ImportOutcome {
+  const existing = entries[key];
+  const fresh: StoredEntry =
+    batch.target === 'ratings'
+      ? { s: stars, at, src: batch.source }
+      : { m: batch.target === 'seen' ? 'seen' : 'watchlist', at, src: batch.source };
+  if (!existing) {
+    entries[key] = fresh;
+    return 'added';
+  }
+  const saved = existing.m === 'watchlist';
+  if (batch.target === 'watchlist') return existing.src || saved ? 'unchanged' : 'keptYours';
+  if (batch.target === 'seen') {
+    // Having seen it takes it off the watchlist; a rating or a mark already says more.
+    if (saved) {
+      entries[key] = fresh;
+      return 'updated';
+    }
+    return existing.src ? 'unchanged' : 'keptYours';
+  }
+  if (!existing.src && !saved) return 'keptYours';
+  if (existing.s === stars) return 'unchanged';
+  entries[key] = fresh;
+  return existing.s === undefined && saved && !existing.src ? 'added' : 'updated';
+}
+
 function entriesOf(document: MemberDocument): MemberEntry[] {
-  const entries = Object.entries(document.entries).map(([id, entry]): MemberEntry => {
+  const entries = Object.entries(document.entries).flatMap(([id, entry]): MemberEntry[] => {
     const movieId = Number(id);
-    return entry.s !== undefined
-      ? { movieId, kind: 'rating', stars: entry.s, at: entry.at }
-      : { movieId, kind: entry.m ?? 'seen', at: entry.at };
+    const source = entry.src ? { source: entry.src } : {};
+    if (entry.s !== undefined) return [{ movieId, kind: 'rating', stars: entry.s, at: entry.at, ...source }];
+    // Saved movies are not ratings or marks: watchlist() lists them.
+    if (entry.m === 'watchlist') return [];
+    return [{ movieId, kind: entry.m ?? 'seen', at: entry.at, ...source }];
   });
   // Newest first; equal times (same millisecond) fall back to movie id so the order is stable.
   return entries.sort((a, b) => b.at - a.at || a.movieId - b.movieId);

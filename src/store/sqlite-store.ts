@@ -8,21 +8,27 @@
  * indexed DELETE; keyv must therefore be built with `useKeyPrefix: false` (createStore does this), otherwise
  * keys carry the namespace twice (harmless, just redundant). A second table holds locks.
  *
- * Several processes may open the same file: WAL lets readers run beside the single writer, and busy_timeout
- * makes a writer wait for the lock instead of failing with SQLITE_BUSY at once. better-sqlite3 is synchronous,
- * so that wait blocks this process's event loop; every statement here is one short row operation, so the wait
- * is bounded by another process's equally short write.
+ * Several processes may open the same file: WAL lets readers run beside the single writer. A writer that finds
+ * the write lock taken waits for it, but not inside SQLite's busy handler: better-sqlite3 is synchronous, so a
+ * long busy_timeout would block this process's event loop for as long as another connection writes (and a bot
+ * must still answer Discord within 3 s meanwhile). So after opening, SQLite does not wait at all: a busy
+ * attempt fails at once and is tried again after an async sleep, up to `busyTimeoutMs` in all (then
+ * StoreBusyError).
+ *
+ * `transact` is the store's read-change-write: one BEGIN IMMEDIATE transaction (see transaction.ts).
  */
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
+import { sleep, StoreBusyError } from './store-busy.ts';
+import type { RawWrite, TransactionalAdapter } from './transaction.ts';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its folder is created if missing. `:memory:` works but is private to one connection. */
   path: string;
-  /** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
+  /** How long an operation waits in all for another connection's write lock before failing (StoreBusyError). */
   busyTimeoutMs?: number;
   /** Expired rows are invisible at once; they are physically deleted at most this often (on open and on writes). */
   purgeIntervalMs?: number;
@@ -55,6 +61,16 @@ CREATE TABLE IF NOT EXISTS keyv_locks (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * By default an operation waits this long for another writer: longer than a store held busy for 5 s, so the
+ * write lands afterwards; a member's interaction is deferred before it writes, so the wait costs no deadline.
+ */
+const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
 /** Runs `step` again after a short sleep while it fails with SQLITE_BUSY, for at most `timeoutMs`. */
 function retryWhileBusy<T>(step: () => T, timeoutMs: number): T {
   const deadline = Date.now() + timeoutMs;
@@ -63,8 +79,7 @@ function retryWhileBusy<T>(step: () => T, timeoutMs: number): T {
     try {
       return step();
     } catch (error) {
-      const busy = (error as { code?: unknown }).code === 'SQLITE_BUSY';
-      if (!busy || Date.now() >= deadline) throw error;
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
       // A synchronous sleep: the constructor is synchronous, and the sibling holds the lock for milliseconds.
       Atomics.wait(pause, 0, 0, 10);
     }
@@ -80,12 +95,16 @@ interface KeyValueRow {
   value: string;
 }
 
-export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, LockingAdapter {
+export class SqliteStore
+  extends EventEmitter
+  implements KeyvStoreAdapter, LockingAdapter, TransactionalAdapter
+{
   /** keyv sets this from its own `namespace` option. */
   namespace?: string | undefined;
   readonly path: string;
   private readonly db: Database.Database;
   private readonly purgeIntervalMs: number;
+  private readonly busyTimeoutMs: number;
   private lastPurgeAt = 0;
   private readonly statements: ReturnType<typeof prepareStatements>;
 
@@ -95,8 +114,10 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, Locki
     this.purgeIntervalMs = options.purgeIntervalMs ?? 60_000;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
-    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000));
-    // busy_timeout first: switching to WAL and creating tables both need a write lock that a sibling may hold.
+    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS));
+    this.busyTimeoutMs = busyTimeoutMs;
+    // Opening is synchronous and happens once, so it may block for the whole wait. busy_timeout first:
+    // switching to WAL and creating tables both need a write lock that a sibling may hold.
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // SQLite does not call the busy handler while two connections race to convert a fresh file to WAL: the
     // loser gets SQLITE_BUSY at once (seen when two shards start together). So opening retries on its own.
@@ -106,6 +127,9 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, Locki
     retryWhileBusy(() => this.db.exec(SCHEMA), busyTimeoutMs);
     this.statements = prepareStatements(this.db);
     this.purgeExpired();
+    // From here on SQLite never waits itself: whileBusy waits between attempts, off the event loop. (Even a
+    // short blocking wait per attempt adds up: several members' writes retrying at once would fill the loop.)
+    this.db.pragma('busy_timeout = 0');
   }
 
   /** keyv reads `opts.dialect` to decide that this adapter can iterate (see Keyv._checkIterableAdapter). */
@@ -118,19 +142,24 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, Locki
   }
 
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    const row = this.statements.get.get(this.ns, key, Date.now()) as ValueRow | undefined;
+    const row = (await this.whileBusy('a read', () => this.statements.get.get(this.ns, key, Date.now()))) as
+      ValueRow | undefined;
     return row?.value as StoredData<Value> | undefined;
   }
 
   async getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
     if (keys.length === 0) return [];
-    const rows = this.statements.getMany.all(this.ns, JSON.stringify(keys), Date.now()) as KeyValueRow[];
+    const rows = (await this.whileBusy('a read', () =>
+      this.statements.getMany.all(this.ns, JSON.stringify(keys), Date.now()),
+    )) as KeyValueRow[];
     const byKey = new Map(rows.map((row) => [row.key, row.value]));
     return keys.map((key) => byKey.get(key) as StoredData<Value | undefined>);
   }
 
   async has(key: string): Promise<boolean> {
-    return this.statements.has.get(this.ns, key, Date.now()) !== undefined;
+    return (
+      (await this.whileBusy('a read', () => this.statements.has.get(this.ns, key, Date.now()))) !== undefined
+    );
   }
 
   async hasMany(keys: string[]): Promise<boolean[]> {
@@ -140,7 +169,7 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, Locki
 
   /** `ttl` is in milliseconds, as keyv passes it; undefined means no expiry. */
   async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
-    this.statements.set.run(this.ns, key, value, expiresAt(ttl));
+    await this.whileBusy('a write', () => this.statements.set.run(this.ns, key, value, expiresAt(ttl)));
     this.purgeExpiredIfDue();
     return true;
   }
@@ -150,17 +179,20 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, Locki
   // correct and, with better-sqlite3's synchronous statements, barely slower.
 
   async delete(key: string): Promise<boolean> {
-    return this.statements.delete.run(this.ns, key).changes > 0;
+    return (await this.whileBusy('a delete', () => this.statements.delete.run(this.ns, key))).changes > 0;
   }
 
   async deleteMany(keys: string[]): Promise<boolean> {
     if (keys.length === 0) return false;
-    return this.statements.deleteMany.run(this.ns, JSON.stringify(keys)).changes > 0;
+    const result = await this.whileBusy('a delete', () =>
+      this.statements.deleteMany.run(this.ns, JSON.stringify(keys)),
+    );
+    return result.changes > 0;
   }
 
   /** Clears this namespace only; other namespaces in the same file and all locks are left alone. */
   async clear(): Promise<void> {
-    this.statements.clear.run(this.ns);
+    await this.whileBusy('a clear', () => this.statements.clear.run(this.ns));
   }
 
   async *iterator<Value>(
@@ -168,8 +200,31 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, Locki
   ): AsyncGenerator<Array<string | Awaited<Value> | undefined>, void> {
     // all() rather than iterate(): keyv deletes expired keys while iterating, and better-sqlite3 refuses other
     // statements on a connection with an open cursor.
-    const rows = this.statements.iterate.all(namespace ?? this.ns, Date.now()) as KeyValueRow[];
+    const rows = (await this.whileBusy('a read', () =>
+      this.statements.iterate.all(namespace ?? this.ns, Date.now()),
+    )) as KeyValueRow[];
     for (const row of rows) yield [row.key, row.value as Awaited<Value>];
+  }
+
+  /**
+   * One atomic read-decide-write of `keys` (see transaction.ts): BEGIN IMMEDIATE takes the write lock before
+   * reading, so no other connection can write between the read and the commit. Resolves once committed.
+   */
+  async transact(
+    keys: readonly string[],
+    decide: (current: readonly (string | undefined)[]) => RawWrite[],
+  ): Promise<void> {
+    const run = this.db.transaction(() => {
+      const now = Date.now();
+      const current = keys.map(
+        (key) => (this.statements.get.get(this.ns, key, now) as ValueRow | undefined)?.value,
+      );
+      for (const [at, write] of decide(current).entries()) {
+        if (write === null) this.statements.delete.run(this.ns, keys[at]);
+        else if (write !== undefined) this.statements.set.run(this.ns, keys[at], write, null);
+      }
+    });
+    await this.whileBusy(`a transaction on ${keys.length} key(s)`, () => run.immediate());
   }
 
   async disconnect(): Promise<void> {
@@ -181,20 +236,25 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, Locki
    * `owner` (which renews it). One UPSERT decides, so two processes can never both see the lock as free.
    */
   async tryAcquireLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    const now = Date.now();
-    const result = this.statements.acquireLock.run({
-      namespace: this.ns,
-      name,
-      owner,
-      now,
-      expiresAt: now + ttlMs,
+    const result = await this.whileBusy('a lock', () => {
+      const now = Date.now();
+      return this.statements.acquireLock.run({
+        namespace: this.ns,
+        name,
+        owner,
+        now,
+        expiresAt: now + ttlMs,
+      });
     });
     return result.changes === 1;
   }
 
   /** Releases lock `name` only if `owner` still holds it; false if it expired and someone else took it. */
   async releaseLock(name: string, owner: string): Promise<boolean> {
-    return this.statements.releaseLock.run(this.ns, name, owner).changes === 1;
+    const result = await this.whileBusy('a lock', () =>
+      this.statements.releaseLock.run(this.ns, name, owner),
+    );
+    return result.changes === 1;
   }
 
   /** Deletes expired rows and locks in every namespace; returns how many entries went. */
@@ -206,7 +266,27 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter, Locki
   }
 
   private purgeExpiredIfDue(): void {
-    if (Date.now() - this.lastPurgeAt >= this.purgeIntervalMs) this.purgeExpired();
+    if (Date.now() - this.lastPurgeAt < this.purgeIntervalMs) return;
+    try {
+      this.purgeExpired();
+    } catch (error) {
+      // Expired rows are already invisible; a busy store just means the purge happens on a later write.
+      if (!isBusy(error)) throw error;
+    }
+  }
+
+  /** Runs `step`, trying again after an async pause while another connection holds the write lock. */
+  private async whileBusy<T>(what: string, step: () => T): Promise<T> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+      try {
+        return step();
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        if (Date.now() >= deadline) throw new StoreBusyError(what, this.busyTimeoutMs);
+        await sleep(pause);
+      }
+    }
   }
 }
 

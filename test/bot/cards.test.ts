@@ -47,12 +47,12 @@ describe('recommendation cards', () => {
 
   it('builds 10 cards within Discord’s limits, with poster, links and TMDB credit', () => {
     const posters = new Map([[100, 'https://image.tmdb.org/t/p/w342/a.jpg']]);
-    const { content, embeds } = recommendationMessage(result, artifacts, posters);
+    const { content, embeds } = recommendationMessage(result, artifacts, posters, { audience: 'public' });
     expect(content).toBe('Because you like **The Matrix**, **Toy Story** and **Heat**:');
     expect(embeds).toHaveLength(10);
     expect(embedCharacters(embeds)).toBeLessThanOrEqual(DISCORD_LIMITS.embedCharacters);
     expect(embeds[0].title!.length).toBeLessThanOrEqual(256);
-    expect(embeds[0].title!.endsWith('…')).toBe(true);
+    expect(embeds[0].title!).toMatch(/^The Very Long Title .*… \(1999\)$/);
     expect(embeds[0].thumbnail).toEqual({ url: 'https://image.tmdb.org/t/p/w342/a.jpg' });
     expect(embeds[1].thumbnail).toBeUndefined();
     expect(embeds[1].url).toBe('https://www.imdb.com/title/tt0133093/');
@@ -73,7 +73,7 @@ describe('recommendation cards', () => {
   });
 
   it('shows no TMDB credit when no poster is shown', () => {
-    const { embeds } = recommendationMessage(result, artifacts, new Map());
+    const { embeds } = recommendationMessage(result, artifacts, new Map(), { audience: 'public' });
     expect(embeds.some((e) => e.footer)).toBe(false);
   });
 });

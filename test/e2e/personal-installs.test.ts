@@ -34,7 +34,7 @@ describe('user installs and DMs', () => {
       expect(byName.get(name)?.integration_types, name).toEqual([0, 1]);
       expect(byName.get(name)?.contexts, name).toEqual([0, 1, 2]);
     }
-    for (const name of ['movienight', 'retrain']) {
+    for (const name of ['movienight', 'retrain', 'settings']) {
       expect(byName.get(name)?.contexts, name).toEqual([0]);
       expect(byName.get(name)?.integration_types, name).toEqual([0]);
     }
@@ -48,7 +48,7 @@ describe('user installs and DMs', () => {
         { movie: `#${movie.movieId}`, stars: 4 },
         { userId: DANA, place: 'dm', install: 'user' },
       );
-      const reply = handle.finalMessage();
+      const reply = await handle.settledMessage();
       expect(isPrivate(reply)).toBe(true);
       expect(reply.content).toMatch(/^Saved: /);
       expect(reply.channel_id).not.toBe(bot.fake.channelId);
@@ -80,7 +80,7 @@ describe('user installs and DMs', () => {
     ).finalMessage();
     const rows = ask.components as unknown as { components: { custom_id: string }[] }[];
     const confirm = rows[0].components.find((c) => c.custom_id.startsWith('forget-me:confirm:'))!;
-    await bot.fake.clickButton(ask, confirm.custom_id, { userId: DANA });
+    await (await bot.fake.clickButton(ask, confirm.custom_id, { userId: DANA })).settledMessage();
     const list = (
       await bot.fake.command('ratings', {}, { userId: DANA, place: 'dm', install: 'user' })
     ).finalMessage();

@@ -35,12 +35,15 @@ describe('/recommend end to end', () => {
     expect(registered.map((c) => c.name).sort()).toEqual([
       'forget-me',
       'foryou',
+      'import',
       'movienight',
       'popular',
       'rate',
       'ratings',
       'recommend',
       'retrain',
+      'settings',
+      'watchlist',
     ]);
     expect(registered.find((c) => c.name === 'retrain')?.default_member_permissions).toBe('8');
   });
@@ -91,11 +94,10 @@ describe('/recommend end to end', () => {
     const first = message.embeds[withPoster];
     const movie = artifacts.movies.get(ids[withPoster])!;
     expect(first.thumbnail?.url).toMatch(/^https:\/\/image\.tmdb\.org\/t\/p\/w342\/poster-\d+\.jpg$/);
-    expect(first.description).toMatch(
-      /^Rated like your picks? .+ \(0\.\d\d\).* by the same people \(cosine similarity\)\.$/,
-    );
+    // Plain words (no scores), naming only the picks the member typed.
+    expect(first.description).toMatch(/^People who liked .+ rated this highly too\.$/);
     expect(message.embeds[5].description).toMatch(
-      /^A less-known movie watched by the same people as .+ \(\d\.\d\d\) \(watch-model cosine(, less \d\.\d\d for suiting many top-movie trios)?\)\.$/,
+      /^A less-known movie often watched by people who watched .+\.$/,
     );
     expect(first.fields?.find((f) => f.name === 'Genres')?.value).toBe(movie.genres.join(', '));
     expect(first.fields?.find((f) => f.name === 'Links')?.value).toContain(

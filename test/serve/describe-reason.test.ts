@@ -1,105 +1,134 @@
 import { describe, expect, it } from 'vitest';
-import { describeReason } from '../../src/serve/describe-reason.ts';
+import { describeReason, type ReasonAudience } from '../../src/serve/describe-reason.ts';
+import type { RecommendationReason } from '../../src/serve/recommendation.ts';
 import { handArtifacts } from './fixtures.ts';
 
 const artifacts = handArtifacts();
+const owner = { audience: 'owner' } as const;
+const everyone = { audience: 'public' } as const;
+
+/** Every kind of reason, with the numbers a model would record. */
+const REASONS: RecommendationReason[] = [
+  { kind: 'knn', pickId: 1, similarity: 0.8, neighbourRank: 1 },
+  { kind: 'dnmf', pickId: 1, userIds: [101, 102], predictedRating: 4.7 },
+  {
+    kind: 'knn-combined',
+    basis: 'picks',
+    matches: [{ movieId: 1, similarity: 0.42 }],
+    totalSimilarity: 0.42,
+  },
+  {
+    kind: 'knn-combined',
+    basis: 'your-ratings',
+    matches: [{ movieId: 3, similarity: 0.42 }],
+    totalSimilarity: 0.42,
+  },
+  {
+    kind: 'knn-combined',
+    basis: 'group-ratings',
+    matches: [{ movieId: 3, similarity: 0.42 }],
+    totalSimilarity: 0.42,
+  },
+  { kind: 'dnmf-fold-in', pickIds: [3, 1], lift: 0.234 },
+  { kind: 'watch-similar', matches: [{ movieId: 1, similarity: 0.31 }], totalSimilarity: 0.5, price: 0.18 },
+  { kind: 'dnmf-personal', ratingCount: 12, embedding: 'fold-in', predictedRating: 5 },
+  { kind: 'dnmf-personal', ratingCount: 0, embedding: 'trained', predictedRating: 4.4 },
+  { kind: 'dnmf-group', memberCount: 3, meanPredicted: 4.06, lowestPredicted: 3.6 },
+  { kind: 'dnmf-group', memberCount: 3, meanPredicted: 4.06, lowestPredicted: 2.1 },
+  { kind: 'popular-fallback', count: 150, mean: 4.4, weightedRating: 4.34 },
+];
 
 describe('describeReason', () => {
-  it('names the pick and the similarity for kNN', () => {
-    expect(describeReason({ kind: 'knn', pickId: 1, similarity: 0.8, neighbourRank: 1 }, artifacts)).toBe(
-      'Rated like The Matrix (1999) by the same people (cosine similarity 0.80, neighbour #1).',
+  it('speaks plain words: no model names, similarity scores, prices or predicted stars', () => {
+    for (const audience of ['owner', 'public'] as ReasonAudience[]) {
+      for (const reason of REASONS) {
+        const text = describeReason(reason, artifacts, { audience });
+        expect(text, reason.kind).not.toMatch(
+          /cosine|DNMF|watch-model|model predicts|\/5\b|0\.\d\d|user \d/i,
+        );
+        expect(text, reason.kind).toMatch(/^[A-Z].*\.$/);
+      }
+    }
+  });
+
+  it('names the picks the member typed, whoever reads it', () => {
+    for (const options of [owner, everyone]) {
+      expect(describeReason(REASONS[0], artifacts, options)).toBe(
+        'People who liked The Matrix (1999) rated this highly too.',
+      );
+      expect(describeReason(REASONS[2], artifacts, options)).toBe(
+        'People who liked The Matrix (1999) rated this highly too.',
+      );
+      expect(describeReason(REASONS[6], artifacts, options)).toBe(
+        'A less-known movie often watched by people who watched The Matrix (1999).',
+      );
+    }
+    expect(describeReason(REASONS[5], artifacts, everyone)).toBe(
+      'A less-known movie that fans of your three picks like more than most viewers do, most of all ' +
+        'The Shawshank Redemption (1994) and The Matrix (1999).',
     );
   });
 
-  it('names the pick, the predicted rating and the users for DNMF', () => {
-    expect(
-      describeReason({ kind: 'dnmf', pickId: 1, userIds: [101, 102], predictedRating: 4.7 }, artifacts),
-    ).toBe(
-      'The DNMF model predicts 4.7/5 from 2 users it expects to love The Matrix (1999) (users 101, 102).',
+  it('names a member’s rated movies only to the member', () => {
+    const rated = REASONS[3];
+    expect(describeReason(rated, artifacts, owner)).toBe(
+      'People who liked The Shawshank Redemption (1994), which you rated highly, rated this highly too.',
     );
-    expect(describeReason({ kind: 'dnmf', pickId: 3, userIds: [106], predictedRating: 4.9 }, artifacts)).toBe(
-      'The DNMF model predicts 4.9/5 from 1 user it expects to love The Shawshank Redemption (1994) (user 106).',
+    const shown = describeReason(rated, artifacts, everyone);
+    expect(shown).toBe('Rated highly by people whose taste is close to yours.');
+    expect(shown).not.toContain('Shawshank');
+    // Without saying who reads it, a sentence is safe to show anyone.
+    expect(describeReason(rated, artifacts)).toBe(shown);
+  });
+
+  it('speaks of the group’s taste without naming anyone’s movies, whoever reads it', () => {
+    for (const options of [owner, everyone]) {
+      const text = describeReason(REASONS[4], artifacts, options);
+      expect(text).toBe('Close to what your group loves.');
+      expect(describeReason(REASONS[9], artifacts, options)).toBe(
+        'A less-known movie close to what your group loves, that nobody in it is expected to dislike.',
+      );
+      expect(describeReason(REASONS[10], artifacts, options)).toBe(
+        'A less-known movie close to what most of your group loves.',
+      );
+    }
+  });
+
+  it('says what a personal gem comes from, without a predicted rating', () => {
+    expect(describeReason(REASONS[7], artifacts, owner)).toBe(
+      'A less-known movie that fits the taste of your 12 ratings.',
     );
-    expect(
-      describeReason({ kind: 'dnmf', pickId: 2, userIds: [1, 2, 3, 4, 5], predictedRating: 4.55 }, artifacts),
-    ).toContain('(users 1, 2, 3 and 2 more)');
+    expect(describeReason(REASONS[8], artifacts, owner)).toBe(
+      'A less-known movie that fits the taste you showed in your ratings.',
+    );
   });
 
   it('says plainly when a movie is a popularity fallback', () => {
-    expect(
-      describeReason({ kind: 'popular-fallback', count: 150, mean: 4.4, weightedRating: 4.34 }, artifacts),
-    ).toBe(
-      'Not enough model matches for your picks, so a well-rated movie outside the top 5: 4.4/5 from 150 ratings.',
+    expect(describeReason(REASONS[11], artifacts)).toBe(
+      'Few close matches, so a well-liked movie outside the top 5: MovieLens viewers gave it 4.4 of 5 stars ' +
+        'on average (150 ratings).',
     );
   });
 
-  it('names a pick by main title and year, without alternate titles', () => {
+  it('names a movie by main title and year, without alternates; an unknown id by its number', () => {
     expect(describeReason({ kind: 'knn', pickId: 2, similarity: 0.6, neighbourRank: 2 }, artifacts)).toBe(
-      'Rated like Amelie (2001) by the same people (cosine similarity 0.60, neighbour #2).',
+      'People who liked Amelie (2001) rated this highly too.',
     );
-  });
-
-  it('falls back to the id for a pick without metadata', () => {
     expect(
       describeReason({ kind: 'knn', pickId: 999, similarity: 0.5, neighbourRank: 2 }, artifacts),
-    ).toContain('Rated like movie 999 ');
+    ).toContain('liked movie 999 ');
   });
 
-  it('names every similar pick for combined kNN, and says whose ratings they are', () => {
-    const matches = [
-      { movieId: 1, similarity: 0.42 },
-      { movieId: 3, similarity: 0.31 },
-    ];
-    expect(
-      describeReason({ kind: 'knn-combined', basis: 'picks', matches, totalSimilarity: 0.73 }, artifacts),
-    ).toBe(
-      'Rated like your picks The Matrix (1999) (0.42) and The Shawshank Redemption (1994) (0.31) by the same people (cosine similarity).',
+  it('names at most three movies, then counts the rest', () => {
+    const text = describeReason(
+      {
+        kind: 'knn-combined',
+        basis: 'picks',
+        matches: [1, 2, 3, 4, 5].map((movieId) => ({ movieId, similarity: 0.2 })),
+        totalSimilarity: 1,
+      },
+      artifacts,
     );
-    expect(
-      describeReason(
-        { kind: 'knn-combined', basis: 'your-ratings', matches: matches.slice(0, 1), totalSimilarity: 0.42 },
-        artifacts,
-      ),
-    ).toBe(
-      'Rated like movies you rated highly The Matrix (1999) (0.42) by the same people (cosine similarity).',
-    );
-    expect(
-      describeReason(
-        {
-          kind: 'knn-combined',
-          basis: 'group-ratings',
-          matches: [1, 2, 3, 4].map((movieId) => ({ movieId, similarity: 0.2 })),
-          totalSimilarity: 0.8,
-        },
-        artifacts,
-      ),
-    ).toContain('movies your group rated highly The Matrix (1999) (0.20), Amelie (2001) (0.20), ');
-  });
-
-  it('says what the fold-in did for picks, naming the picks behind the lift and no users', () => {
-    const text = describeReason({ kind: 'dnmf-fold-in', pickIds: [3, 1], lift: 0.234 }, artifacts);
-    expect(text).toBe(
-      'A less-known movie the DNMF model, fitting one viewer who loves your three picks, expects them to rate ' +
-        '0.23 stars more than a fan of three typical top-5 movies, mostly because of ' +
-        'The Shawshank Redemption (1994) and The Matrix (1999).',
-    );
-    expect(text).not.toMatch(/user \d/);
-  });
-
-  it('says which ratings a personal or group prediction comes from', () => {
-    expect(
-      describeReason(
-        { kind: 'dnmf-personal', ratingCount: 12, embedding: 'fold-in', predictedRating: 4.36 },
-        artifacts,
-      ),
-    ).toBe('The DNMF model, fitted to your 12 ratings, predicts 4.4/5 for you.');
-    expect(
-      describeReason(
-        { kind: 'dnmf-group', memberCount: 3, meanPredicted: 4.06, lowestPredicted: 3.6 },
-        artifacts,
-      ),
-    ).toBe(
-      "The DNMF model, fitted to each of your 3 members' ratings, predicts 4.1/5 on average (lowest 3.6/5).",
-    );
+    expect(text).toContain('The Matrix (1999), Amelie (2001), The Shawshank Redemption (1994) and 2 more');
   });
 });

@@ -83,10 +83,11 @@ describe('the taste model in /foryou', () => {
         expect(rated.has(gem.movieId)).toBe(false);
         expect(gem.reason.because.length).toBeGreaterThan(0);
         for (const id of gem.reason.because) expect(rated.has(id)).toBe(true);
-        // The card says it in plain words: the member's own movies, no model names or scores.
-        const sentence = describeReason(gem.reason, artifacts);
+        // The card says it in plain words: the member's own movies (to them only), no model names or scores.
+        const sentence = describeReason(gem.reason, artifacts, { audience: 'owner' });
         expect(sentence).toContain(`Movie ${gem.reason.because[0]} (2000)`);
         expect(sentence).not.toMatch(/cosine|watch-model|DNMF|5\.0/);
+        expect(describeReason(gem.reason, artifacts, { audience: 'public' })).not.toMatch(/Movie \d/);
         expect(artifacts.movies.get(gem.movieId)!.count).toBeLessThan(artifacts.manifest.knn.minRatings);
       }
       for (const pick of answer.popularPicks) {

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Keyv } from 'keyv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireLock, createStore, releaseLock, SqliteStore } from '../../src/store/index.ts';
+import {
+  acquireLock,
+  createStore,
+  releaseLock,
+  SqliteStore,
+  StoreBusyError,
+  updateDocument,
+} from '../../src/store/index.ts';
 import { defineStoreContract } from './store-contract.ts';
 
 let dir: string;
@@ -74,7 +81,63 @@ describe('SQLite store: file and housekeeping', () => {
   });
 });
 
+describe('SQLite store held busy by another connection', () => {
+  /** Another connection (as another process would) takes the write lock with BEGIN IMMEDIATE and keeps it. */
+  function holdWriteLock(file: string) {
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    return {
+      release() {
+        other.exec('COMMIT');
+        other.close();
+      },
+    };
+  }
+
+  it('waits without blocking this process, and writes once the other writer commits', async () => {
+    const file = join(dir, 'busy.sqlite');
+    const store = createStore({ url: `sqlite://${file}`, namespace: 'busy' });
+    await store.set('doc', { n: 1 });
+    const holder = holdWriteLock(file);
+    const write = updateDocument<{ n: number }>(store, 'doc', (doc) => ({ n: (doc?.n ?? 0) + 1 }));
+    // The lock is released from a timer of this very process: it fires only if the waiting write leaves the
+    // event loop free (SQLite's own busy handler would block it for the whole wait).
+    setTimeout(() => holder.release(), 300);
+    expect(await write).toEqual({ n: 2 });
+    expect(await store.get('doc')).toEqual({ n: 2 });
+    await store.disconnect();
+  });
+
+  it('gives up after its wait with a StoreBusyError, and writes nothing', async () => {
+    const file = join(dir, 'busy-timeout.sqlite');
+    const store = new Keyv(new SqliteStore({ path: file, busyTimeoutMs: 200 }), {
+      namespace: 'busy',
+      useKeyPrefix: false,
+      throwOnErrors: true,
+    });
+    await store.set('doc', { n: 1 });
+    const holder = holdWriteLock(file);
+    try {
+      await expect(updateDocument(store, 'doc', () => ({ n: 99 }))).rejects.toThrow(StoreBusyError);
+      await expect(store.set('other', 1)).rejects.toThrow(/store busy/);
+    } finally {
+      holder.release();
+    }
+    expect(await store.get('doc')).toEqual({ n: 1 });
+    expect(await store.get('other')).toBeUndefined();
+    await store.disconnect();
+  });
+});
+
 describe('in-memory keyv', () => {
+  it('runs transactions one after another within the process', async () => {
+    const store = new Keyv({ namespace: 'mem-tx' });
+    await Promise.all(
+      Array.from({ length: 20 }, () => updateDocument<number>(store, 'n', (n) => (n ?? 0) + 1)),
+    );
+    expect(await store.get('n')).toBe(20);
+  });
+
   it('supports the same lock semantics within one process', async () => {
     const store = new Keyv({ namespace: 'mem' });
     expect(await acquireLock(store, 'retrain', 60_000, 'a')).toBe(true);

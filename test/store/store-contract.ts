@@ -4,7 +4,7 @@
  */
 import { afterEach, expect, it, vi } from 'vitest';
 import type { Keyv } from 'keyv';
-import { acquireLock, releaseLock } from '../../src/store/index.ts';
+import { acquireLock, releaseLock, storeTransaction, updateDocument } from '../../src/store/index.ts';
 
 export interface StoreFixture {
   open(namespace: string): Keyv;
@@ -138,5 +138,51 @@ export function defineStoreContract(fixture: () => StoreFixture): void {
     await expect(acquireLock(store, 'retrain', 0, 'a')).rejects.toThrow(RangeError);
     await expect(acquireLock(store, '', 1000, 'a')).rejects.toThrow(RangeError);
     await expect(releaseLock(store, 'retrain', '')).rejects.toThrow(RangeError);
+  });
+
+  it('runs a transaction over several keys, seen by plain reads, and sees plain writes', async () => {
+    const store = open('contract-tx');
+    await store.set('polls:index', ['p1']);
+    const result = await storeTransaction(store, ['polls:index', 'poll:p2', 'poll:p1'], (tx) => {
+      tx.set('poll:p2', { question: 'Friday?', votes: { yes: 1 } });
+      tx.set('polls:index', [...(tx.get<string[]>('polls:index') ?? []), 'p2']);
+      // A transaction reads its own writes.
+      expect(tx.get('poll:p2')).toEqual({ question: 'Friday?', votes: { yes: 1 } });
+      tx.delete('poll:p1');
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(await store.get('polls:index')).toEqual(['p1', 'p2']);
+    expect(await store.get('poll:p2')).toEqual({ question: 'Friday?', votes: { yes: 1 } });
+    expect(await updateDocument<string[]>(store, 'polls:index', (index) => index?.slice(1))).toEqual(['p2']);
+    await updateDocument(store, 'poll:p2', () => undefined);
+    expect(await store.get('poll:p2')).toBeUndefined();
+  });
+
+  it('loses no increment when two connections update one document at once', async () => {
+    const [a, b] = [open('contract-tx-race'), open('contract-tx-race')];
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        updateDocument<{ n: number; by: number[] }>(i % 2 === 0 ? a : b, 'counter', (doc) => ({
+          n: (doc?.n ?? 0) + 1,
+          by: [...(doc?.by ?? []), i],
+        })),
+      ),
+    );
+    const counter = await a.get<{ n: number; by: number[] }>('counter');
+    expect(counter?.n).toBe(60);
+    expect(new Set(counter?.by).size).toBe(60);
+  });
+
+  it('refuses a transaction that touches an undeclared key or is not synchronous, and writes nothing', async () => {
+    const store = open('contract-tx-rules');
+    await expect(
+      storeTransaction(store, ['a'], (tx) => {
+        tx.set('a', 1);
+        tx.set('b', 2);
+      }),
+    ).rejects.toThrow(/key b was not declared/);
+    await expect(storeTransaction(store, ['a'], async () => {})).rejects.toThrow(/synchronous/);
+    expect(await store.getMany(['a', 'b'])).toEqual([undefined, undefined]);
   });
 }

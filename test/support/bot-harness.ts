@@ -57,6 +57,8 @@ export async function startTestBot(options: {
     MODELS_DIR: options.modelsDir,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
+    // Tests repeat the heavy commands as one member in quick succession; the cooldown has its own test.
+    COMMAND_COOLDOWN_SECONDS: '0',
     ...options.env,
   });
   const logger = createLogger({ level: config.logLevel, pretty: false });

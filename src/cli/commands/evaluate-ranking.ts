@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { loadLinks, loadMovies, loadRatings, sha256File } from '../../data/movielens.ts';
-import { evaluateRanking } from '../../eval/ranking-evaluation.ts';
+import type { RatingTable } from '../../data/types.ts';
+import { evaluateNewMembers } from '../../eval/new-member-evaluation.ts';
+import { newMemberTables } from '../../eval/new-member-table.ts';
+import { DEFAULT_RANKING, evaluateRanking } from '../../eval/ranking-evaluation.ts';
+import { validationSplit } from '../../eval/validation.ts';
 import type { Band } from '../../eval/methods.ts';
 import { UsageError, type CliContext } from '../context.ts';
 import { DEFAULT_WATCH_MODEL } from '../../train/watch-model.ts';
@@ -19,15 +23,39 @@ export interface EvaluateRankingArgs {
   watch?: string;
   /** Exposure-price options as name=value pairs, e.g. "cap=0.03" (see train/watch-prices.ts). */
   prices?: string;
+  /** 'recommend' (default: /recommend for the test file's users) or 'new-members' (issue 14). */
+  protocol?: string;
+  /** Evaluate on a split of the train rows only (for choosing hyperparameters); the test file is not read. */
+  validation?: boolean;
+  /** New members held out (default 150). */
+  members?: number;
+  /** Ratings each new member tells, e.g. "5,10,25". */
+  told?: string;
+  /** Seeds each drawn list is scored over (default 5). */
+  draws?: number;
+  /** New-member protocol: print the README's markdown tables instead of the JSON lines. */
+  markdown?: boolean;
 }
+
+export const PROTOCOLS = ['recommend', 'new-members'] as const;
 
 /** Ranking quality of what /recommend serves, next to baselines: one JSON line per list (README "Evaluation"). */
 export async function evaluateRankingCommand(context: CliContext, args: EvaluateRankingArgs): Promise<void> {
-  if (!args.train || !args.test) {
+  const protocol = args.protocol ?? 'recommend';
+  if (!(PROTOCOLS as readonly string[]).includes(protocol))
+    throw new UsageError(`--protocol must be one of ${PROTOCOLS.join(', ')}, got "${protocol}"`);
+  if (!args.train || (!args.test && !args.validation)) {
     throw new UsageError(
-      'evaluate-ranking needs --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band MIN-MAX] [--fold-in-folds N]',
+      'evaluate-ranking needs --train A.csv --test B.csv (or --train A.csv --validation) [--protocol recommend|new-members] [--movies M.csv] [--links L.csv] [--seed N] [--band MIN-MAX] [--fold-in-folds N]',
     );
   }
+  if (args.validation && args.test)
+    throw new UsageError('--validation evaluates on a split of the train rows: leave out --test');
+  if (
+    protocol !== 'new-members' &&
+    ((args.members ?? args.told ?? args.draws) !== undefined || args.markdown)
+  )
+    throw new UsageError('--members, --told, --draws and --markdown belong to --protocol new-members');
   const band = args.band === undefined ? undefined : parseBand(args.band);
   const movieFile = args.movies ?? path.join(context.config.movielensDir, 'movies.csv');
   const linkFile = args.links ?? path.join(context.config.movielensDir, 'links.csv');
@@ -36,7 +64,8 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
   const movies = await loadMovies(movieFile);
   await loadLinks(linkFile, movies);
   const train = await loadRatings(args.train, { movies, onSkip });
-  const test = await loadRatings(args.test, { movies, onSkip });
+  // A validation run never reads the test file.
+  const test = args.test === undefined ? undefined : await loadRatings(args.test, { movies, onSkip });
   const checksums: Record<string, string> = {};
   for (const [name, file] of [
     ['ratings.csv', args.train],
@@ -44,22 +73,56 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
     ['links.csv', linkFile],
   ] as const)
     checksums[name] = await sha256File(file);
-  const lines = await evaluateRanking({
-    train: train.ratings,
-    test: test.ratings,
+  const model = {
     movies,
     checksums,
     seed: args.seed,
-    band,
     dnmf: args.epochs ? { epochs: args.epochs } : undefined,
-    foldInFolds: args.foldInFolds,
     watch: args.watch === undefined ? undefined : parsePairs('--watch', args.watch, DEFAULT_WATCH_MODEL),
     watchPrices:
       args.prices === undefined ? undefined : parsePairs('--prices', args.prices, DEFAULT_EXPOSURE_PRICES),
     logger: context.logger,
-    onProgress: (text) => process.stderr.write(`evaluate-ranking: ${text}\n`),
-  });
+    onProgress: (text: string) => process.stderr.write(`evaluate-ranking: ${text}\n`),
+  };
+  let lines: Record<string, unknown>[];
+  if (protocol === 'new-members') {
+    if (band !== undefined)
+      throw new UsageError("--band: the new-member protocol uses the engine's gem band");
+    lines = await evaluateNewMembers({
+      ...model,
+      train: train.ratings,
+      extra: test?.ratings,
+      validation: args.validation,
+      draws: args.draws,
+      protocol: {
+        ...(args.members === undefined ? {} : { members: args.members }),
+        ...(args.told === undefined ? {} : { told: parseTold(args.told) }),
+      },
+    });
+    if (args.markdown) return void process.stdout.write(newMemberTables(lines));
+  } else {
+    const rows = args.validation
+      ? validationRows(train.ratings, args.seed ?? DEFAULT_RANKING.seed)
+      : { train: train.ratings, test: test!.ratings };
+    lines = await evaluateRanking({ ...model, ...rows, band, foldInFolds: args.foldInFolds });
+    if (args.validation)
+      lines[0] = { ...lines[0], rows: 'validation: a seeded 80/20 split of the train rows' };
+  }
   for (const line of lines) console.log(JSON.stringify(line));
+}
+
+function validationRows(train: RatingTable, seed: number): { train: RatingTable; test: RatingTable } {
+  const split = validationSplit(train, seed);
+  return { train: split.train, test: split.validation };
+}
+
+function parseTold(text: string): number[] {
+  const told = text.split(',').map(Number);
+  if (told.some((n) => !Number.isInteger(n) || n < 1))
+    throw new UsageError(
+      `--told takes positive whole numbers separated by commas, e.g. 5,10,25; got "${text}"`,
+    );
+  return [...new Set(told)].sort((a, b) => a - b);
 }
 
 function parseBand(text: string): Band {

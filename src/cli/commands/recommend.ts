@@ -54,7 +54,9 @@ export async function recommendCommand(
 function printList(heading: string, list: Recommendation[], artifacts: Artifacts): void {
   console.log(heading);
   list.forEach((r, i) => {
-    console.log(`  ${i + 1}. ${displayTitle(r.movie.title)} — ${describeReason(r.reason, artifacts)}`);
+    console.log(
+      `  ${i + 1}. ${displayTitle(r.movie.title)} — ${describeReason(r.reason, artifacts, { audience: 'owner' })}`,
+    );
   });
   console.log('');
 }

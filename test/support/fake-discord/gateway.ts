@@ -23,6 +23,7 @@ import {
   shardReceives,
   type ShardPair,
 } from './sharding.ts';
+import { scheduledEvents } from './scheduled-events.ts';
 import type { FakeState } from './state.ts';
 import { withVoice } from './voice.ts';
 
@@ -220,7 +221,12 @@ export class Gateway {
         if ((BigInt(payload.d.intents) & BigInt(GatewayIntentBits.Guilds)) !== 0n) {
           for (const guild of guilds) {
             // Voice channels and states are the primary guild's (voice.ts); other guilds have none.
-            const created = guildCreatePayload(config, guild);
+            const created = {
+              ...guildCreatePayload(config, guild),
+              guild_scheduled_events: [...scheduledEvents(this.state).values()].filter(
+                (e) => e.guild_id === guild.id,
+              ),
+            };
             const payload =
               guild.id === config.guildId ? withVoice(created, this.state, session.intents) : created;
             this.send(session, GatewayDispatchEvents.GuildCreate, payload);

@@ -12,13 +12,18 @@ import {
   Locale,
   type APIApplicationCommand,
   type APIApplicationCommandOptionChoice,
+  type APIGuildScheduledEvent,
+  type GuildScheduledEventStatus,
   type APIMessage,
   type GatewayInteractionCreateDispatch,
 } from 'discord-api-types/v10';
+import { storeUpload, type UploadOptions } from './attachments.ts';
 import { Gateway } from './gateway.ts';
 import { createInteraction, InteractionHandle, type InteractionSpec } from './interactions.ts';
 import { buildCommandData, type OptionsInput } from './options.ts';
-import { DEFAULT_MEMBER_PERMISSIONS, humanUser } from './payloads.ts';
+import { BOT_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS, humanUser } from './payloads.ts';
+import { finalizePoll, vote } from './polls.ts';
+import { ScheduledEvents } from './scheduled-events.ts';
 import {
   assertCommandUsable,
   IN_GUILD,
@@ -37,6 +42,7 @@ import { walkComponents, type LooseComponent } from './validate.ts';
 export { InteractionHandle } from './interactions.ts';
 export type { RecordedEvent } from './interactions.ts';
 export type { OptionsInput, OptionValue } from './options.ts';
+export type { UploadOptions } from './attachments.ts';
 export type { FakeStats, RecordedRequest, StoredMessage } from './state.ts';
 export { DEFAULT_MEMBER_PERMISSIONS } from './payloads.ts';
 export type { Install, Place, Where } from './places.ts';
@@ -60,6 +66,8 @@ export interface FakeDiscordOptions {
   guilds?: number;
   /** session_start_limit.max_concurrency. Default 16 (a large bot's), so tests need not wait 5 s per shard. */
   maxConcurrency?: number;
+  /** The bot's permissions in its channels. Default: what its invite asks for (polls and events included). */
+  botPermissions?: bigint;
 }
 
 /** Who triggers an interaction. Defaults: user 1100000000000000300, ordinary member permissions. */
@@ -96,6 +104,7 @@ export class FakeDiscord {
     private readonly state: FakeState,
     private readonly gateway: Gateway,
     private readonly closeServer: () => Promise<void>,
+    private readonly events: ScheduledEvents,
   ) {
     const c = state.config;
     this.apiUrl = `${c.origin}/api`;
@@ -125,6 +134,20 @@ export class FakeDiscord {
   /** Live counters: heartbeats, missedHeartbeats, identifies, resumes, connections. */
   get stats(): Readonly<FakeStats> {
     return this.state.stats;
+  }
+
+  /**
+   * A user attaches a file: returns the attachment id to pass as an ATTACHMENT option's value
+   * (`fake.command('import', { file: fake.upload('ratings.csv', text) })`). The interaction then carries
+   * `resolved.attachments` with a signed URL this server serves.
+   */
+  upload(filename: string, content: Uint8Array | string, options: UploadOptions = {}): string {
+    return storeUpload(this.state, filename, content, options).id;
+  }
+
+  /** How many times the bot downloaded an uploaded file. */
+  downloads(attachmentId: string): number {
+    return this.state.attachments.get(attachmentId)?.downloads ?? 0;
   }
 
   /** Every REST request with its status (and Discord error body for 4xx/5xx), in order. */
@@ -229,6 +252,34 @@ export class FakeDiscord {
   /** Makes `userId` a bot account (e.g. for user options naming a bot), as Discord would resolve it. */
   addBot(userId: string, username?: string): void {
     registerBot(this.state, userId, username);
+  }
+
+  /** The bot's permissions from now on (interactions' `app_permissions`, and checks on polls and events). */
+  setBotPermissions(permissions: bigint): void {
+    this.state.config.botPermissions = permissions;
+  }
+
+  /**
+   * A member votes in a poll message: `answerIds` (1-based) replace their earlier choice, as in the
+   * Discord client; MESSAGE_POLL_VOTE_ADD/REMOVE go to sessions with GuildMessagePolls.
+   */
+  votePoll(messageId: string, userId: string, answerIds: number[]): void {
+    vote(this.state, messageId, userId, answerIds);
+  }
+
+  /** The poll's time is up (as if its duration passed): final counts and MESSAGE_UPDATE. */
+  endPoll(messageId: string): StoredMessage {
+    return structuredClone(finalizePoll(this.state, messageId));
+  }
+
+  /** A guild's scheduled events as Discord holds them now. */
+  scheduledEvents(guildId: string = this.guildId): APIGuildScheduledEvent[] {
+    return structuredClone(this.events.list(guildId));
+  }
+
+  /** Discord changes an event's status (it starts, or ends a while after the channel empties): UPDATE dispatched. */
+  setScheduledEventStatus(eventId: string, status: GuildScheduledEventStatus, guildId = this.guildId): void {
+    this.events.update(guildId, eventId, { status }, false);
   }
 
   /** Commands stored by PUT/POST (and returned by GET) for the guild, or global ones when no guild is given. */
@@ -410,9 +461,11 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     heartbeatSlackMs: opts.heartbeatSlackMs ?? Math.max(heartbeatIntervalMs / 2, 1000),
     ackWindowMs: opts.ackWindowMs ?? 3000,
     origin: '',
+    botPermissions: opts.botPermissions ?? BOT_PERMISSIONS,
   });
   const gateway = new Gateway(state);
-  const rest = createRestHandler(state, gateway);
+  const events = new ScheduledEvents(state, gateway);
+  const rest = createRestHandler(state, gateway, events);
   const server = createServer((req, res) => void rest(req, res));
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   server.listen(0, '127.0.0.1');
@@ -422,5 +475,5 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     server.closeAllConnections(); // undici keeps connections alive; don't wait for them to idle out
     await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
   };
-  return new FakeDiscord(state, gateway, closeServer);
+  return new FakeDiscord(state, gateway, closeServer, events);
 }

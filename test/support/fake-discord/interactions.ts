@@ -18,7 +18,7 @@ import {
 } from 'discord-api-types/v10';
 import { Errors, FormErrors } from './errors.ts';
 import { createMessage, editMessage, type UploadedFile } from './messages.ts';
-import { BOT_PERMISSIONS, botUser, interactionMember, primaryGuild, textChannel } from './payloads.ts';
+import { botUser, interactionMember, primaryGuild, textChannel } from './payloads.ts';
 import { IN_GUILD, placeFields, type Where } from './places.ts';
 import type { FakeGuild } from './sharding.ts';
 import { snowflake, type FakeState, type StoredMessage } from './state.ts';
@@ -31,6 +31,8 @@ export type RecordedEvent =
   | {
       kind: 'callback';
       type: InteractionResponseType;
+      /** When the callback arrived (ms since the epoch), to compare with the record's `createdAt`. */
+      at: number;
       response: APIInteractionResponse;
       message?: StoredMessage;
     }
@@ -102,7 +104,7 @@ export function createInteraction(
     member: interactionMember(spec.user, spec.permissions),
     token: record.token,
     version: 1,
-    app_permissions: BOT_PERMISSIONS.toString(),
+    app_permissions: c.botPermissions.toString(),
     locale: spec.locale,
     guild_locale: Locale.EnglishUS,
     entitlements: [],
@@ -216,6 +218,7 @@ export function handleCallback(
   record.events.push({
     kind: 'callback',
     type: response.type,
+    at: Date.now(),
     response,
     ...(message ? { message: structuredClone(message) } : {}),
   });
@@ -383,6 +386,22 @@ export class InteractionHandle {
   /** The initial response type (4 reply, 5 deferred, 6 deferred update, 7 update, 8 autocomplete, 9 modal). */
   get responseType(): InteractionResponseType | undefined {
     return this.record.acknowledged;
+  }
+
+  /** Milliseconds from sending the interaction to its initial response (Discord allows 3,000). */
+  get acknowledgedAfterMs(): number | undefined {
+    const callback = this.record.events.find((e) => e.kind === 'callback');
+    return callback?.kind === 'callback' ? callback.at - this.record.createdAt : undefined;
+  }
+
+  /**
+   * `@original` once the bot has answered for good: at once after a reply or update, after the edit that
+   * replaces "thinking…" for a deferred reply, after the first edit of the message for a deferred update.
+   */
+  async settledMessage(timeoutMs = 5000): Promise<StoredMessage> {
+    if (this.record.acknowledged === InteractionResponseType.DeferredMessageUpdate)
+      await this.waitFor((e) => e.kind === 'edit' && e.original, timeoutMs);
+    return this.waitForMessage(undefined, timeoutMs);
   }
 
   /** Resolves with the first recorded event matching `predicate` (including ones already recorded). */

@@ -7,7 +7,9 @@ import {
   type APIUser,
   type MessageType,
 } from 'discord-api-types/v10';
-import { Errors } from './errors.ts';
+import { Errors, HttpError } from './errors.ts';
+import { guildOfChannel } from './payloads.ts';
+import { createdPoll, trackPoll } from './polls.ts';
 import { snowflake, type FakeState, type StoredMessage } from './state.ts';
 import { isEmptyMessage, type MessageBody } from './validate.ts';
 
@@ -62,9 +64,12 @@ export function createMessage(state: FakeState, m: NewMessage): StoredMessage {
     ...(m.body.allowed_mentions ? { allowed_mentions: m.body.allowed_mentions } : {}),
     ...(m.webhookId ? { webhook_id: m.webhookId, application_id: m.webhookId } : {}),
     ...(m.interactionMetadata ? { interaction_metadata: m.interactionMetadata } : {}),
+    ...(m.body.poll ? { poll: createdPoll(m.body.poll) } : {}),
   };
   if (!m.allowEmpty && isEmptyMessage(message)) throw Errors.emptyMessage();
   state.messages.set(message.id, message);
+  const guild = guildOfChannel(state.config, m.channelId);
+  if (message.poll && guild) trackPoll(state, message, guild.id);
   return message;
 }
 
@@ -75,6 +80,7 @@ export function editMessage(
   body: MessageBody,
   files: UploadedFile[],
 ): StoredMessage {
+  if (body.poll) throw new HttpError(400, { code: 520003, message: 'Cannot edit a poll message' });
   const flags = existing.flags ?? 0;
   const updated: StoredMessage = {
     ...existing,

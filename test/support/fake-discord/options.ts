@@ -13,6 +13,7 @@ import {
   type APIChatInputApplicationCommandInteractionData,
   type APIInteractionDataResolved,
 } from 'discord-api-types/v10';
+import { resolvedAttachment } from './attachments.ts';
 import { interactionMember } from './payloads.ts';
 import { snowflake, type FakeState } from './state.ts';
 import { userFor } from './users.ts';
@@ -105,6 +106,13 @@ function leafOptions(
     // While typing, the focused option carries the partial text and need not be valid yet.
     if (name === focused) return { name, type, value, focused: true };
     if (def) checkValue(where, def, value);
+    if (type === ApplicationCommandOptionType.Attachment) {
+      // The value is what fake.upload() returned: Discord sends the attachment id and resolves it.
+      const attachment = state.attachments.get(String(value));
+      if (!attachment) throw new Error(`${where} option "${name}": upload the file with fake.upload() first`);
+      (resolved.attachments ??= {})[attachment.id] = resolvedAttachment(state, attachment);
+      return { name, type, value: attachment.id };
+    }
     if (type === ApplicationCommandOptionType.User) {
       const user = userFor(state, String(value));
       (resolved.users ??= {})[user.id] = user;
@@ -129,6 +137,7 @@ function checkValue(where: string, def: APIApplicationCommandBasicOption, value:
   };
   const T = ApplicationCommandOptionType;
   if (def.type === T.String && typeof value !== 'string') fail('is not a string');
+  if (def.type === T.Attachment && typeof value !== 'string') fail('is not an uploaded attachment id');
   if (def.type === T.Boolean && typeof value !== 'boolean') fail('is not a boolean');
   if (def.type === T.Integer && !Number.isInteger(value)) fail('is not an integer');
   if (def.type === T.Number && typeof value !== 'number') fail('is not a number');

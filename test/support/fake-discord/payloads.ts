@@ -35,8 +35,17 @@ export const DEFAULT_MEMBER_PERMISSIONS =
   PermissionFlagsBits.AddReactions |
   PermissionFlagsBits.UseApplicationCommands;
 
-/** The bot's own permissions in the channel (`app_permissions` on interactions). */
-export const BOT_PERMISSIONS = DEFAULT_MEMBER_PERMISSIONS | PermissionFlagsBits.UseExternalEmojis;
+/**
+ * The bot's own permissions in the channel by default (`app_permissions` on interactions): what its
+ * invite asks for, polls and events included. Tests take some away with `fake.setBotPermissions`.
+ */
+export const BOT_PERMISSIONS =
+  DEFAULT_MEMBER_PERMISSIONS |
+  PermissionFlagsBits.UseExternalEmojis |
+  PermissionFlagsBits.SendPolls |
+  PermissionFlagsBits.CreateEvents |
+  PermissionFlagsBits.ManageEvents |
+  PermissionFlagsBits.Connect;
 
 const JOINED_AT = '2024-01-01T00:00:00.000Z';
 

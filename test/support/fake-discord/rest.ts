@@ -1,14 +1,19 @@
 // The REST API under `/api/v10`, as @discordjs/rest calls it: `${api}/v10${route}${?query}`, with
 // `Authorization: Bot <token>` except on interaction callbacks and webhook routes (auth: false there).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveAttachment } from './attachments.ts';
 import {
   ApplicationCommandType,
   MessageFlags,
   MessageType,
+  PermissionFlagsBits,
+  RESTJSONErrorCodes,
   type APIApplicationCommand,
   type APIInteractionResponse,
   type RESTGetAPIGatewayBotResult,
+  type RESTPatchAPIGuildScheduledEventJSONBody,
   type RESTPostAPIApplicationCommandsJSONBody,
+  type RESTPostAPIGuildScheduledEventJSONBody,
 } from 'discord-api-types/v10';
 import { Errors, HttpError } from './errors.ts';
 import type { Gateway } from './gateway.ts';
@@ -22,6 +27,8 @@ import {
 } from './interactions.ts';
 import { createMessage, editMessage, type UploadedFile } from './messages.ts';
 import { application, botUser, guildOfChannel, textChannel } from './payloads.ts';
+import { answerVoters, attachPollGateway, expireByAuthor } from './polls.ts';
+import { ScheduledEvents } from './scheduled-events.ts';
 import { snowflake, type FakeState } from './state.ts';
 import { validateCommands, validateMessageBody, type MessageBody } from './validate.ts';
 
@@ -47,8 +54,9 @@ interface Route {
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
 const noContent: Reply = { status: 204 };
 
-export function createRestHandler(state: FakeState, gateway: Gateway) {
+export function createRestHandler(state: FakeState, gateway: Gateway, events: ScheduledEvents) {
   const c = state.config;
+  attachPollGateway(state, gateway);
   const routes: Route[] = [];
   const route = (method: string, path: string, auth: boolean, handle: (ctx: Ctx) => Reply) => {
     const pattern = new RegExp(`^${path.replace(/:\w+/g, '([^/]+)')}$`);
@@ -136,6 +144,12 @@ export function createRestHandler(state: FakeState, gateway: Gateway) {
   route('POST', '/channels/:channel/messages', true, ({ params: [channelId], body, files }) => {
     if (!guildOfChannel(c, channelId)) throw Errors.unknownChannel();
     validateMessageBody(body as MessageBody);
+    if ((body as MessageBody).poll && !(c.botPermissions & PermissionFlagsBits.SendPolls)) {
+      throw new HttpError(403, {
+        code: RESTJSONErrorCodes.MissingPermissions,
+        message: 'Missing Permissions',
+      });
+    }
     const message = createMessage(state, {
       channelId,
       author: botUser(c),
@@ -172,7 +186,37 @@ export function createRestHandler(state: FakeState, gateway: Gateway) {
     return noContent;
   });
 
+  // Polls: the author ends one early; anyone may list an answer's voters.
+  route('POST', '/channels/:channel/polls/:message/expire', true, ({ params: [channelId, messageId] }) =>
+    ok(expireByAuthor(state, channelId, messageId, c.botUserId)),
+  );
+  route('GET', '/channels/:channel/polls/:message/answers/:answer', true, ({ params, query }) =>
+    ok(answerVoters(state, params[0], params[1], Number(params[2]), query)),
+  );
+
+  // Scheduled events of the guilds the bot is in.
+  const guildScope = (guildId: string) => {
+    if (!c.guilds.some((g) => g.id === guildId)) throw Errors.missingAccess();
+    return guildId;
+  };
+  route('GET', '/guilds/:guild/scheduled-events', true, ({ params: [g] }) => ok(events.list(guildScope(g))));
+  route('POST', '/guilds/:guild/scheduled-events', true, ({ params: [g], body }) =>
+    ok(events.create(guildScope(g), body as RESTPostAPIGuildScheduledEventJSONBody)),
+  );
+  route('GET', '/guilds/:guild/scheduled-events/:event', true, ({ params: [g, e] }) =>
+    ok(events.get(guildScope(g), e)),
+  );
+  route('PATCH', '/guilds/:guild/scheduled-events/:event', true, ({ params: [g, e], body }) =>
+    ok(events.update(guildScope(g), e, body as RESTPatchAPIGuildScheduledEventJSONBody)),
+  );
+  route('DELETE', '/guilds/:guild/scheduled-events/:event', true, ({ params: [g, e] }) => {
+    events.delete(guildScope(g), e);
+    return noContent;
+  });
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Attachment downloads are the CDN's, not the API's: no bot token, not in `requests`.
+    if (serveAttachment(state, req, res)) return;
     const url = new URL(req.url ?? '/', c.origin);
     const path = url.pathname.replace(/^\/api\/v10(?=\/)/, '');
     let reply: Reply;

@@ -2,6 +2,7 @@
 // every mutation calls `changed()`, and waiters re-check their condition, so tests never sleep.
 import { EventEmitter } from 'node:events';
 import type { APIAllowedMentions, APIApplicationCommand, APIMessage } from 'discord-api-types/v10';
+import type { StoredAttachment } from './attachments.ts';
 import type { InteractionRecord } from './interactions.ts';
 import type { FakeGuild } from './sharding.ts';
 
@@ -23,6 +24,8 @@ export interface FakeConfig {
   shardCount: number;
   /** session_start_limit.max_concurrency of GET /gateway/bot. */
   maxConcurrency: number;
+  /** The bot's permissions in every channel (`app_permissions`; checked for polls and events). */
+  botPermissions: bigint;
 }
 
 /** A message as stored by the fake. `allowed_mentions` is kept (Discord doesn't echo it) so tests can assert it. */
@@ -63,6 +66,8 @@ export class FakeState {
   /** Registered commands by scope: 'global' or a guild id. */
   readonly commands = new Map<string, APIApplicationCommand[]>();
   readonly interactions = new Map<string, InteractionRecord>();
+  /** Files uploaded for ATTACHMENT options, by attachment id (see attachments.ts). */
+  readonly attachments = new Map<string, StoredAttachment & { announcedSize?: number }>();
   readonly requests: RecordedRequest[] = [];
   readonly stats: FakeStats = {
     heartbeats: 0,

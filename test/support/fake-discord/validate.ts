@@ -12,9 +12,11 @@ import {
   type APIApplicationCommandOptionChoice,
   type APIEmbed,
   type APIMessageTopLevelComponent,
+  type RESTAPIPoll,
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 import { FormErrors } from './errors.ts';
+import { validatePoll } from './polls.ts';
 
 /** What every message-creating or -editing body has in common (channel post, callback data, webhook). */
 export interface MessageBody {
@@ -25,6 +27,8 @@ export interface MessageBody {
   allowed_mentions?: APIAllowedMentions | null;
   attachments?: { id: string | number; filename?: string; description?: string }[] | null;
   tts?: boolean;
+  /** A poll create request (only on create: polls cannot be edited). */
+  poll?: RESTAPIPoll | null;
 }
 
 type Path = readonly (string | number)[];
@@ -68,6 +72,7 @@ export function validateMessageBody(body: MessageBody, prefix: Path = []): void 
     }
   }
   validateEmbeds(body.embeds ?? [], [...prefix, 'embeds'], errors);
+  validatePoll(body.poll, body.flags ?? 0, [...prefix, 'poll'], errors);
   validateComponents(body.components ?? [], body.flags ?? 0, [...prefix, 'components'], errors);
   errors.throwIfAny();
 }
@@ -196,7 +201,7 @@ function validateStringSelect(select: StringSelect, at: Path, errors: FormErrors
 
 /** Discord refuses an empty message; checked on the message as it would stand after the request. */
 export function isEmptyMessage(m: MessageBody): boolean {
-  return !m.content && !m.embeds?.length && !m.components?.length && !m.attachments?.length;
+  return !m.content && !m.embeds?.length && !m.components?.length && !m.attachments?.length && !m.poll;
 }
 
 export function validateAutocompleteChoices(

@@ -1,0 +1,23 @@
+/**
+ * /watchlist: lists of movies to watch. Each list is a subcommand group from its own module
+ * (`server`: the server's shared list, src/bot/watchlist-server.ts); add one by adding it to LISTS.
+ */
+import { SlashCommandBuilder } from 'discord.js';
+import type { Command } from '../src/bot/command.ts';
+import { addSubcommandGroups, partsHandler, type SubcommandGroupPart } from '../src/bot/command-parts.ts';
+import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
+import { serverWatchlist } from '../src/bot/watchlist-server.ts';
+
+const LISTS: readonly SubcommandGroupPart[] = [serverWatchlist];
+
+export const data = new SlashCommandBuilder()
+  .setName('watchlist')
+  .setDescription('Movies to watch: this server’s list.')
+  // In servers for now: a list of a member's own could widen this to PERSONAL.
+  .setIntegrationTypes(...SERVER_ONLY.integrationTypes)
+  .setContexts(...SERVER_ONLY.contexts);
+addSubcommandGroups(data, LISTS);
+
+export const { execute, autocomplete } = partsHandler(LISTS, true);
+
+export default { data, execute, autocomplete } satisfies Command;

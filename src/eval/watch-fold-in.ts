@@ -1,0 +1,153 @@
+/**
+ * The baseline issue 14 asks the gems to beat: the MF path's plain fold-in. A member is one implicit-ALS
+ * solve against the watch model's fixed movie factors Y (Hu, Koren & Volinsky 2008, the objective
+ * train/watch-model.ts minimises): x = (YᵀY + λI + α Σ_{m∈S} y_m y_mᵀ)⁻¹ (1 + α) Σ_{m∈S} y_m for the
+ * set S of movies the member rated, stars ignored; a movie's score is x·y_m.
+ *
+ * The artifact of today stores the factors normalised to unit length (a dot product is a cosine), not the
+ * factors the model was fitted with. Then the solve runs on the unit vectors with the model's λ and α, and
+ * `normalised: true` says so in every report: it is a fold-in of the same geometry, not the exact one.
+ * A version that stores its raw factors (`factors`, same layout as `vectors`) gets the exact solve.
+ */
+import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
+
+export interface WatchFactors {
+  dim: number;
+  movieIds: Int32Array;
+  /** Row i belongs to movieIds[i]. */
+  factors: Float32Array | Float64Array;
+  lambda: number;
+  alpha: number;
+  /** True when the factors are the unit-length serving vectors, not the fitted ones. */
+  normalised: boolean;
+}
+
+/** The watch model's movie factors of a version, raw when it stores them (see the header). */
+export function watchFactorsOf(artifacts: Pick<Artifacts, 'watch' | 'manifest'>): WatchFactors {
+  const watch = artifacts.watch as (WatchVectors & { factors?: Float32Array }) | undefined;
+  if (!watch)
+    throw new Error(`version ${artifacts.manifest.version} has no watch model to fold members into`);
+  const hyper = artifacts.manifest.watch?.hyperparameters ?? {};
+  const lambda = hyper.lambda;
+  const alpha = hyper.alpha;
+  if (!(lambda > 0) || !(alpha > 0))
+    throw new Error(`version ${artifacts.manifest.version} records no watch-model lambda and alpha`);
+  const raw = watch.factors;
+  return {
+    dim: watch.dim,
+    movieIds: watch.movieIds,
+    factors: raw ?? watch.vectors,
+    lambda,
+    alpha,
+    normalised: raw === undefined,
+  };
+}
+
+export interface WatchFoldIn {
+  readonly normalised: boolean;
+  /** Whether the model has factors for the movie. */
+  has(movieId: number): boolean;
+  /**
+   * The member's scores for `candidates` (NaN for a movie without factors), from the set of movies they
+   * rated (movies without factors are ignored; no known movie → every score 0).
+   */
+  score(rated: Iterable<number>, candidates: readonly number[]): Float64Array;
+}
+
+export function createWatchFoldIn(model: WatchFactors): WatchFoldIn {
+  const d = model.dim;
+  const row = new Map<number, number>();
+  model.movieIds.forEach((movieId, i) => row.set(movieId, i));
+  // YᵀY once: the all-pairs part of every member's system.
+  const gram = new Float64Array(d * d);
+  const y = model.factors;
+  for (let r = 0; r < model.movieIds.length; r++) {
+    const o = r * d;
+    for (let a = 0; a < d; a++) {
+      const ya = y[o + a];
+      if (ya === 0) continue;
+      for (let b = a; b < d; b++) gram[a * d + b] += ya * y[o + b];
+    }
+  }
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[a * d + b] = gram[b * d + a];
+
+  function memberVector(rated: Iterable<number>): Float64Array | undefined {
+    const rows = [...new Set(rated)].flatMap((movieId) => {
+      const r = row.get(movieId);
+      return r === undefined ? [] : [r];
+    });
+    if (rows.length === 0) return undefined;
+    const system = Float64Array.from(gram);
+    for (let a = 0; a < d; a++) system[a * d + a] += model.lambda;
+    const rhs = new Float64Array(d);
+    for (const r of rows) {
+      const o = r * d;
+      for (let a = 0; a < d; a++) {
+        rhs[a] += (1 + model.alpha) * y[o + a];
+        const ya = model.alpha * y[o + a];
+        for (let b = 0; b < d; b++) system[a * d + b] += ya * y[o + b];
+      }
+    }
+    return solveSymmetric(system, rhs, d);
+  }
+
+  return {
+    normalised: model.normalised,
+    has: (movieId) => row.has(movieId),
+    score(rated, candidates) {
+      const x = memberVector(rated);
+      return Float64Array.from(candidates, (movieId) => {
+        const r = row.get(movieId);
+        if (r === undefined) return NaN;
+        if (!x) return 0;
+        let sum = 0;
+        for (let k = 0; k < d; k++) sum += x[k] * y[r * d + k];
+        return sum;
+      });
+    },
+  };
+}
+
+/** Solves A·x = b for a symmetric positive definite A (row-major d×d) by Cholesky; A is overwritten. */
+export function solveSymmetric(a: Float64Array, b: Float64Array, d: number): Float64Array {
+  for (let j = 0; j < d; j++) {
+    let diagonal = a[j * d + j];
+    for (let k = 0; k < j; k++) diagonal -= a[j * d + k] ** 2;
+    if (!(diagonal > 0)) throw new Error('the fold-in system is not positive definite');
+    const l = Math.sqrt(diagonal);
+    a[j * d + j] = l;
+    for (let i = j + 1; i < d; i++) {
+      let sum = a[i * d + j];
+      for (let k = 0; k < j; k++) sum -= a[i * d + k] * a[j * d + k];
+      a[i * d + j] = sum / l;
+    }
+  }
+  const z = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let sum = b[i];
+    for (let k = 0; k < i; k++) sum -= a[i * d + k] * z[k];
+    z[i] = sum / a[i * d + i];
+  }
+  const x = new Float64Array(d);
+  for (let i = d - 1; i >= 0; i--) {
+    let sum = z[i];
+    for (let k = i + 1; k < d; k++) sum -= a[k * d + i] * x[k];
+    x[i] = sum / a[i * d + i];
+  }
+  return x;
+}
+
+/** The k best-scored candidates (ties: lower movie id), skipping excluded movies and NaN scores. */
+export function topScored(
+  candidates: readonly number[],
+  scores: Float64Array,
+  k: number,
+  exclude: (movieId: number) => boolean,
+): number[] {
+  const open: number[] = [];
+  candidates.forEach((movieId, i) => {
+    if (!Number.isNaN(scores[i]) && !exclude(movieId)) open.push(i);
+  });
+  open.sort((i, j) => scores[j] - scores[i] || candidates[i] - candidates[j]);
+  return open.slice(0, k).map((i) => candidates[i]);
+}

@@ -1,0 +1,151 @@
+/**
+ * An export's movie (title as Letterboxd or IMDb writes it, year) → one MovieLens movie, or why not.
+ *
+ * Letterboxd writes TMDB's English titles with the article first and accents ("Amélie", "The Matrix");
+ * MovieLens writes "Amelie (Fabuleux destin d'Amélie Poulain, Le) (2001)" and "Matrix, The (1999)". Both
+ * sides go through the project's search normaliser (case, accents, punctuation) and MovieLens's title
+ * parser (moved articles, alternate titles in parentheses).
+ *
+ * Keys, tried in tiers (a later tier only when the earlier found nothing within a year):
+ *   1. the whole title: MovieLens's main title or any alternate, with and without in-word punctuation
+ *      ("Schindler's" = "Schindlers"), "&" read as "and";
+ *   2. the title without a leading article ("The Lovers" ↔ MovieLens "Lovers");
+ *   3. the main title before its subtitle ("Star Wars" ↔ "Star Wars: Episode IV - A New Hope"), only
+ *      with the exact year.
+ *
+ * The tie rule, within a tier: the exact year beats a year ±1 (release years differ between festival and
+ * cinema dates), and at the same year distance a main title beats an alternate one. A tie that is still
+ * a tie is "ambiguous": never guessed.
+ */
+import type { MovieInfo } from '../../artifacts/types.ts';
+import { hasInWordPunctuation, normalizeForSearch, normalizeJoiningWords } from '../normalize.ts';
+import { moveArticle, parseTitle } from '../titles.ts';
+
+export type MatchResult =
+  | { kind: 'matched'; movieId: number }
+  | { kind: 'not-found' }
+  /** Several movies fit equally well; `movieIds` lists them (best rank first). */
+  | { kind: 'ambiguous'; movieIds: number[] };
+
+export interface TitleMatcher {
+  matchTitle(name: string, year: number | undefined): MatchResult;
+  matchImdb(imdbId: number): MatchResult;
+}
+
+/** A movie a key leads to, and whether the key came from its main title (which wins ties). */
+interface Posting {
+  movieId: number;
+  year: number | undefined;
+  main: boolean;
+}
+
+/** Leading articles an export may write and MovieLens may leave out ("Lovers" vs "The Lovers"). */
+const LEADING_ARTICLE = /^(?:the|a|an|le|la|les|l|il|lo|gli|el|los|las|der|die|das|de|het) /;
+/** MovieLens marks some alternates "a.k.a. …"; the rest of it is the title. */
+const AKA = /^a\.?k\.?a\.?\s+/i;
+
+/** A movie to match against: MovieLens's title and its IMDb id (links.csv, without "tt"). */
+export type MatchableMovie = Pick<MovieInfo, 'movieId' | 'title' | 'imdbId'>;
+
+export function createTitleMatcher(movies: Iterable<MatchableMovie>): TitleMatcher {
+  const whole = new Map<string, Posting[]>();
+  const withoutArticle = new Map<string, Posting[]>();
+  const beforeSubtitle = new Map<string, Posting[]>();
+  const byImdb = new Map<number, number[]>();
+
+  const add = (index: Map<string, Posting[]>, key: string, posting: Posting) => {
+    if (key === '') return;
+    const list = index.get(key);
+    if (!list) index.set(key, [posting]);
+    else if (!list.some((p) => p.movieId === posting.movieId && p.main === posting.main)) list.push(posting);
+  };
+  const addForms = (text: string, posting: Posting) => {
+    for (const key of forms(text)) {
+      add(whole, key, posting);
+      add(withoutArticle, key.replace(LEADING_ARTICLE, ''), posting);
+    }
+  };
+
+  for (const movie of movies) {
+    const parsed = parseTitle(movie.title);
+    const main: Posting = { movieId: movie.movieId, year: parsed.year, main: true };
+    const alternate: Posting = { ...main, main: false };
+    addForms(parsed.main, main);
+    addForms(parsed.mainWithoutArticle, main);
+    for (const written of parsed.alternates) {
+      const { moved, withoutArticle: bare } = moveArticle(written.replace(AKA, ''));
+      addForms(moved, alternate);
+      addForms(bare, alternate);
+    }
+    const colon = parsed.main.search(/:| - /);
+    if (colon > 0) for (const key of forms(parsed.main.slice(0, colon))) add(beforeSubtitle, key, main);
+    if (movie.imdbId) {
+      const id = Number(movie.imdbId);
+      const ids = byImdb.get(id);
+      if (ids) ids.push(movie.movieId);
+      else byImdb.set(id, [movie.movieId]);
+    }
+  }
+
+  return {
+    matchTitle(name, year) {
+      const keys = forms(name);
+      const tiers: [Map<string, Posting[]>, string[], number][] = [
+        [whole, keys, 1],
+        [withoutArticle, keys.map((key) => key.replace(LEADING_ARTICLE, '')), 1],
+        [beforeSubtitle, keys, 0],
+      ];
+      for (const [index, tierKeys, yearSlack] of tiers) {
+        const postings = tierKeys.flatMap((key) => index.get(key) ?? []);
+        const result = decide(postings, year, yearSlack);
+        if (result.kind !== 'not-found') return result;
+      }
+      return { kind: 'not-found' };
+    },
+    matchImdb(imdbId) {
+      const ids = byImdb.get(imdbId);
+      if (!ids) return { kind: 'not-found' };
+      return ids.length === 1
+        ? { kind: 'matched', movieId: ids[0] }
+        : { kind: 'ambiguous', movieIds: [...ids] };
+    },
+  };
+}
+
+/** The tie rule over one tier's candidates (see the module comment). */
+function decide(postings: Posting[], year: number | undefined, yearSlack: number): MatchResult {
+  if (postings.length === 0) return { kind: 'not-found' };
+  // Each movie once, with its best way in (main title over alternate).
+  const best = new Map<number, Posting>();
+  for (const posting of postings) {
+    const seen = best.get(posting.movieId);
+    if (!seen || (posting.main && !seen.main)) best.set(posting.movieId, posting);
+  }
+  const candidates = [...best.values()];
+  if (year === undefined) {
+    // No year to tell remakes apart: only an unshared title is a match.
+    return candidates.length === 1
+      ? { kind: 'matched', movieId: candidates[0].movieId }
+      : { kind: 'ambiguous', movieIds: candidates.map((c) => c.movieId) };
+  }
+  for (let distance = 0; distance <= yearSlack; distance++) {
+    const atDistance = candidates.filter((c) => c.year !== undefined && Math.abs(c.year - year) === distance);
+    if (atDistance.length === 0) continue;
+    const mains = atDistance.filter((c) => c.main);
+    const winners = mains.length > 0 ? mains : atDistance;
+    return winners.length === 1
+      ? { kind: 'matched', movieId: winners[0].movieId }
+      : { kind: 'ambiguous', movieIds: winners.map((c) => c.movieId) };
+  }
+  return { kind: 'not-found' };
+}
+
+/** The normalised forms a title is looked up by: plain, and with in-word punctuation joined. */
+function forms(written: string): string[] {
+  // "&" and "and" are the same word to both sides ("Pride & Prejudice", "Pride and Prejudice").
+  const text = written.includes('&') ? written.replace(/\s*&\s*/g, ' and ') : written;
+  const plain = normalizeForSearch(text);
+  if (!hasInWordPunctuation(text)) return [plain];
+  const joined = normalizeJoiningWords(text);
+  return joined === plain ? [plain] : [plain, joined];
+}
