@@ -1,18 +1,20 @@
 /**
  * /watchlist: lists of movies to watch. Each list is a subcommand group from its own module
- * (`server`: the server's shared list, src/bot/watchlist-server.ts); add one by adding it to LISTS.
+ * (`server`: the server's shared list, src/bot/watchlist-server.ts; `mine`: a member's own, private,
+ * src/bot/watchlist-mine.ts); add one by adding it to LISTS.
  */
 import { SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../src/bot/command.ts';
 import { addSubcommandGroups, partsHandler, type SubcommandGroupPart } from '../src/bot/command-parts.ts';
 import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
+import { myWatchlist } from '../src/bot/watchlist-mine.ts';
 import { serverWatchlist } from '../src/bot/watchlist-server.ts';
 
-const LISTS: readonly SubcommandGroupPart[] = [serverWatchlist];
+const LISTS: readonly SubcommandGroupPart[] = [serverWatchlist, myWatchlist];
 
 export const data = new SlashCommandBuilder()
   .setName('watchlist')
-  .setDescription('Movies to watch: this server’s list.')
+  .setDescription('Movies to watch: this server’s list, or your own.')
   // In servers for now: a list of a member's own could widen this to PERSONAL.
   .setIntegrationTypes(...SERVER_ONLY.integrationTypes)
   .setContexts(...SERVER_ONLY.contexts);

@@ -6,9 +6,11 @@
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
 import type { Recommendations } from '../serve/recommendation.ts';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
-import { labelledMovies, recommendationMessage } from './cards.ts';
+import { fitEmbeds, labelledMovies, recommendationMessage } from './cards.ts';
 import type { BotContext } from './context.ts';
 import { ratingRows } from './rating-components.ts';
+import { markSavedCards, saveForLaterRow } from './watchlist-mine.ts';
+import { memberRatings } from './members.ts';
 
 export async function sendAnswer(
   interaction: ChatInputCommandInteraction | MessageComponentInteraction,
@@ -25,9 +27,19 @@ export async function sendAnswer(
   // Only a reply deferred as ephemeral is seen by the member alone; anything else is read as public.
   const audience = interaction.ephemeral === true ? 'owner' : 'public';
   const message = recommendationMessage(result, snapshot.artifacts, posterById, { heading, audience });
+  // Only an answer only its owner sees may show what is on their watchlist.
+  if (audience === 'owner') {
+    const saved = await memberRatings(context).watchlist(interaction.user.id);
+    if (saved.length > 0) {
+      const ids = movies.map(({ recommendation }) => recommendation.movieId);
+      markSavedCards(message.embeds, ids, new Set(saved.map((entry) => entry.movieId)));
+      // The marks add characters after the cards were fitted to Discord's 6,000.
+      fitEmbeds(message.embeds);
+    }
+  }
   await interaction.editReply({
     ...message,
-    components: ratingRows(movies, snapshot.version),
+    components: [...ratingRows(movies, snapshot.version), ...saveForLaterRow(movies, snapshot.version)],
     allowedMentions: { parse: [] },
   });
 }

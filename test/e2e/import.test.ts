@@ -108,9 +108,7 @@ describe('/import', () => {
     expect(stored).toHaveLength(25);
     expect(stored.every((e) => e.kind === 'rating' && e.source === 'letterboxd')).toBe(true);
 
-    const foryou = await (
-      await bot.fake.command('foryou', { private: true }, { userId: ALICE })
-    ).waitForMessage();
+    const foryou = await (await bot.fake.command('foryou', {}, { userId: ALICE })).waitForMessage();
     expect(foryou.content).toContain('from 25 ratings');
     expect(foryou.embeds).toHaveLength(10);
     // None of the imported movies is recommended back.
@@ -220,6 +218,51 @@ describe('/import', () => {
     const file = bot.fake.upload('ratings.csv', ratingsCsv([[movieIds[1], 3]]), { expiresInMs: -1 });
     const message = await (await bot.fake.command('import', { file }, { userId: BOB })).waitForMessage();
     expect(message.content).toContain('Discord no longer serves that attachment');
+  });
+
+  it('/watchlist mine show lists the imported watchlist privately, with its source; remove takes one off', async () => {
+    const show = await (await bot.fake.command('watchlist mine show', {}, { userId: BOB })).waitForMessage();
+    expect(isPrivate(show)).toBe(true);
+    const description = show.embeds?.[0]?.description ?? '';
+    for (const id of movieIds.slice(30, 33)) {
+      expect(description).toContain(parseTitle(artifacts.movies.get(id)!.title).main.replace(/^The /, ''));
+    }
+    expect(description.match(/from Letterboxd/g)).toHaveLength(3);
+    const removed = await (
+      await bot.fake.command('watchlist mine remove', { movie: `#${movieIds[30]}` }, { userId: BOB })
+    ).waitForMessage();
+    expect(removed.content).toMatch(/^Took \*\*.+\*\* off your watchlist\.$/);
+    const again = await (await bot.fake.command('watchlist mine show', {}, { userId: BOB })).waitForMessage();
+    expect(again.embeds?.[0]?.footer?.text).toMatch(/^2 movies/);
+  });
+
+  it('“Save one for later…” saves from any answer; only the owner’s private answers mark saved cards', async () => {
+    const first = await (await bot.fake.command('foryou', {}, { userId: ALICE })).waitForMessage();
+    const later = (first.components ?? [])
+      .flatMap(
+        (row) =>
+          (row as unknown as { components: { custom_id: string; options?: { value: string }[] }[] })
+            .components,
+      )
+      .find((c) => c.custom_id.startsWith('later:pick:'));
+    expect(later?.options).toHaveLength(10);
+    for (const option of later!.options!) {
+      const saved = await bot.fake.selectMenu(first, later!.custom_id, [option.value], { userId: ALICE });
+      expect((await saved.waitForMessage()).content).toMatch(/^Saved \*\*.+\*\* to your watchlist/);
+    }
+    const savedTitles = new Set(first.embeds!.map((e) => e.title));
+    const marked = (m: APIMessage) => m.embeds!.filter((e) => e.author?.name.includes('On your watchlist'));
+    const mine = await (await bot.fake.command('foryou', {}, { userId: ALICE })).waitForMessage();
+    // Saved movies are not hidden: they come back, marked, and only they are marked.
+    expect(marked(mine).length).toBeGreaterThan(0);
+    for (const embed of mine.embeds!) {
+      expect(embed.author?.name.includes('On your watchlist')).toBe(savedTitles.has(embed.title));
+    }
+    const publicAnswer = await (
+      await bot.fake.command('foryou', { public: true }, { userId: ALICE })
+    ).waitForMessage();
+    expect(isPrivate(publicAnswer)).toBe(false);
+    expect(marked(publicAnswer)).toEqual([]);
   });
 
   it('/forget-me forgets imported ratings and the watchlist', async () => {

@@ -287,6 +287,14 @@ export class FakeDiscord {
     return structuredClone(this.state.commands.get(guildId ?? 'global') ?? []);
   }
 
+  /**
+   * Every message the bot ever sent, as created and after each edit (deleted ones included), oldest
+   * first: what anyone could have seen at some moment. Ephemeral ones carry the EPHEMERAL flag.
+   */
+  messageHistory(): StoredMessage[] {
+    return structuredClone(this.state.history);
+  }
+
   /** Messages posted with POST /channels/{id}/messages (not interaction replies), oldest first. */
   channelMessages(channelId: string = this.channelId): StoredMessage[] {
     return (this.state.channelPosts.get(channelId) ?? []).flatMap((id) => {

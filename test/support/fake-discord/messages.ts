@@ -68,6 +68,7 @@ export function createMessage(state: FakeState, m: NewMessage): StoredMessage {
   };
   if (!m.allowEmpty && isEmptyMessage(message)) throw Errors.emptyMessage();
   state.messages.set(message.id, message);
+  state.history.push(structuredClone(message));
   const guild = guildOfChannel(state.config, m.channelId);
   if (message.poll && guild) trackPoll(state, message, guild.id);
   return message;
@@ -97,6 +98,7 @@ export function editMessage(
   };
   if (isEmptyMessage(updated)) throw Errors.emptyMessage();
   state.messages.set(updated.id, updated);
+  state.history.push(structuredClone(updated));
   return updated;
 }
 

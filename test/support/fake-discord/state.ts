@@ -61,6 +61,8 @@ export function snowflake(): string {
 
 export class FakeState {
   readonly messages = new Map<string, StoredMessage>();
+  /** Every message as it was created and after each edit, in order (deleted ones included). */
+  readonly history: StoredMessage[] = [];
   /** Messages created with POST /channels/{id}/messages, per channel, in order. */
   readonly channelPosts = new Map<string, string[]>();
   /** Registered commands by scope: 'global' or a guild id. */
