@@ -67,7 +67,7 @@ export function describeReason(
       const owner = audience === 'owner';
       const who =
         owner && reason.because.length > 0
-          ? `people who watched ${names(reason.because)}, which you rated`
+          ? `people who watched ${names(reason.because)}, which you rated${reason.becauseLiked ? ' highly' : ''}`
           : 'people whose taste is close to yours';
       // A stars-path prediction at the top of the scale is clipped, not a real 5: it is not shown.
       const stars =
@@ -77,7 +77,9 @@ export function describeReason(
       return `${reason.list === 'gem' ? 'A less-known movie often' : 'Often'} watched by ${who}.${stars}`;
     }
     case 'taste-group':
-      return `A less-known movie that suits each of your ${reason.memberCount} members' tastes, not just one.`;
+      return reason.lowestPredicted === undefined || reason.lowestPredicted >= DISLIKE_BELOW
+        ? "A less-known movie close to what your group loves, each member's taste counted alike, that nobody in it is expected to dislike."
+        : "A less-known movie close to what your group loves, each member's taste counted alike.";
     case 'popular-fallback':
       return (
         `Few close matches, so a well-liked movie outside the top ${artifacts.catalog.length}: ` +

@@ -236,7 +236,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
           const explained = (drawn: Candidate[]) =>
             drawn.map((c) =>
               c.reason.kind === 'taste'
-                ? { ...c, reason: { ...c.reason, because: taste.because(folded, c.movieId) } }
+                ? { ...c, reason: { ...c.reason, ...explain(taste.because(folded, c.movieId)) } }
                 : c,
             );
           const gems = explained(draw(taste.gems(folded, isTaken, stars), taken, perSource, rng));
@@ -387,6 +387,10 @@ function guardAgainstDislike(
   // Scores stay comparable within a tier; the guarded tier comes first whatever its scores.
   const bump = ok.length > 0 ? Math.max(...ok.map((c) => c.score)) + 1 : 0;
   return [...ok.map((c) => ({ ...c, score: c.score + bump })), ...rest, ...ranked.slice(GUARDED)];
+}
+
+function explain({ ids, liked }: { ids: number[]; liked: boolean }) {
+  return { because: ids, becauseLiked: liked };
 }
 
 function requireEnough(known: number): void {

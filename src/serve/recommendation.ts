@@ -91,6 +91,8 @@ export type RecommendationReason =
       price: number;
       /** The member's rated movies with the largest shares of the score (liked ones first). */
       because: number[];
+      /** Whether every movie in `because` is one the member rated ≥ 4. */
+      becauseLiked?: boolean;
       /** The stars path's predicted rating for the member (½–5), when known. */
       predictedRating?: number;
     }

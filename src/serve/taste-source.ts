@@ -61,6 +61,8 @@ export const DEFAULT_TASTE: TasteOptions = {
 export const TASTE_RANKED = 20;
 /** Candidates checked against the stars path's dislike guard, best first. */
 const GUARDED = 60;
+/** A rating this high makes a rated movie one the member liked (named first in a reason). */
+const LIKED = 4;
 /** Rated movies a reason names (largest shares first). */
 const BECAUSE = 3;
 
@@ -75,7 +77,7 @@ export interface TasteSource {
    * The member's rated movies with the largest shares of a movie's score (liked ones first). One solve per
    * movie, so the engine asks only for the movies it shows; the rankings' reasons leave `because` empty.
    */
-  because(member: FoldedTaste, movieId: number): number[];
+  because(member: FoldedTaste, movieId: number): { ids: number[]; liked: boolean };
   gems(member: FoldedTaste, isExcluded: (movieId: number) => boolean, stars?: StarsGuard): ScoredCandidate[];
   group(
     members: readonly FoldedTaste[],
@@ -176,17 +178,18 @@ export function createTasteSource(
   }
 
   /** Movies the member rated that led most to this one (positive shares; liked movies first). */
-  function because(member: FoldedTaste, movieId: number): number[] {
+  function because(member: FoldedTaste, movieId: number): { ids: number[]; liked: boolean } {
     const row = rowOf.get(movieId);
-    if (row === undefined) return [];
+    if (row === undefined) return { ids: [], liked: false };
     const shares = sharesOf(watch!, member, row);
     const order = Array.from(shares.keys()).filter((i) => shares[i] > 0);
-    const liked = order.filter((i) => member.ratings[i] >= 4);
+    const liked = order.filter((i) => member.ratings[i] >= LIKED);
     const pool = liked.length > 0 ? liked : order;
-    return pool
+    const ids = pool
       .sort((a, b) => shares[b] - shares[a] || member.movieIds[a] - member.movieIds[b])
       .slice(0, BECAUSE)
       .map((i) => member.movieIds[i]);
+    return { ids, liked: liked.length > 0 };
   }
 
   return {
