@@ -10,7 +10,7 @@
 import { pricedWatch } from './watch-gems.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import { createFanTables, type FanTablesMethod } from './fan-tables.ts';
-import { buildGemSource, createGemSource, DISLIKE_BELOW, type GemSource } from './gem-source.ts';
+import { buildGemSource, createGemSource, DISLIKE_BELOW, groupScore, type GemSource } from './gem-source.ts';
 import type { FoldedUser } from './fold-in.ts';
 import { createNeighbourSource, NEIGHBOURS_PER_SOURCE, type NeighbourSource } from './neighbour-source.ts';
 import { PICK_RATING, REFERENCE_TRIPLES } from './pick-lift.ts';
@@ -68,6 +68,13 @@ export interface RecommendOptions {
   exclude?: ReadonlySet<number>;
 }
 
+/** One movie's predicted reception by a group (stars ½–5 for the two predictions). */
+export interface GroupScore {
+  score: number;
+  meanPredicted: number;
+  lowestPredicted: number;
+}
+
 export interface Engine {
   readonly method: EngineMethod;
   /** The serving constants behind the answers, for evaluation reports. */
@@ -88,6 +95,16 @@ export interface Engine {
    * rated is returned. No qualifying member → 'too-few-ratings'.
    */
   movieNight(members: readonly (readonly MemberRating[])[], options?: RecommendOptions): Recommendations;
+  /**
+   * The group's predicted score of given movies, the way movieNight's dislike guard and group gems rank:
+   * a movie nobody is predicted to rate below DISLIKE_BELOW scores 10 + the members' mean prediction,
+   * any other its lowest prediction (so guarded movies come first). Only qualifying members count, as in
+   * movieNight; a movie the model cannot predict is left out of the map.
+   */
+  groupScores(
+    members: readonly (readonly MemberRating[])[],
+    movieIds: readonly number[],
+  ): Map<number, GroupScore>;
   /**
    * forYou with the DNMF side from a trained user's own embedding instead of a fold-in (for the ranking
    * evaluation's fold-in comparison); `ratings` still drive the kNN side and the exclusions.
@@ -329,6 +346,22 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       const user = gemsOf().trainedUser(userId);
       if (!user) throw new RangeError(`user ${userId} is not in the DNMF model`);
       return personal(user, ratings, ratings.length, 'trained', options);
+    },
+
+    groupScores(members, movieIds) {
+      members.forEach((ratings) => validateRatings(ratings));
+      const users = members
+        .map(foldMember)
+        .filter(({ known }) => known >= MIN_PERSONAL_RATINGS)
+        .map(({ user }) => user);
+      const scores = new Map<number, GroupScore>();
+      if (users.length === 0) return scores;
+      for (const movieId of movieIds) {
+        const predicted = gemsOf().predictions(users, movieId);
+        if (predicted === undefined) continue;
+        scores.set(movieId, groupScore(predicted));
+      }
+      return scores;
     },
 
     movieNight(members, options = {}) {
