@@ -203,7 +203,7 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     expect(question.content).toContain(`**Waiting for**: <@${BOB}> and <@${CAROL}>`);
     expect(question.allowed_mentions).toEqual({ users: [BOB, CAROL] });
     await answerConsent(question, BOB, 'always');
-    expect(handle.finalMessage().content).toContain(`**Waiting for**: <@${CAROL}>`);
+    await handle.waitForMessage((m) => m.content.includes(`**Waiting for**: <@${CAROL}>`));
     await answerConsent(question, CAROL, 'in');
     const night = await handle.waitForMessage((m) => m.embeds.length > 0);
     expect(isPrivate(night)).toBe(false);
@@ -230,6 +230,7 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     const handle = await bot.fake.command('movienight', {}, { userId: BOB });
     // Alice is asked; Carol said "count me in" for one night only, so she is asked again.
     await answerConsent(handle.finalMessage(), ALICE, 'in');
+    await handle.waitForMessage((m) => m.content.includes(`**Waiting for**: <@${CAROL}>`));
     await answerConsent(handle.finalMessage(), CAROL, 'in');
     const night = await handle.waitForMessage((m) => m.embeds.length > 0);
     expect(night.content).toContain(`Movie night for <@${BOB}>, <@${ALICE}> and <@${CAROL}>:`);
