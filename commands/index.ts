@@ -1,6 +1,7 @@
 /** Every slash command and component handler the bot has; the router and the deploy script read this list. */
 import type { Command, ComponentHandler } from '../src/bot/command.ts';
 import { ratingHandlers } from '../src/bot/rating-handlers.ts';
+import about from './about.ts';
 import forgetMe, { forgetMeButtons } from './forget-me.ts';
 import importCommand, { importButtons } from './import.ts';
 import foryou from './foryou.ts';
@@ -14,6 +15,7 @@ import settings from './settings.ts';
 import watchlist from './watchlist.ts';
 import { listPageButtons } from '../src/bot/watchlist-server.ts';
 import { saveForLaterSelect } from '../src/bot/watchlist-mine.ts';
+import { whereToWatchSelect } from '../src/bot/card-watch.ts';
 
 export const commands: readonly Command[] = [
   recommend,
@@ -25,6 +27,7 @@ export const commands: readonly Command[] = [
   movienight,
   forgetMe,
   importCommand,
+  about,
   settings,
   watchlist,
 ];
@@ -39,4 +42,5 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   importButtons,
   listPageButtons,
   saveForLaterSelect,
+  whereToWatchSelect,
 ];

@@ -8,9 +8,14 @@ import type { Recommendations } from '../serve/recommendation.ts';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
 import { fitEmbeds, labelledMovies, recommendationMessage } from './cards.ts';
 import type { BotContext } from './context.ts';
+import { addWatchFields, whereToWatchRow } from './card-watch.ts';
 import { ratingRows } from './rating-components.ts';
+import { regionFor } from './settings-region.ts';
 import { markSavedCards, saveForLaterRow } from './watchlist-mine.ts';
 import { memberRatings } from './members.ts';
+
+/** Posters and watch info together get at most this long (the posters' own deadline is 2.5 s). */
+const WATCH_BUDGET_MS = 2_500;
 
 export async function sendAnswer(
   interaction: ChatInputCommandInteraction | MessageComponentInteraction,
@@ -20,13 +25,24 @@ export async function sendAnswer(
   heading?: string,
 ): Promise<void> {
   const movies = labelledMovies(result);
-  const posters = await context.posters.getPosters(
-    movies.map(({ recommendation }) => recommendation.movie.tmdbId),
-  );
+  const started = Date.now();
+  const tmdbIds = movies.map(({ recommendation }) => recommendation.movie.tmdbId);
+  const posters = await context.posters.getPosters(tmdbIds);
+  // The poster lookups just stored where to watch and the trailer (one TMDB request per movie): read, within
+  // what is left of the posters' budget, so a slow or rate-limited TMDB costs the answer nothing more.
+  const watch = context.posters.enabled
+    ? await context.posters.getWatchInfos(tmdbIds, {
+        deadlineMs: Math.max(200, WATCH_BUDGET_MS - (Date.now() - started)),
+      })
+    : [];
   const posterById = new Map(movies.map(({ recommendation }, i) => [recommendation.movieId, posters[i]]));
   // Only a reply deferred as ephemeral is seen by the member alone; anything else is read as public.
   const audience = interaction.ephemeral === true ? 'owner' : 'public';
   const message = recommendationMessage(result, snapshot.artifacts, posterById, { heading, audience });
+  if (watch.some(Boolean)) {
+    addWatchFields(message.embeds, watch, await regionFor(context, interaction.user.id, interaction.guildId));
+    fitEmbeds(message.embeds);
+  }
   // Only an answer only its owner sees may show what is on their watchlist.
   if (audience === 'owner') {
     const saved = await memberRatings(context).watchlist(interaction.user.id);
@@ -39,7 +55,11 @@ export async function sendAnswer(
   }
   await interaction.editReply({
     ...message,
-    components: [...ratingRows(movies, snapshot.version), ...saveForLaterRow(movies, snapshot.version)],
+    components: [
+      ...ratingRows(movies, snapshot.version),
+      ...saveForLaterRow(movies, snapshot.version),
+      ...(context.posters.enabled ? whereToWatchRow(movies) : []),
+    ],
     allowedMentions: { parse: [] },
   });
 }
