@@ -14,6 +14,7 @@ import retrain from './retrain.ts';
 import settings from './settings.ts';
 import watchlist from './watchlist.ts';
 import { listPageButtons } from '../src/bot/watchlist-server.ts';
+import { durationSelect, voteButton } from '../src/bot/movie-night-poll.ts';
 import { saveForLaterSelect } from '../src/bot/watchlist-mine.ts';
 import { whereToWatchSelect } from '../src/bot/card-watch.ts';
 
@@ -41,6 +42,8 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   pickNowButton,
   importButtons,
   listPageButtons,
+  voteButton,
+  durationSelect,
   saveForLaterSelect,
   whereToWatchSelect,
 ];

@@ -3,7 +3,14 @@
  * acknowledged with deferUpdate, whose message becomes the answer): posters, cards and the rating controls,
  * so whoever sees it can rate any of the ten.
  */
-import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
+import type {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ChatInputCommandInteraction,
+  Message,
+  MessageComponentInteraction,
+  StringSelectMenuBuilder,
+} from 'discord.js';
 import type { Recommendations } from '../serve/recommendation.ts';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
 import { fitEmbeds, labelledMovies, recommendationMessage } from './cards.ts';
@@ -14,6 +21,8 @@ import { regionFor } from './settings-region.ts';
 import { markSavedCards, saveForLaterRow } from './watchlist-mine.ts';
 import { memberRatings } from './members.ts';
 
+const MAX_ACTION_ROWS = 5;
+
 /** Posters and watch info together get at most this long (the posters' own deadline is 2.5 s). */
 const WATCH_BUDGET_MS = 2_500;
 
@@ -23,7 +32,9 @@ export async function sendAnswer(
   snapshot: ServingSnapshot,
   result: Recommendations,
   heading?: string,
-): Promise<void> {
+  /** Rows after the rating menus (e.g. /movienight's "Put it to a vote"). */
+  extraRows: readonly ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>[] = [],
+): Promise<Message> {
   const movies = labelledMovies(result);
   const started = Date.now();
   const tmdbIds = movies.map(({ recommendation }) => recommendation.movie.tmdbId);
@@ -53,13 +64,13 @@ export async function sendAnswer(
       fitEmbeds(message.embeds);
     }
   }
-  await interaction.editReply({
-    ...message,
-    components: [
-      ...ratingRows(movies, snapshot.version),
-      ...saveForLaterRow(movies, snapshot.version),
-      ...(context.posters.enabled ? whereToWatchRow(movies) : []),
-    ],
-    allowedMentions: { parse: [] },
-  });
+  // Discord allows five rows: the rating menus and the caller's rows first, then "Save for later", then
+  // "Where to watch" while there is room.
+  const rows = [
+    ...ratingRows(movies, snapshot.version),
+    ...extraRows,
+    ...saveForLaterRow(movies, snapshot.version),
+    ...(context.posters.enabled ? whereToWatchRow(movies) : []),
+  ].slice(0, MAX_ACTION_ROWS);
+  return interaction.editReply({ ...message, components: rows, allowedMentions: { parse: [] } });
 }

@@ -7,6 +7,7 @@ import { evaluateCommand, splitCommand } from './commands/evaluate.ts';
 import { evaluateRankingCommand } from './commands/evaluate-ranking.ts';
 import { generateCommand } from './commands/generate.ts';
 import { popularCommand, similarCommand } from './commands/inspect.ts';
+import { personalBatchCommand } from './commands/personal-batch.ts';
 import { recommendBatchCommand, recommendCommand } from './commands/recommend.ts';
 import { downloadCommand, trainCommand } from './commands/train.ts';
 import { rollbackCommand, versionsCommand } from './commands/versions.ts';
@@ -41,6 +42,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   recommend --batch FILE [--seed N] [--json]
                                  one request per line (JSON array of 3 ids or titles; FILE - = stdin),
                                  one JSON line per request: {"picks","popular","gems"} or {"error"}
+  foryou --batch FILE [--seed N] one member per line: a JSON array of {"movieId" or "title", "rating"};
+                                 one JSON line per request: {"popular","gems"} or {"error"}
+  movienight --batch FILE [--seed N]
+                                 one group per line: a JSON array of members' rating arrays; the same out
   versions                       trained versions (* = current)
   rollback                       make the previous version current`;
 
@@ -141,6 +146,12 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       return recommendCommand(context, args, { seed: integer('seed', values.seed), json: values.json });
+    case 'foryou':
+    case 'movienight':
+      if (values.batch === undefined || args.length > 0)
+        throw new UsageError(`${command} takes --batch FILE (one request per line) and nothing else`);
+      await personalBatchCommand(context, command, values.batch, { seed: integer('seed', values.seed) });
+      return;
     case 'versions':
       return versionsCommand(context);
     case 'rollback':

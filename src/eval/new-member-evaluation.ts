@@ -475,18 +475,7 @@ function personalListMethods(
       },
     },
     deterministic('most-rated', (member) => firstUnseen(facts.mostRated, member.toldMovies, k)),
-    {
-      name: 'random-band',
-      drawn: true,
-      lists: ['random-band'],
-      answer: (member, rng) => ({
-        'random-band': sampleDistinct(
-          facts.band.filter((id) => !member.toldMovies.has(id)),
-          k,
-          rng,
-        ),
-      }),
-    },
+    randomBand<ToldMember>(facts, k, (member) => member.toldMovies),
     deterministic('fold-in-band', (member) => {
       const rated = member.told.map((r) => r.movieId);
       return topScored(bandWithFactors, foldIn.score(rated, bandWithFactors), k, (id) =>
@@ -526,18 +515,7 @@ function groupListMethods(
       },
     },
     deterministic('most-rated', (group) => firstUnseen(facts.mostRated, group.told, k)),
-    {
-      name: 'random-band',
-      drawn: true,
-      lists: ['random-band'],
-      answer: (group, rng) => ({
-        'random-band': sampleDistinct(
-          facts.band.filter((id) => !group.told.has(id)),
-          k,
-          rng,
-        ),
-      }),
-    },
+    randomBand<GroupUnit>(facts, k, (group) => group.told),
     deterministic('pooled-fold-in-band', (group) =>
       topScored(
         bandWithFactors,
@@ -559,6 +537,26 @@ function groupListMethods(
       ),
     ),
   ];
+}
+
+/** k random band movies the unit has not told (drawn: scored over the seeds like the engine's lists). */
+function randomBand<Unit>(
+  facts: MovieFacts,
+  k: number,
+  told: (unit: Unit) => ReadonlySet<number>,
+): ListMethod<Unit> {
+  return {
+    name: 'random-band',
+    drawn: true,
+    lists: ['random-band'],
+    answer: (unit, rng) => ({
+      'random-band': sampleDistinct(
+        facts.band.filter((id) => !told(unit).has(id)),
+        k,
+        rng,
+      ),
+    }),
+  };
 }
 
 function deterministic<Unit>(name: string, rank: (unit: Unit) => number[]): ListMethod<Unit> {

@@ -1,11 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ModelRepository } from '../../src/artifacts/repository.ts';
 import type { Artifacts } from '../../src/artifacts/types.ts';
-import { trainVersion } from '../../src/train/pipeline.ts';
 import { runCli } from '../support/cli.ts';
-import { syntheticDataset, tempDir, writeDatasetFiles } from '../support/dataset.ts';
+import { trainedModelForCli } from '../support/trained-model.ts';
 
 type Answer = { picks: number[]; popular: number[]; gems: number[] } | { error: string };
 
@@ -15,20 +13,7 @@ describe('recommend --batch against a trained model', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = await tempDir('flickpick-batch-');
-    const datasetDir = await writeDatasetFiles(
-      path.join(dir, 'data'),
-      syntheticDataset({ users: 90, movies: 300, popular: 140, seed: 4 }),
-    );
-    const modelsDir = path.join(dir, 'models');
-    const result = await trainVersion({
-      datasetDir,
-      repository: new ModelRepository(modelsDir),
-      dnmf: { epochs: 2 },
-    });
-    if (!result.published) throw new Error(result.problems.join('; '));
-    artifacts = result.artifacts;
-    env = { MODELS_DIR: modelsDir, MOVIELENS_DIR: datasetDir, LOG_LEVEL: 'error' };
+    ({ dir, artifacts, env } = await trainedModelForCli('flickpick-batch-'));
   }, 60_000);
 
   it('answers every line in order: ids, titles, and a specific error for each bad line', async () => {

@@ -66,18 +66,27 @@ describe('evaluate-ranking on a generated dataset', () => {
     const lists = lines.filter((line) => 'hitRate' in line);
     expect(lists.length).toBeGreaterThanOrEqual(6);
     for (const line of lists) {
+      const name = String(line.name);
       expect(line.users).toBe(protocol.users);
-      for (const metric of [
-        'hitRate',
-        'precision',
-        'recall',
-        'ndcg',
-        'topMovieShare',
-        'top10Share',
-        'pickSensitivity',
-      ])
-        expect(line[metric], `${String(line.name)} ${metric}`).toBeGreaterThanOrEqual(0);
-      expect(line.hitRate as number).toBeLessThanOrEqual(1);
+      const [hitRate, precision, recall, ndcg] = ['hitRate', 'precision', 'recall', 'ndcg'].map(
+        (metric) => line[metric] as number,
+      );
+      // Per user: hits/k ≤ hits/min(k, relevant) ≤ [a hit] ≤ hits, so the means are ordered the same way.
+      expect(precision, name).toBeLessThanOrEqual(recall + 1e-4);
+      expect(recall, name).toBeLessThanOrEqual(hitRate + 1e-4);
+      expect(hitRate, name).toBeLessThanOrEqual(5 * precision + 1e-4);
+      expect(hitRate, name).toBeLessThanOrEqual(1);
+      // nDCG is positive exactly when some user had a hit, and at most 1.
+      expect(ndcg > 0, name).toBe(hitRate > 0);
+      expect(ndcg, name).toBeLessThanOrEqual(1);
+      // The most frequent movie fills topMovieShare / k of the slots, so the top 10 fill at least that.
+      const top = line.topMovieShare as number;
+      expect(top, name).toBeGreaterThan(0);
+      expect(top, name).toBeLessThanOrEqual(1);
+      expect(line.top10Share as number, name).toBeGreaterThanOrEqual(top / 5 - 1e-4);
+      expect(line.top10Share as number, name).toBeLessThanOrEqual(1);
+      // The engine's lists follow the picks (the small generated band can leave a baseline no choice).
+      if (name.startsWith('engine.')) expect(line.pickSensitivity as number, name).toBeLessThan(1);
       expect(line.hitsPer100).toBeCloseTo((line.precision as number) * 500, 0);
       expect(line.hyperparameters).toBeTypeOf('object');
       expect((line.triples as { n: number }).n).toBe(2000);
@@ -90,8 +99,9 @@ describe('evaluate-ranking on a generated dataset', () => {
     // The band baselines default to the engine's own gem band (10 to below the kNN's 50 ratings).
     expect(byName.get('random-band')!.hyperparameters).toMatchObject({ band: { min: 10, max: 49 } });
     expect(byName.get('cosine-band-10-60')!.hyperparameters).toMatchObject({ band: { min: 10, max: 60 } });
-    // Nothing a user rated in train counts as served.
-    expect(byName.get('engine.gems')!.droppedByExclude).toBeGreaterThanOrEqual(0);
+    // The engine honours `exclude`: nothing a user rated in train had to be dropped from its lists.
+    expect(byName.get('engine.gems')!.droppedByExclude).toBe(0);
+    expect(byName.get('engine.popular')!.droppedByExclude).toBe(0);
   });
 
   it('compares fold-in with trained-in embeddings for a user folds, every user folded in once', () => {
@@ -104,7 +114,15 @@ describe('evaluate-ranking on a generated dataset', () => {
     for (const size of folds.users) expect(Math.abs(size - users / 2)).toBeLessThan(1);
     for (const side of ['trainedIn', 'foldedIn', 'foldedInKnownUsers', 'trainedInOtherModel']) {
       const scores = foldIn[side] as Record<string, { hit: number; hitsPer100: number }>;
-      for (const list of ['popular', 'gems', 'all']) expect(scores[list].hit).toBeGreaterThanOrEqual(0);
+      for (const list of ['popular', 'gems', 'all']) {
+        // A user with a hit has at least one: hits per user ≥ hit rate; a rate is at most 1.
+        expect(scores[list].hit, `${side} ${list}`).toBeLessThanOrEqual(1);
+        expect(scores[list].hitsPer100 / 100, `${side} ${list}`).toBeGreaterThanOrEqual(
+          scores[list].hit - 1e-3,
+        );
+      }
+      // The two lists never share a movie, so all ten hold exactly the hits of both.
+      expect(scores.all.hitsPer100, side).toBeCloseTo(scores.popular.hitsPer100 + scores.gems.hitsPer100, 0);
     }
     const ratio = foldIn.ratio as { gems: number | null };
     const gems = (foldIn.foldedIn as Record<string, { hitsPer100: number }>).gems.hitsPer100;
@@ -148,5 +166,5 @@ describe('evaluate-ranking on a generated dataset', () => {
     expect(prices.code).toBe(1);
     expect(prices.stderr).toContain('--prices takes name=number pairs of cap, listLength');
     expect(prices.stderr).toContain('got "budget=2"');
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,6 +1,23 @@
-import { describe, expect, it } from 'vitest';
-import { createMovieSearch } from '../../src/serve/catalog-search.ts';
-import { ServingModels } from '../../src/serve/serving-models.ts';
+import { describe, expect, it, vi } from 'vitest';
+
+/** How the all-title search builds: steps taken between other work, and builds finished at once. */
+const builds = vi.hoisted(() => ({ steps: 0, finished: 0 }));
+vi.mock('../../src/serve/catalog-search.ts', async (original) => {
+  const actual = await original<typeof import('../../src/serve/catalog-search.ts')>();
+  return {
+    ...actual,
+    startMovieSearchBuild: (...args: Parameters<typeof actual.startMovieSearchBuild>) => {
+      const build = actual.startMovieSearchBuild(...args);
+      return {
+        step: () => (builds.steps++, build.step()),
+        finish: () => (builds.finished++, build.finish()),
+      };
+    },
+  };
+});
+
+const { createMovieSearch } = await import('../../src/serve/catalog-search.ts');
+const { ServingModels } = await import('../../src/serve/serving-models.ts');
 import { createRng } from '../../src/random.ts';
 import { HAND_PICKS, handArtifacts } from '../serve/fixtures.ts';
 
@@ -19,14 +36,22 @@ describe('ServingModels', () => {
     const title = [...artifacts.movies.values()][0].title;
     const queries = [title.slice(0, 3), title, 'zzz-nothing'];
     const expected = queries.map((query) => eager.suggest(query));
-    // Asked at once: built on demand.
+    // Asked at once: the first question finishes the build on the spot.
+    builds.finished = 0;
     const early = new ServingModels(artifacts).current.movieSearch;
     expect(queries.map((query) => early.suggest(query))).toEqual(expected);
     expect(early.size).toBe(eager.size);
-    // Asked later: the background build has had its turns.
-    const later = new ServingModels(artifacts).current.movieSearch;
+    expect(builds.finished).toBe(1);
+    // Asked later: the background build has had its turns and is done, so no question had to finish it.
     for (let i = 0; i < 50; i++) await nextTick();
+    builds.steps = 0;
+    builds.finished = 0;
+    const later = new ServingModels(artifacts).current.movieSearch;
+    expect(builds.steps).toBe(0);
+    for (let i = 0; i < 50; i++) await nextTick();
+    expect(builds.steps).toBeGreaterThan(0);
     expect(queries.map((query) => later.suggest(query))).toEqual(expected);
+    expect(builds.finished).toBe(0);
     expect(later.resolve(title, { ids: false })).toEqual(eager.resolve(title, { ids: false }));
   });
 

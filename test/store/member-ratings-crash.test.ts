@@ -8,11 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/random.ts';
 import { createStore } from '../../src/store/index.ts';
 import { MemberRatings } from '../../src/store/member-ratings.ts';
 import { starsFor } from './fixtures/rating-writer-stars.ts';
+import { findRedisServer, startRedisServer, type RunningRedis } from './redis-server.ts';
 
 const writer = fileURLToPath(new URL('./fixtures/rating-writer.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'flickpick-kill9-'));
@@ -90,5 +91,31 @@ describe('member ratings under kill -9', () => {
     const stored = await new MemberRatings(store).ratings(MEMBER);
     await store.disconnect();
     expect(stored).toHaveLength(400);
+  }, 60_000);
+});
+
+const redisBinary = findRedisServer();
+
+describe.skipIf(redisBinary === undefined)('member ratings on Redis from two processes', () => {
+  let redis: RunningRedis;
+  beforeAll(async () => {
+    redis = await startRedisServer(redisBinary!);
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('loses nothing when two processes rate for the same member at once (compare-and-set retries)', async () => {
+    const [a, b] = await Promise.all([
+      runWriter(redis.url, 1, null, 200),
+      runWriter(redis.url, 201, null, 400),
+    ]);
+    expect(a.confirmed).toHaveLength(200);
+    expect(b.confirmed).toHaveLength(200);
+    const store = createStore({ url: redis.url, namespace: 'flickpick' });
+    const stored = await new MemberRatings(store).ratings(MEMBER);
+    await store.disconnect();
+    expect(stored).toHaveLength(400);
+    expect(stored.every((entry) => entry.rating === starsFor(entry.movieId))).toBe(true);
   }, 60_000);
 });

@@ -8,8 +8,13 @@ import { createRng } from '../../src/random.ts';
 export const REAL_DATASET_DIR = process.env.MOVIELENS_DIR;
 export const REAL_SPLIT_DIR = process.env.MOVIELENS_SPLIT_DIR;
 
+/** Folders made by tempDir in this test file; test/support/cleanup.ts removes them after the file's tests. */
+export const createdTempDirs: string[] = [];
+
 export async function tempDir(prefix = 'flickpick-'): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  createdTempDirs.push(dir);
+  return dir;
 }
 
 export interface DatasetFiles {

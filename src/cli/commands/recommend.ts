@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Artifacts } from '../../artifacts/types.ts';
 import { RecommendError } from '../../serve/recommend-error.ts';
 import { createSnapshot } from '../../serve/serving-models.ts';
 import { parseBatchLine } from '../batch-requests.ts';
+import { answerBatch } from '../batch-runner.ts';
 import { createCatalogSearch } from '../../serve/catalog-search.ts';
 import { createEngine } from '../../serve/engine.ts';
 import type { Recommendation } from '../../serve/recommendation.ts';
@@ -78,36 +77,7 @@ export async function recommendBatchCommand(
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const title = (id: number) => displayTitle(artifacts.movies.get(id)?.title ?? String(id));
   const rng = createRng(options.seed);
-  const input = file === '-' ? process.stdin : createReadStream(file);
-  const opened = new Promise<void>((resolve, reject) => {
-    if (file === '-') return resolve();
-    input.once('open', () => resolve());
-    input.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new UsageError(`--batch: no such file ${file}`) : error),
-    );
-  });
-  await opened;
-  let pending: string[] = [];
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const chunk = pending.join('');
-    pending = [];
-    if (!output.write(chunk)) await new Promise((resolve) => output.once('drain', resolve));
-  };
-  let requests = 0;
-  let errors = 0;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    requests++;
-    const answer = answerLine(line);
-    if ('error' in answer) {
-      errors++;
-      answer.error = `line ${requests}: ${answer.error}`;
-    }
-    pending.push(JSON.stringify(answer) + '\n');
-    if (pending.length >= 1000) await flush();
-  }
-  await flush();
-  return { requests, errors };
+  return answerBatch(file, output, answerLine);
 
   function answerLine(
     line: string,
