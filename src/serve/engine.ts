@@ -29,6 +29,8 @@ import { takenMovies, type TakenMovies } from './taken-movies.ts';
 import { RecommendError } from './recommend-error.ts';
 import { createRng, type Rng } from '../random.ts';
 import type { UserVector } from '../artifacts/dnmf.ts';
+import { createTasteSource, type StarsGuard, type TasteOptions, type TasteSource } from './taste-source.ts';
+import type { FoldedTaste } from './taste-fold-in.ts';
 
 export type { MemberRating } from './recommendation.ts';
 
@@ -123,6 +125,11 @@ export interface CreateEngineOptions {
    */
   warm?: 'now' | 'later';
   method?: EngineMethod;
+  /**
+   * The taste model's options for /foryou and /movienight (taste-source.ts), or false to rank them by the
+   * DNMF alone, as versions without the MF path's fold-in data do (for the evaluation's comparison).
+   */
+  taste?: Partial<TasteOptions> | false;
 }
 
 interface Lists {
@@ -163,6 +170,9 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   };
   const neighboursOf = () =>
     (neighbourSource ??= createNeighbourSource(artifacts, isCatalog, catalogIds.size));
+  // /foryou and /movienight rank with the taste model's MF path where the version stores its fold-in.
+  const taste: TasteSource | undefined =
+    options.taste === false ? undefined : createTasteSource(artifacts, options.taste ?? {});
   // Enough for any legacy request: its share per pick (2) after losing two other picks and five movies.
   const enough = PICK_COUNT - 1 + DEFAULT_PER_SOURCE + Math.ceil(DEFAULT_PER_SOURCE / PICK_COUNT);
   const warm = options.warm ?? 'now';
@@ -228,6 +238,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     ratingCount: number,
     embedding: 'fold-in' | 'trained',
     options: RecommendOptions,
+    folded?: FoldedTaste,
   ): Recommendations {
     return answer(
       [],
@@ -236,6 +247,20 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       ratings.map((r) => r.movieId),
       (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId);
+        if (taste && folded) {
+          const stars: StarsGuard = (movieId) => gemsOf().predictions([user], movieId);
+          // The movies shown get their reasons' rated movies (one solve each), not every candidate.
+          const explained = (drawn: Candidate[]) =>
+            drawn.map((c) =>
+              c.reason.kind === 'taste'
+                ? { ...c, reason: { ...c.reason, ...explain(taste.because(folded, c.movieId)) } }
+                : c,
+            );
+          const gems = explained(draw(taste.gems(folded, isTaken, stars), taken, perSource, rng));
+          const knn = neighboursOf().combined(bestRated(ratings, PERSONAL_SEEDS), isTaken, 'your-ratings');
+          const popular = explained(draw(taste.popular(folded, isTaken, knn, stars), taken, perSource, rng));
+          return { popular, gems };
+        }
         const gemList = draw(
           gemsOf().personal(user, isTaken, { ratingCount, embedding }),
           taken,
@@ -279,6 +304,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     groupSeedsPerMember: GROUP_SEEDS_PER_MEMBER,
     dislikeBelow: DISLIKE_BELOW,
     minPersonalRatings: MIN_PERSONAL_RATINGS,
+    ...(taste ? { taste: taste.options } : {}),
   };
 
   return {
@@ -312,7 +338,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       validateRatings(ratings);
       const { user, known } = foldMember(ratings);
       requireEnough(known);
-      return personal(user, ratings, known, 'fold-in', options);
+      return personal(user, ratings, known, 'fold-in', options, taste?.fold(ratings));
     },
 
     forTrainedUser(userId, ratings, options = {}) {
@@ -354,7 +380,16 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       const everyRated = members.flatMap((ratings) => ratings.map((r) => r.movieId));
       return answer([], options, false, everyRated, (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId);
-        const gemList = draw(gemsOf().group(users, isTaken), taken, perSource, rng);
+        // A member none of whose movies the MF path knows still counts through the stars path's guard.
+        const tastes = taste ? qualifying.flatMap((ratings) => taste.fold(ratings) ?? []) : [];
+        const gemList = draw(
+          taste && tastes.length > 0
+            ? taste.group(tastes, isTaken, (movieId) => gemsOf().predictions(users, movieId))
+            : gemsOf().group(users, isTaken),
+          taken,
+          perSource,
+          rng,
+        );
         const seedLists = qualifying.map((ratings) => bestRated(ratings, GROUP_SEEDS_PER_MEMBER));
         const seeds = seedLists.flat();
         const weights = seedLists.flatMap((list) => list.map(() => 1 / list.length));
@@ -385,6 +420,10 @@ function guardAgainstDislike(
   // Scores stay comparable within a tier; the guarded tier comes first whatever its scores.
   const bump = ok.length > 0 ? Math.max(...ok.map((c) => c.score)) + 1 : 0;
   return [...ok.map((c) => ({ ...c, score: c.score + bump })), ...rest, ...ranked.slice(GUARDED)];
+}
+
+function explain({ ids, liked }: { ids: number[]; liked: boolean }) {
+  return { because: ids, becauseLiked: liked };
 }
 
 function requireEnough(known: number): void {
@@ -438,6 +477,8 @@ function copyReason(reason: RecommendationReason): RecommendationReason {
       return { ...reason, pickIds: [...reason.pickIds] };
     case 'watch-similar':
       return { ...reason, matches: reason.matches.map((match) => ({ ...match })) };
+    case 'taste':
+      return { ...reason, because: [...reason.because] };
     default:
       return { ...reason };
   }
