@@ -154,8 +154,10 @@ async function postPoll(
   hours: number,
   night: { guildId: string; channelId: string; callerId: string },
 ): Promise<OpenPoll> {
-  const channel = await client.channels.fetch(night.channelId);
-  if (!channel?.isSendable()) throw new Error('movie night channel is not one the bot can post in');
+  const channel =
+    client.channels.cache.get(night.channelId) ?? (await client.channels.fetch(night.channelId));
+  if (!channel?.isSendable())
+    throw new Error(`movie night channel is not one the bot can post in (${channel?.type ?? 'not found'})`);
   const candidates = movies.slice(0, 10);
   const answers = pollAnswers(
     candidates.map(

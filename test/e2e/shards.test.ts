@@ -7,6 +7,9 @@ import { trainSmallModels } from '../support/bot-harness.ts';
 import { buildDist, MAIN_COMPILED, startBotProcess, type BotProcess } from '../support/bot-process.ts';
 import { tempDir } from '../support/dataset.ts';
 import { startFakeDiscord, type FakeDiscord } from '../support/fake-discord/index.ts';
+import { createStore } from '../../src/store/create-store.ts';
+import { MemberRatings } from '../../src/store/member-ratings.ts';
+import { movieNightConsents } from '../../src/bot/movie-night-consent.ts';
 import { findRedisServer, startRedisServer, type RunningRedis } from '../store/redis-server.ts';
 
 const ADMIN = { permissions: PermissionFlagsBits.Administrator };
@@ -18,6 +21,7 @@ describe.skipIf(!redisBinary)('two shards on Redis (npm start, compiled)', () =>
   let bot: BotProcess;
   let modelsDir: string;
   let firstVersion: string;
+  let movieIds: number[] = [];
 
   beforeAll(async () => {
     buildDist();
@@ -25,6 +29,7 @@ describe.skipIf(!redisBinary)('two shards on Redis (npm start, compiled)', () =>
     const trained = await trainSmallModels(51);
     modelsDir = trained.modelsDir;
     firstVersion = trained.result.version;
+    if (trained.result.published) movieIds = [...trained.result.artifacts.dnmf.movieRows.keys()];
     fake = await startFakeDiscord({ shards: 2, guilds: 2 });
     bot = await startBotProcess(
       {
@@ -137,6 +142,49 @@ describe.skipIf(!redisBinary)('two shards on Redis (npm start, compiled)', () =>
     const swapped = bot.logs().filter((l) => l.version === newVersion && /now serving/.test(String(l.msg)));
     expect(new Set(swapped.map((l) => l.shard))).toEqual(new Set([0, 1]));
   }, 150_000);
+
+  it('puts a movie night to a vote and keeps a server list the same way from either shard', async () => {
+    const [ALICE, BOB] = ['1100000000000000301', '1100000000000000302'];
+    const store = createStore({ url: redis.url, namespace: 'flickpick' });
+    try {
+      const members = new MemberRatings(store);
+      for (const [i, id] of [ALICE, BOB].entries())
+        for (let k = 0; k < 4; k++) await members.rate(id, movieIds[i * 9 + k], 5 - (k % 2));
+      for (const guild of fake.guilds) {
+        await movieNightConsents({ store }).setAlwaysIn(BOB, guild.id, true);
+        const at = { userId: ALICE, guildId: guild.id };
+        const answer = await (await fake.command('movienight pick', { member1: BOB }, at)).waitForMessage();
+        const menu = (await fake.clickButton(answer, 'night:vote', at)).finalMessage();
+        await (
+          await fake.selectMenu(menu, `night:duration:${answer.id}`, ['1'], at)
+        ).waitForMessage((m) => m.content.startsWith('Poll posted'));
+        const poll = fake.channelMessages(guild.channelId).find((m) => m.poll)!;
+        fake.votePoll(poll.id, ALICE, [2]);
+        fake.votePoll(poll.id, BOB, [2]);
+        fake.endPoll(poll.id); // MESSAGE_UPDATE goes only to the shard that owns this guild
+        const result = await fake.waitForChannelMessage((m) => m.message_reference?.message_id === poll.id, {
+          channelId: guild.channelId,
+          timeoutMs: 15_000,
+        });
+        expect(result.content).toMatch(/^🍿 The vote is in: \*\*.+\*\* wins with 2 votes of 2\.$/);
+        const voted = poll.poll!.answers.at(1)!.poll_media.text.replace(/ \(\d{4}\)$/, '');
+        expect(result.embeds[0]?.title?.startsWith(voted)).toBe(true);
+        expect(result.content).toContain(`**${result.embeds[0].title}**`);
+
+        const added = await (
+          await fake.command('watchlist server add', { movie: `#${movieIds[50]}` }, at)
+        ).waitForMessage();
+        expect(added.content).toMatch(/^Added \*\*.+\*\* to our list\.$/);
+        const shown = await (await fake.command('watchlist server show', {}, at)).waitForMessage();
+        expect(shown.embeds[0].footer?.text).toContain('1 of at most 500 movies');
+      }
+      // Each poll was announced once, by the shard owning its guild.
+      const announced = bot.logs().filter((l) => l.msg === 'movie night poll announced');
+      expect(announced.map((l) => l.shard).sort()).toEqual([0, 1]);
+    } finally {
+      await store.disconnect();
+    }
+  }, 90_000);
 
   it('respawns a shard whose process dies, which then serves its guild again', async () => {
     const [, other] = fake.guilds;

@@ -88,6 +88,8 @@ export function createInteraction(
     user: spec.user,
     expired: false,
     sourceMessageId: spec.sourceMessage?.id,
+    // Replies land in the channel the interaction came from (each guild has its own).
+    channelId: guild.channelId,
     followupIds: [],
     events: [],
   };
