@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Every bot the tests start logs to one folder; after the run it is scanned for tokens, keys and
+    // Discord ids, and any found fails the run (test/support/log-scan).
+    globalSetup: ['test/support/log-scan/global-setup.ts'],
   },
 });

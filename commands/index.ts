@@ -13,6 +13,7 @@ import retrain from './retrain.ts';
 import settings from './settings.ts';
 import watchlist from './watchlist.ts';
 import { listPageButtons } from '../src/bot/watchlist-server.ts';
+import { durationSelect, voteButton } from '../src/bot/movie-night-poll.ts';
 import { saveForLaterSelect } from '../src/bot/watchlist-mine.ts';
 
 export const commands: readonly Command[] = [
@@ -38,5 +39,7 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   pickNowButton,
   importButtons,
   listPageButtons,
+  voteButton,
+  durationSelect,
   saveForLaterSelect,
 ];

@@ -116,13 +116,32 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     createdAt: Date.now(),
     status: 'open',
   };
-  await consents.createRequest(request);
-  // The members asked are pinged (they are the ones who must answer); nobody else is.
+  // The question goes out first (Discord's 3 s do not wait for a busy store) and pings the members asked,
+  // who must answer (nobody else is pinged); then it is stored. A press that comes before the write lands is
+  // asked to press again (see missingRequest).
   await interaction.reply({
     ...consentMessage(request),
     allowedMentions: { users: membersWaiting(request) },
   });
+  try {
+    await consents.createRequest(request);
+  } catch (error) {
+    await interaction.editReply({
+      content:
+        'This movie night question could not be saved, so nobody can answer it. Run /movienight again.',
+      components: [],
+      allowedMentions: { parse: [] },
+    });
+    throw error;
+  }
   context.logger.info({ members: group.length, asked: membersWaiting(request).length }, 'movie night asked');
+}
+
+/** A question whose request is not in the store: just posted and still being saved, or long gone. */
+function missingRequest(interaction: ButtonInteraction): string {
+  return Date.now() - interaction.message.createdTimestamp < 60_000
+    ? 'This question is still being saved; press again in a moment.'
+    : 'This movie night question is gone. Run /movienight to plan one.';
 }
 
 /** What an answer did: nothing (with the reason, told privately), updated the question, or closed it. */
@@ -135,11 +154,13 @@ type AnswerOutcome =
 export const consentButtons: ButtonHandler<ConsentButtonState> = {
   parse: parseConsentButton,
   async run(interaction: ButtonInteraction, state, context) {
+    // Acknowledged first: the answer is a store write, and a busy store must not cost Discord's 3 s.
+    await interaction.deferUpdate();
     const consents = movieNightConsents(context);
     const userId = interaction.user.id;
     const now = Date.now();
     const { request, result } = await consents.updateRequest<AnswerOutcome>(state.requestId, (request) => {
-      if (!request) return refuse('This movie night question is gone. Run /movienight to plan one.');
+      if (!request) return refuse(missingRequest(interaction));
       if (userId === request.callerId)
         return refuse(
           'You asked for this movie night, so you are in. **Pick now** picks with whoever is in.',
@@ -162,18 +183,15 @@ export const consentButtons: ButtonHandler<ConsentButtonState> = {
     // A standing consent is the member's own setting: /settings shows it and withdraws it.
     if (state.choice === 'always' && result.kind !== 'expired')
       await consents.setAlwaysIn(userId, request!.guildId, true);
-    if (result.kind === 'pick') {
-      await interaction.deferUpdate();
-      return pickMovieNight(interaction, context, groupOfRequest(result.request));
-    }
+    if (result.kind === 'pick') return pickMovieNight(interaction, context, groupOfRequest(result.request));
     if (result.kind === 'nobody') {
-      return void (await interaction.update({
+      return void (await interaction.editReply({
         content: `Nobody else is joining ${mention(request!.callerId)}’s movie night, so there are no group picks. /foryou picks for one.`,
         components: [],
         allowedMentions: { parse: [] },
       }));
     }
-    await interaction.update({ ...consentMessage(request!, now), allowedMentions: { parse: [] } });
+    await interaction.editReply({ ...consentMessage(request!, now), allowedMentions: { parse: [] } });
   },
 };
 
@@ -186,11 +204,12 @@ export const pickNowButton: ButtonHandler<PickNowState> = {
     ),
   ],
   async run(interaction: ButtonInteraction, state, context) {
+    await interaction.deferUpdate();
     const now = Date.now();
     const { request, result } = await movieNightConsents(context).updateRequest<AnswerOutcome>(
       state.requestId,
       (request) => {
-        if (!request) return refuse('This movie night question is gone. Run /movienight to plan one.');
+        if (!request) return refuse(missingRequest(interaction));
         if (request.status !== 'open') return refuse('The picks for this movie night are made already.');
         if (isExpired(request, now)) return { write: false, result: { kind: 'expired' } };
         if (membersIn(request).length < 2)
@@ -200,11 +219,8 @@ export const pickNowButton: ButtonHandler<PickNowState> = {
       },
     );
     if (result.kind === 'refused') return replyEphemeral(interaction, result.message);
-    if (result.kind === 'pick') {
-      await interaction.deferUpdate();
-      return pickMovieNight(interaction, context, groupOfRequest(result.request));
-    }
-    await interaction.update({ ...consentMessage(request!, now), allowedMentions: { parse: [] } });
+    if (result.kind === 'pick') return pickMovieNight(interaction, context, groupOfRequest(result.request));
+    await interaction.editReply({ ...consentMessage(request!, now), allowedMentions: { parse: [] } });
   },
 };
 

@@ -9,6 +9,7 @@ import type { BotContext } from '../src/bot/context.ts';
 import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
 import { adminOnly, guildOnly } from '../src/bot/preconditions.ts';
 import { progressText, summaryText } from '../src/bot/retrain-messages.ts';
+import { RetrainReport } from '../src/bot/retrain-report.ts';
 import { VersionLockBusyError } from '../src/retrain/service.ts';
 
 /** Progress edits are throttled: Discord rate-limits webhook edits, and a few per minute is plenty. */
@@ -33,24 +34,25 @@ export const preconditions = [guildOnly, adminOnly];
 
 async function run(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  // The reply while its token lives, then a channel message (retrain-report.ts).
+  const report = new RetrainReport(interaction, context);
   let lastEdit = 0;
-  let editing: Promise<unknown> = Promise.resolve();
   const result = await context.retrain.start('command', (progress) => {
     const now = Date.now();
     if (now - lastEdit < PROGRESS_EDIT_INTERVAL_MS) return;
     lastEdit = now;
-    editing = editing.then(() => interaction.editReply(progressText(progress)).catch(() => {}));
+    void report.update(progressText(progress));
   });
   if (!result.started) {
+    report.dispose();
     const where = result.reason === 'running-here' ? 'on this bot' : 'on another shard';
     const detail = result.progress ? `\n${progressText(result.progress)}` : '';
     await interaction.editReply(`A retrain is already running ${where}; this one was not started.${detail}`);
     return;
   }
-  await interaction.editReply(`Retrain \`${result.runId}\` started…`);
+  void report.update(`Retrain \`${result.runId}\` started…`);
   const summary = await result.done;
-  await editing;
-  await interaction.editReply(summaryText(summary, context.models.current.artifacts));
+  await report.finish(summaryText(summary, context.models.current.artifacts));
 }
 
 async function status(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {

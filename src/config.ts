@@ -25,7 +25,14 @@ export interface Config {
    * member is told it did not go through). Default 10,000.
    */
   storeBusyTimeoutMs?: number;
-  discord: { token?: string; clientId?: string; guildId?: string; apiUrl?: string };
+  discord: {
+    token?: string;
+    clientId?: string;
+    guildId?: string;
+    apiUrl?: string;
+    /** How long an interaction token can edit its reply: Discord's 15 min unless set (tests shorten it). */
+    interactionTokenLifeMs?: number;
+  };
   tmdb: { apiKey?: string; readToken?: string; baseUrl?: string };
   retrain: { cron: string; timezone?: string; channelId?: string; maxRmseIncrease: number };
   adminUserIds: string[];

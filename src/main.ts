@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { inspect } from 'node:util';
 import { ModelRepository } from './artifacts/repository.ts';
 import { installCrashHandlers, onShutdownSignal } from './bot/process-guards.ts';
 import { fetchGatewayPlan, startShards, type GatewayPlan } from './bot/shard-manager.ts';
@@ -7,6 +8,7 @@ import { trainWithProgress } from './cli/commands/train.ts';
 import { ConfigError, loadConfig, requireDiscordToken, type Config } from './config.ts';
 import { DatasetError } from './data/errors.ts';
 import { DownloadError } from './data/download.ts';
+import { scrubLogLine } from './log-safety.ts';
 import { createLogger } from './logger.ts';
 
 /**
@@ -54,6 +56,7 @@ async function shardPlan(config: Config): Promise<GatewayPlan> {
 
 main().catch((error: unknown) => {
   const known = [ConfigError, DatasetError, DownloadError].some((kind) => error instanceof kind);
-  console.error(known ? (error as Error).message : error);
+  // Printed outside the logger, so scrubbed here: a startup DiscordAPIError carries its request URL.
+  console.error(known ? (error as Error).message : scrubLogLine(inspect(error)));
   process.exit(1);
 });

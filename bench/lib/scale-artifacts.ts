@@ -128,6 +128,17 @@ export function scaleArtifacts(seed = 32): Artifacts {
     for (let k = 0; k < watchDim; k++) row[k] /= norm;
   }
   manifest.watch = { hyperparameters: { dim: watchDim }, movies: watchIds.length };
+  // What the taste model's fold-in reads (serve/taste-fold-in.ts): each factor's norm and YᵀY over them.
+  const norms = Float32Array.from(watchIds, () => 0.2 + rng());
+  const gramian = new Float64Array(watchDim * watchDim);
+  const factor = new Float64Array(watchDim);
+  for (let i = 0; i < watchIds.length; i++) {
+    for (let k = 0; k < watchDim; k++) factor[k] = vectors[i * watchDim + k] * norms[i];
+    for (let a = 0; a < watchDim; a++)
+      for (let b = 0; b <= a; b++) gramian[a * watchDim + b] += factor[a] * factor[b];
+  }
+  for (let a = 0; a < watchDim; a++)
+    for (let b = a + 1; b < watchDim; b++) gramian[a * watchDim + b] = gramian[b * watchDim + a];
   return {
     manifest,
     catalog,
@@ -135,7 +146,13 @@ export function scaleArtifacts(seed = 32): Artifacts {
     knn: new StandInIndex(knnIds, seed),
     dnmf,
     // Prices all 0: a request subtracts one per band movie whatever its value (train/watch-prices.ts).
-    watch: { dim: watchDim, movieIds: watchIds, vectors, prices: new Float32Array(watchIds.length) },
+    watch: {
+      dim: watchDim,
+      movieIds: watchIds,
+      vectors,
+      prices: new Float32Array(watchIds.length),
+      foldIn: { norms, gramian, lambda: 10, alpha: 10 },
+    },
     usersPerMovie: new Map(),
     moviesPerUser: new Map(),
   };

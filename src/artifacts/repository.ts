@@ -46,6 +46,11 @@ export class ModelRepository {
     readonly root: string,
     /** Published versions kept for rollback (older ones are deleted). */
     readonly keep = 5,
+    /**
+     * Rejected versions kept in .rejected/ for inspection, the newest ones (each is a whole
+     * version: hundreds of MB at ml-32m). Two is enough to compare the latest failure with the one before.
+     */
+    readonly keepRejected = 2,
   ) {}
 
   /** A fresh, empty directory to write a new version into. */
@@ -75,7 +80,25 @@ export class ModelRepository {
     await mkdir(path.join(this.root, STAGING, version), { recursive: true });
     await rename(path.join(this.root, STAGING, version), dir);
     await writeFile(path.join(dir, 'REJECTED.txt'), `${reason}\n`);
+    await this.pruneRejected();
     return dir;
+  }
+
+  /** The rejected versions kept in .rejected/, oldest first. */
+  async rejected(): Promise<string[]> {
+    const entries = await readdir(path.join(this.root, REJECTED)).catch(() => [] as string[]);
+    return entries.filter((name) => VERSION_PATTERN.test(name)).sort();
+  }
+
+  /**
+   * Keeps the newest `keepRejected` rejected versions. Version names sort by time; anything else
+   * in .rejected/ (not a version name) was not written by a run and is left alone.
+   */
+  private async pruneRejected(): Promise<void> {
+    const rejected = await this.rejected();
+    for (const version of rejected.slice(0, Math.max(0, rejected.length - Math.max(1, this.keepRejected)))) {
+      await rm(path.join(this.root, REJECTED, version), { recursive: true, force: true });
+    }
   }
 
   /** Serves `version` from now on: it goes on top of the history. */

@@ -143,6 +143,24 @@ export interface WatchVectors {
    * movie fills most answers. Absent in versions from before it; those serve their gems by the DNMF fold-in.
    */
   prices?: Float32Array;
+  /**
+   * What folding a member in needs (serve/taste-fold-in.ts): absent in versions from before it, which serve
+   * /foryou and /movienight gems from the DNMF alone.
+   */
+  foldIn?: WatchFoldIn;
+}
+
+/**
+ * The MF path's exact fold-in (implicit's recalculate_user): a member who rated movies u gets
+ * x = (YᵀY + α Σ_{i∈u} y_i y_iᵀ + λI)⁻¹ (1 + α) Σ_{i∈u} y_i, with y_i = vectors[i] · norms[i].
+ */
+export interface WatchFoldIn {
+  /** ‖y_i‖ of each movie's fitted factor, aligned with movieIds. */
+  norms: Float32Array;
+  /** YᵀY over every fitted factor, d × d row-major. */
+  gramian: Float64Array;
+  lambda: number;
+  alpha: number;
 }
 
 /** Nearest-neighbour lookups over the kNN movies (the stored exact lists in production). */

@@ -3,7 +3,14 @@
  * acknowledged with deferUpdate, whose message becomes the answer): posters, cards and the rating controls,
  * so whoever sees it can rate any of the ten.
  */
-import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
+import type {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ChatInputCommandInteraction,
+  Message,
+  MessageComponentInteraction,
+  StringSelectMenuBuilder,
+} from 'discord.js';
 import type { Recommendations } from '../serve/recommendation.ts';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
 import { fitEmbeds, labelledMovies, recommendationMessage } from './cards.ts';
@@ -18,7 +25,9 @@ export async function sendAnswer(
   snapshot: ServingSnapshot,
   result: Recommendations,
   heading?: string,
-): Promise<void> {
+  /** Rows after the rating menus (e.g. /movienight's "Put it to a vote"). */
+  extraRows: readonly ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>[] = [],
+): Promise<Message> {
   const movies = labelledMovies(result);
   const posters = await context.posters.getPosters(
     movies.map(({ recommendation }) => recommendation.movie.tmdbId),
@@ -37,9 +46,13 @@ export async function sendAnswer(
       fitEmbeds(message.embeds);
     }
   }
-  await interaction.editReply({
+  return interaction.editReply({
     ...message,
-    components: [...ratingRows(movies, snapshot.version), ...saveForLaterRow(movies, snapshot.version)],
+    components: [
+      ...ratingRows(movies, snapshot.version),
+      ...saveForLaterRow(movies, snapshot.version),
+      ...extraRows,
+    ],
     allowedMentions: { parse: [] },
   });
 }

@@ -8,7 +8,9 @@ import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'd
 import { MIN_PERSONAL_RATINGS } from '../serve/engine.ts';
 import { sendAnswer } from './answer.ts';
 import type { BotContext } from './context.ts';
+import { labelledMovies } from './cards.ts';
 import { memberProfile, memberRatings, ratingsStillNeeded, usableRatingCount } from './members.ts';
+import { movieNights, voteRow } from './movie-night-poll.ts';
 
 export const mention = (id: string) => `<@${id}>`;
 
@@ -77,7 +79,25 @@ export async function pickMovieNight(
     ...leftOut,
   ];
   const heading = [`Movie night for ${joinNames(group.members.map(mention))}:`, ...notes].join('\n');
-  await sendAnswer(interaction, context, snapshot, result, heading);
+  const answer = await sendAnswer(interaction, context, snapshot, result, heading, [voteRow()]);
+  // What a vote on this answer needs later: its movies with the group's predicted scores (for a tie),
+  // never the members' ratings.
+  const movieIds = labelledMovies(result).map(({ recommendation }) => recommendation.movieId);
+  const scores = snapshot.engine.groupScores(
+    profiles.map((p) => p.ratings),
+    movieIds,
+  );
+  await movieNights(context).saveNight(answer.id, {
+    guildId: interaction.guildId!,
+    channelId: answer.channelId,
+    callerId: group.members[0],
+    movies: movieIds.map((movieId) => ({
+      movieId,
+      score: scores.get(movieId)?.score ?? null,
+      meanPredicted: scores.get(movieId)?.meanPredicted ?? null,
+    })),
+    createdAt: Date.now(),
+  });
   context.logger.info(
     {
       members: group.members.length,

@@ -56,3 +56,8 @@ export function summaryText(s: RetrainSummary, artifacts: Artifacts): string {
   for (const problem of (s.problems ?? []).slice(0, 5)) lines.push(`• ${problem}`);
   return lines.join('\n').slice(0, 2000);
 }
+
+/** The reply's last edit before its interaction token dies (see retrain-report.ts). */
+export function handoverText(channelId: string): string {
+  return `This reply stops updating here (Discord lets a bot edit a reply for 15 minutes only); progress and the summary continue in <#${channelId}>.`;
+}

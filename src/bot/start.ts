@@ -13,6 +13,7 @@ import type { BotContext } from './context.ts';
 import { startHealthServer, type HealthServer } from './health.ts';
 import { DRAIN_TIMEOUT_MS, InFlight } from './in-flight.ts';
 import { summaryText } from './retrain-messages.ts';
+import { PollWatcher } from './movie-night-poll.ts';
 import { createRouter } from './router.ts';
 import { ServingModels } from '../serve/serving-models.ts';
 
@@ -95,6 +96,9 @@ export async function startBot(
   const retrain = new RetrainService({ config, logger, repository, models, store, notify });
   const context: BotContext = { config, logger, models, posters, store, retrain };
   const route = createRouter(commands, buttonHandlers, context);
+  // Announces movie-night polls as they end, including those that ended while this process was down.
+  const polls = new PollWatcher(client, context);
+  polls.start();
   const inFlight = new InFlight();
   onInteraction(client, (interaction) =>
     inFlight.isAccepting ? inFlight.track(route(interaction)) : declineWhileStopping(interaction),
@@ -122,6 +126,7 @@ export async function startBot(
     async stop(drainMs = DRAIN_TIMEOUT_MS) {
       const unfinished = await inFlight.drain(drainMs);
       if (unfinished > 0) logger.warn({ unfinished, drainMs }, 'stopping with interactions still unanswered');
+      polls.stop();
       await retrain.close();
       await health?.close();
       await client.destroy();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
@@ -106,20 +106,26 @@ export interface DownloadResult {
 
 /**
  * Fetches the MovieLens zip, checks it against GroupLens' published MD5 where there is one, unpacks the
- * CSVs next to the target and checks each file's SHA-256 where we know it, before moving them into place,
- * so a broken download never looks like a dataset.
+ * CSVs and checks each file's SHA-256 where we know it before moving them into place, so a broken
+ * download never looks like a dataset.
+ *
+ * Nothing FlickPick did not write is ever deleted or overwritten: the zip is fetched and unpacked in a
+ * fresh folder of its own inside the target (`.flickpick-download-XXXXXX`, the only thing removed
+ * afterwards), and only the dataset's own files (ratings.csv, movies.csv, links.csv and the checksummed
+ * ones such as tags.csv) are moved in. MOVIELENS_DIR may be a folder holding other things: they stay.
+ * If a file of that name is already there with other content, nothing is moved and the error names the
+ * folder and the files; one with the same content (a download interrupted mid-move) is kept as it is.
  */
 export async function downloadDataset(options: DownloadOptions): Promise<DownloadResult> {
   const variant = DATASETS[options.dataset ?? 'ml-latest-small'];
   const url = options.url ?? variant.url;
   const checksums = options.checksums ?? variant.fileSha256 ?? {};
   const md5Url = options.md5Url === undefined ? variant.md5Url : (options.md5Url ?? undefined);
-  const parent = path.dirname(path.resolve(options.targetDir));
-  await mkdir(parent, { recursive: true });
-  const work = path.join(parent, `.download-${process.pid}`);
-  await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
+  const targetDir = path.resolve(options.targetDir);
+  const createdTarget = (await mkdir(targetDir, { recursive: true })) !== undefined;
+  const work = await mkdtemp(path.join(targetDir, '.flickpick-download-'));
   const verified: DownloadResult['verified'] = [];
+  let moved = false;
   try {
     const expectedMd5 = md5Url ? await fetchPublishedMd5(md5Url, options) : undefined;
     const zipFile = path.join(work, 'dataset.zip');
@@ -134,6 +140,7 @@ export async function downloadDataset(options: DownloadOptions): Promise<Downloa
     const extracted = path.join(work, 'files');
     const wanted = [...new Set([...NEEDED_FILES, ...Object.keys(checksums)])];
     await unzipFlat(zipFile, extracted, wanted);
+    const files: Array<{ name: string; sha256: string }> = [];
     for (const name of wanted) {
       const actual = await sha256File(path.join(extracted, name)).catch(() => undefined);
       if (actual === undefined) {
@@ -144,14 +151,41 @@ export async function downloadDataset(options: DownloadOptions): Promise<Downloa
       if (expected !== undefined && actual !== expected) {
         throw new DownloadError(`${name} from ${url} has SHA-256 ${actual}, expected ${expected}: the download is corrupt`);
       }
+      files.push({ name, sha256: actual });
     }
     if (Object.keys(checksums).length > 0) verified.push('sha256');
     const zipBytes = (await stat(zipFile)).size;
-    await rm(options.targetDir, { recursive: true, force: true });
-    await rename(extracted, options.targetDir);
+    await moveIn(extracted, targetDir, files);
+    moved = true;
     return { variant, zipBytes, verified };
   } finally {
     await rm(work, { recursive: true, force: true });
+    // A folder this call created and left empty goes too (rmdir never removes a non-empty one).
+    if (createdTarget && !moved) await rmdir(targetDir).catch(() => {});
+  }
+}
+
+/**
+ * Moves the checked files from `from` into `targetDir`, all or none: first every name is checked
+ * against what the folder holds, then they are renamed in (same filesystem: the work folder is inside).
+ */
+async function moveIn(from: string, targetDir: string, files: Array<{ name: string; sha256: string }>): Promise<void> {
+  const clashes: string[] = [];
+  const identical = new Set<string>();
+  for (const { name, sha256 } of files) {
+    const existing = path.join(targetDir, name);
+    if (!(await stat(existing).catch(() => undefined))) continue;
+    if ((await sha256File(existing).catch(() => undefined)) === sha256) identical.add(name);
+    else clashes.push(name);
+  }
+  if (clashes.length > 0) {
+    throw new DownloadError(
+      `${targetDir} already holds ${clashes.join(', ')}, which the downloaded dataset would overwrite; nothing was changed. ` +
+        'FlickPick never overwrites files it did not write: move them elsewhere, or point MOVIELENS_DIR at another folder.',
+    );
+  }
+  for (const { name } of files) {
+    if (!identical.has(name)) await rename(path.join(from, name), path.join(targetDir, name));
   }
 }
 

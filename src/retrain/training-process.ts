@@ -8,6 +8,7 @@ import os from 'node:os';
 import { execArgvFor, siblingModule } from '../child-module.ts';
 import type { TrainProgress } from '../train/pipeline.ts';
 import type { PublishPermission, TrainOutcome, TrainRequest, WorkerMessage } from './protocol.ts';
+import { trainingEnvironment } from './training-environment.ts';
 
 export const DEFAULT_WORKER_MODULE = siblingModule(import.meta.url, 'worker');
 
@@ -44,6 +45,8 @@ export function startTrainingProcess(options: TrainingProcessOptions): TrainingP
   const workerModule = options.workerModule ?? DEFAULT_WORKER_MODULE;
   const child: ChildProcess = fork(workerModule, [], {
     execArgv: execArgvFor(workerModule),
+    // An allow-list: no DISCORD_TOKEN, TMDB key or STORE_URL in the child (training-environment.ts).
+    env: trainingEnvironment(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   // Training is batch work: at the lowest priority it only takes CPU the bot is not using, so

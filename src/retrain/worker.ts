@@ -5,8 +5,8 @@
  * out of the bot's process is what keeps the bot answering while it runs. Right before publishing
  * it asks the parent, which holds the version lock, whether it still does.
  */
-import pino from 'pino';
 import { ModelRepository } from '../artifacts/repository.ts';
+import { createLogger } from '../logger.ts';
 import { trainVersion, type TrainResult } from '../train/pipeline.ts';
 import {
   memberRatingsFrom,
@@ -47,11 +47,13 @@ function askToPublish(): Promise<void> {
 }
 
 async function train(request: TrainRequest): Promise<TrainOutcome> {
-  // Log lines go to the parent, which logs them under the run's id with its own logger.
-  const logger = pino(
-    { level: request.logLevel, base: undefined },
-    { write: (line: string) => void send({ type: 'log', line }) },
-  );
+  // Log lines go to the parent, which logs them under the run's id with its own logger; they are
+  // made safe here already (the same serialisers and scrubber as every FlickPick logger).
+  const logger = createLogger({
+    level: request.logLevel,
+    base: null,
+    destination: { write: (line: string) => void send({ type: 'log', line }) },
+  });
   const repository = new ModelRepository(request.modelsDir, request.keep);
   let serving: ServingModelRef | null = null;
   if (request.servingVersion !== null) {

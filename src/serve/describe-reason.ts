@@ -62,6 +62,24 @@ export function describeReason(
       return reason.lowestPredicted >= DISLIKE_BELOW
         ? 'A less-known movie close to what your group loves, that nobody in it is expected to dislike.'
         : 'A less-known movie close to what most of your group loves.';
+    case 'taste': {
+      // The member's own rated movies and predicted stars only for the member (a /foryou may be public).
+      const owner = audience === 'owner';
+      const who =
+        owner && reason.because.length > 0
+          ? `people who watched ${names(reason.because)}, which you rated${reason.becauseLiked ? ' highly' : ''}`
+          : 'people whose taste is close to yours';
+      // A stars-path prediction at the top of the scale is clipped, not a real 5: it is not shown.
+      const stars =
+        owner && reason.predictedRating !== undefined && reason.predictedRating < 4.95
+          ? ` You'd rate it about ${reason.predictedRating.toFixed(1)} of 5.`
+          : '';
+      return `${reason.list === 'gem' ? 'A less-known movie often' : 'Often'} watched by ${who}.${stars}`;
+    }
+    case 'taste-group':
+      return reason.lowestPredicted === undefined || reason.lowestPredicted >= DISLIKE_BELOW
+        ? "A less-known movie close to what your group loves, each member's taste counted alike, that nobody in it is expected to dislike."
+        : "A less-known movie close to what your group loves, each member's taste counted alike.";
     case 'popular-fallback':
       return (
         `Few close matches, so a well-liked movie outside the top ${artifacts.catalog.length}: ` +

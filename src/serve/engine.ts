@@ -10,7 +10,7 @@
 import { pricedWatch } from './watch-gems.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import { createFanTables, type FanTablesMethod } from './fan-tables.ts';
-import { buildGemSource, createGemSource, DISLIKE_BELOW, type GemSource } from './gem-source.ts';
+import { buildGemSource, createGemSource, DISLIKE_BELOW, groupScore, type GemSource } from './gem-source.ts';
 import type { FoldedUser } from './fold-in.ts';
 import { createNeighbourSource, NEIGHBOURS_PER_SOURCE, type NeighbourSource } from './neighbour-source.ts';
 import { PICK_RATING, REFERENCE_TRIPLES } from './pick-lift.ts';
@@ -29,6 +29,8 @@ import { takenMovies, type TakenMovies } from './taken-movies.ts';
 import { RecommendError } from './recommend-error.ts';
 import { createRng, type Rng } from '../random.ts';
 import type { UserVector } from '../artifacts/dnmf.ts';
+import { createTasteSource, type StarsGuard, type TasteOptions, type TasteSource } from './taste-source.ts';
+import type { FoldedTaste } from './taste-fold-in.ts';
 
 export type { MemberRating } from './recommendation.ts';
 
@@ -66,6 +68,13 @@ export interface RecommendOptions {
   exclude?: ReadonlySet<number>;
 }
 
+/** One movie's predicted reception by a group (stars ½–5 for the two predictions). */
+export interface GroupScore {
+  score: number;
+  meanPredicted: number;
+  lowestPredicted: number;
+}
+
 export interface Engine {
   readonly method: EngineMethod;
   /** The serving constants behind the answers, for evaluation reports. */
@@ -87,6 +96,16 @@ export interface Engine {
    */
   movieNight(members: readonly (readonly MemberRating[])[], options?: RecommendOptions): Recommendations;
   /**
+   * The group's predicted score of given movies, the way movieNight's dislike guard and group gems rank:
+   * a movie nobody is predicted to rate below DISLIKE_BELOW scores 10 + the members' mean prediction,
+   * any other its lowest prediction (so guarded movies come first). Only qualifying members count, as in
+   * movieNight; a movie the model cannot predict is left out of the map.
+   */
+  groupScores(
+    members: readonly (readonly MemberRating[])[],
+    movieIds: readonly number[],
+  ): Map<number, GroupScore>;
+  /**
    * forYou with the DNMF side from a trained user's own embedding instead of a fold-in (for the ranking
    * evaluation's fold-in comparison); `ratings` still drive the kNN side and the exclusions.
    */
@@ -106,6 +125,11 @@ export interface CreateEngineOptions {
    */
   warm?: 'now' | 'later';
   method?: EngineMethod;
+  /**
+   * The taste model's options for /foryou and /movienight (taste-source.ts), or false to rank them by the
+   * DNMF alone, as versions without the MF path's fold-in data do (for the evaluation's comparison).
+   */
+  taste?: Partial<TasteOptions> | false;
 }
 
 interface Lists {
@@ -146,6 +170,9 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   };
   const neighboursOf = () =>
     (neighbourSource ??= createNeighbourSource(artifacts, isCatalog, catalogIds.size));
+  // /foryou and /movienight rank with the taste model's MF path where the version stores its fold-in.
+  const taste: TasteSource | undefined =
+    options.taste === false ? undefined : createTasteSource(artifacts, options.taste ?? {});
   // Enough for any legacy request: its share per pick (2) after losing two other picks and five movies.
   const enough = PICK_COUNT - 1 + DEFAULT_PER_SOURCE + Math.ceil(DEFAULT_PER_SOURCE / PICK_COUNT);
   const warm = options.warm ?? 'now';
@@ -211,6 +238,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     ratingCount: number,
     embedding: 'fold-in' | 'trained',
     options: RecommendOptions,
+    folded?: FoldedTaste,
   ): Recommendations {
     return answer(
       [],
@@ -219,6 +247,20 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       ratings.map((r) => r.movieId),
       (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId);
+        if (taste && folded) {
+          const stars: StarsGuard = (movieId) => gemsOf().predictions([user], movieId);
+          // The movies shown get their reasons' rated movies (one solve each), not every candidate.
+          const explained = (drawn: Candidate[]) =>
+            drawn.map((c) =>
+              c.reason.kind === 'taste'
+                ? { ...c, reason: { ...c.reason, ...explain(taste.because(folded, c.movieId)) } }
+                : c,
+            );
+          const gems = explained(draw(taste.gems(folded, isTaken, stars), taken, perSource, rng));
+          const knn = neighboursOf().combined(bestRated(ratings, PERSONAL_SEEDS), isTaken, 'your-ratings');
+          const popular = explained(draw(taste.popular(folded, isTaken, knn, stars), taken, perSource, rng));
+          return { popular, gems };
+        }
         const gemList = draw(
           gemsOf().personal(user, isTaken, { ratingCount, embedding }),
           taken,
@@ -262,6 +304,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     groupSeedsPerMember: GROUP_SEEDS_PER_MEMBER,
     dislikeBelow: DISLIKE_BELOW,
     minPersonalRatings: MIN_PERSONAL_RATINGS,
+    ...(taste ? { taste: taste.options } : {}),
   };
 
   return {
@@ -295,7 +338,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       validateRatings(ratings);
       const { user, known } = foldMember(ratings);
       requireEnough(known);
-      return personal(user, ratings, known, 'fold-in', options);
+      return personal(user, ratings, known, 'fold-in', options, taste?.fold(ratings));
     },
 
     forTrainedUser(userId, ratings, options = {}) {
@@ -303,6 +346,22 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       const user = gemsOf().trainedUser(userId);
       if (!user) throw new RangeError(`user ${userId} is not in the DNMF model`);
       return personal(user, ratings, ratings.length, 'trained', options);
+    },
+
+    groupScores(members, movieIds) {
+      members.forEach((ratings) => validateRatings(ratings));
+      const users = members
+        .map(foldMember)
+        .filter(({ known }) => known >= MIN_PERSONAL_RATINGS)
+        .map(({ user }) => user);
+      const scores = new Map<number, GroupScore>();
+      if (users.length === 0) return scores;
+      for (const movieId of movieIds) {
+        const predicted = gemsOf().predictions(users, movieId);
+        if (predicted === undefined) continue;
+        scores.set(movieId, groupScore(predicted));
+      }
+      return scores;
     },
 
     movieNight(members, options = {}) {
@@ -321,7 +380,16 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       const everyRated = members.flatMap((ratings) => ratings.map((r) => r.movieId));
       return answer([], options, false, everyRated, (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId);
-        const gemList = draw(gemsOf().group(users, isTaken), taken, perSource, rng);
+        // A member none of whose movies the MF path knows still counts through the stars path's guard.
+        const tastes = taste ? qualifying.flatMap((ratings) => taste.fold(ratings) ?? []) : [];
+        const gemList = draw(
+          taste && tastes.length > 0
+            ? taste.group(tastes, isTaken, (movieId) => gemsOf().predictions(users, movieId))
+            : gemsOf().group(users, isTaken),
+          taken,
+          perSource,
+          rng,
+        );
         const seedLists = qualifying.map((ratings) => bestRated(ratings, GROUP_SEEDS_PER_MEMBER));
         const seeds = seedLists.flat();
         const weights = seedLists.flatMap((list) => list.map(() => 1 / list.length));
@@ -352,6 +420,10 @@ function guardAgainstDislike(
   // Scores stay comparable within a tier; the guarded tier comes first whatever its scores.
   const bump = ok.length > 0 ? Math.max(...ok.map((c) => c.score)) + 1 : 0;
   return [...ok.map((c) => ({ ...c, score: c.score + bump })), ...rest, ...ranked.slice(GUARDED)];
+}
+
+function explain({ ids, liked }: { ids: number[]; liked: boolean }) {
+  return { because: ids, becauseLiked: liked };
 }
 
 function requireEnough(known: number): void {
@@ -405,6 +477,8 @@ function copyReason(reason: RecommendationReason): RecommendationReason {
       return { ...reason, pickIds: [...reason.pickIds] };
     case 'watch-similar':
       return { ...reason, matches: reason.matches.map((match) => ({ ...match })) };
+    case 'taste':
+      return { ...reason, because: [...reason.because] };
     default:
       return { ...reason };
   }

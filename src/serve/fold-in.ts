@@ -18,6 +18,7 @@
  */
 import type { UserVector } from '../artifacts/dnmf.ts';
 import type { ServingDnmf } from '../artifacts/serving-dnmf.ts';
+import { solveSymmetric } from './cholesky.ts';
 
 export interface RowRating {
   /** The movie's DNMF row. */
@@ -126,35 +127,4 @@ function solvePrimal({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
     residuals[i] = y[i] - fitted;
   }
   return { p: theta.subarray(0, g), bias: theta[g], residuals };
-}
-
-/**
- * Solves A·x = b for symmetric positive definite A (lower triangle filled, row-major) by Cholesky, in
- * place of A. The ridge penalty keeps A positive definite.
- */
-function solveSymmetric(a: Float64Array, b: Float64Array, size: number): Float64Array {
-  for (let j = 0; j < size; j++) {
-    let diagonal = a[j * size + j];
-    for (let k = 0; k < j; k++) diagonal -= a[j * size + k] ** 2;
-    const root = Math.sqrt(Math.max(diagonal, 1e-12));
-    a[j * size + j] = root;
-    for (let i = j + 1; i < size; i++) {
-      let value = a[i * size + j];
-      for (let k = 0; k < j; k++) value -= a[i * size + k] * a[j * size + k];
-      a[i * size + j] = value / root;
-    }
-  }
-  const y = new Float64Array(size);
-  for (let i = 0; i < size; i++) {
-    let value = b[i];
-    for (let k = 0; k < i; k++) value -= a[i * size + k] * y[k];
-    y[i] = value / a[i * size + i];
-  }
-  const x = new Float64Array(size);
-  for (let i = size - 1; i >= 0; i--) {
-    let value = y[i];
-    for (let k = i + 1; k < size; k++) value -= a[k * size + i] * x[k];
-    x[i] = value / a[i * size + i];
-  }
-  return x;
 }

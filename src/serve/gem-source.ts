@@ -28,6 +28,22 @@ export const GROUP_SHORTLIST = 200;
  */
 export const DISLIKE_BELOW = 3;
 
+/**
+ * A group's score of one movie from each member's (clipped) prediction. Two tiers in one number: guarded
+ * movies (nobody below DISLIKE_BELOW) score 10 + the mean and rank above all others, which rank by their
+ * lowest prediction (least misery) instead of the mean.
+ */
+export function groupScore(predicted: readonly number[]): {
+  score: number;
+  meanPredicted: number;
+  lowestPredicted: number;
+} {
+  const meanPredicted = predicted.reduce((sum, x) => sum + x, 0) / predicted.length;
+  const lowestPredicted = Math.min(...predicted);
+  const score = lowestPredicted >= DISLIKE_BELOW ? 10 + meanPredicted : lowestPredicted;
+  return { score, meanPredicted, lowestPredicted };
+}
+
 export interface GemSource {
   /** Precomputes a catalog movie's pool (the engine warms every catalog movie). */
   warm(pickId: number): void;
@@ -155,13 +171,7 @@ export function* buildGemSource(
       const shortlist = topRows(rows, scratch, GROUP_SHORTLIST);
       for (const m of rows) scratch[m] = Number.NaN;
       const scored = shortlist.map((m) => {
-        const predicted = users.map((user) => clipToScale(predict(user, m)));
-        const meanPredicted = predicted.reduce((sum, x) => sum + x, 0) / predicted.length;
-        const lowestPredicted = Math.min(...predicted);
-        // Two tiers in one number: guarded movies (nobody below DISLIKE_BELOW) rank above all others,
-        // which rank by their lowest prediction (least misery) instead of the mean.
-        const score = lowestPredicted >= DISLIKE_BELOW ? 10 + meanPredicted : lowestPredicted;
-        return { m, score, meanPredicted, lowestPredicted };
+        return { m, ...groupScore(users.map((user) => clipToScale(predict(user, m)))) };
       });
       scored.sort((a, b) => b.score - a.score || a.m - b.m);
       return scored.slice(0, PERSONAL_RANKED).map(({ m, score, meanPredicted, lowestPredicted }) => ({

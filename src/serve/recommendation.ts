@@ -79,6 +79,38 @@ export type RecommendationReason =
       lowestPredicted: number;
     }
   | {
+      /**
+       * The taste model: the member folded into its MF path (who watched what, train/watch-model.ts), ranked
+       * by x_u · y_m (src/serve/taste-source.ts); the stars path's prediction when it was asked.
+       */
+      kind: 'taste';
+      list: 'gem' | 'popular';
+      /** x_u · y_m: the MF path's score (how likely the member is to watch it, on its 0–1 target scale). */
+      score: number;
+      /** Subtracted from score for the ranking (priceWeight × exposure price); 0 for most movies. */
+      price: number;
+      /** The member's rated movies with the largest shares of the score (liked ones first). */
+      because: number[];
+      /** Whether every movie in `because` is one the member rated ≥ 4. */
+      becauseLiked?: boolean;
+      /** The stars path's predicted rating for the member (½–5), when known. */
+      predictedRating?: number;
+    }
+  | {
+      /**
+       * The taste model for a group: every member folded in, each member's scores scaled by their best band
+       * score, combined so that nobody is ignored (soft minimum; src/serve/taste-source.ts). Names no rated
+       * movie: a member's ratings are theirs.
+       */
+      kind: 'taste-group';
+      memberCount: number;
+      /** The lowest and mean of the members' scaled scores (1 = a member's favourite band movie). */
+      lowestScaledScore: number;
+      meanScaledScore: number;
+      /** The stars path's lowest predicted rating among the members, when known. */
+      lowestPredicted?: number;
+    }
+  | {
       /** Neither model had enough candidates: one of the best-rated movies outside the catalog. */
       kind: 'popular-fallback';
       count: number;

@@ -259,7 +259,18 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       neighbours: knn.neighbours,
       tables,
       dnmf: model.serialize(),
-      watch: { dim: watch.dim, movieIds: watch.movieIds, vectors: watch.vectors, prices: watch.prices },
+      watch: {
+        dim: watch.dim,
+        movieIds: watch.movieIds,
+        vectors: watch.vectors,
+        prices: watch.prices,
+        foldIn: {
+          norms: watch.norms,
+          gramian: watch.gramian,
+          lambda: watch.options.lambda,
+          alpha: watch.options.alpha,
+        },
+      },
     }),
   );
 

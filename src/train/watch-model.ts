@@ -57,6 +57,10 @@ export interface WatchModel {
   movieIds: Int32Array;
   /** Unit-length movie vectors, row i for movieIds[i] (a dot product is their cosine). */
   vectors: Float32Array;
+  /** ‖y_i‖ of each trained movie vector: vectors[i] · norms[i] is the fitted factor y_i (for the fold-in). */
+  norms: Float32Array;
+  /** YᵀY over the fitted movie factors (d × d, row-major): what folding a new member in needs. */
+  gramian: Float64Array;
   options: WatchModelOptions;
   /** Exposure prices of the gem band (watch-prices.ts), aligned with movieIds, when asked for. */
   prices?: Float32Array;
@@ -101,13 +105,28 @@ export function trainWatchModel(
     if (byMovie.offsets[m + 1] - byMovie.offsets[m] >= opts.minRatings) keep.push(m);
   keep.sort((a, b) => movies.ids[a] - movies.ids[b]);
   const vectors = new Float32Array(keep.length * d);
+  const norms = new Float32Array(keep.length);
+  const kept = new Float64Array(keep.length * d);
   keep.forEach((m, i) => {
     let norm = 0;
     for (let k = 0; k < d; k++) norm += y[m * d + k] ** 2;
+    norms[i] = Math.sqrt(norm);
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let k = 0; k < d; k++) vectors[i * d + k] = y[m * d + k] * scale;
+    // The Gramian of the factors as stored (unit vector × float32 norm), so a fold-in at serving time
+    // solves exactly the system a training sweep would.
+    for (let k = 0; k < d; k++) kept[i * d + k] = vectors[i * d + k] * norms[i];
   });
-  return { dim: d, movieIds: Int32Array.from(keep, (m) => movies.ids[m]), vectors, options: opts };
+  const gram = new Float64Array(d * d);
+  gramian(kept, d, gram);
+  return {
+    dim: d,
+    movieIds: Int32Array.from(keep, (m) => movies.ids[m]),
+    vectors,
+    norms,
+    gramian: gram,
+    options: opts,
+  };
 }
 
 /** trainWatchModel, then the gem band's exposure prices from its vectors when `pricing` says what they are. */

@@ -20,5 +20,11 @@ const model = trainPricedWatchModel(
   job.options,
   job.pricing,
 );
-const buffers = [model.movieIds.buffer, model.vectors.buffer, ...(model.prices ? [model.prices.buffer] : [])];
+const buffers = [
+  model.movieIds.buffer,
+  model.vectors.buffer,
+  model.norms.buffer,
+  model.gramian.buffer,
+  ...(model.prices ? [model.prices.buffer] : []),
+];
 parentPort!.postMessage(model, buffers as ArrayBuffer[]);

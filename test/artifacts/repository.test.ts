@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newVersionName, ModelRepository } from '../../src/artifacts/repository.ts';
@@ -47,6 +47,30 @@ describe('ModelRepository', () => {
     expect(await readFile(path.join(rejectedDir, 'REJECTED.txt'), 'utf8')).toBe('catalog has 99 movies\n');
     expect(await repository.currentVersion()).toBe(good);
     expect(await repository.list()).toEqual([good]);
+  });
+
+  it('keeps the newest 2 rejected versions, and anything in .rejected/ that is not a version', async () => {
+    const repository = new ModelRepository(await tempDir());
+    const good = await stageAndPublish(repository);
+    const rejected: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 5)); // version names have millisecond resolution
+      const { version, dir } = await repository.createStaging();
+      await writeFile(path.join(dir, 'dnmf.bin'), 'x'.repeat(1000));
+      await repository.reject(version, `attempt ${i}`);
+      rejected.push(version);
+      if (i === 0) await mkdir(path.join(repository.root, '.rejected', 'kept-by-hand'));
+    }
+    expect(await repository.rejected()).toEqual(rejected.slice(2));
+    expect((await readdir(path.join(repository.root, '.rejected'))).sort()).toEqual(
+      [...rejected.slice(2), 'kept-by-hand'].sort(),
+    );
+    expect(await readFile(path.join(repository.root, '.rejected', rejected[3], 'REJECTED.txt'), 'utf8')).toBe(
+      'attempt 3\n',
+    );
+    expect(await repository.currentVersion()).toBe(good);
+    expect(await repository.list()).toEqual([good]);
+    await rm(repository.root, { recursive: true, force: true });
   });
 
   it('keeps only the newest versions of the history, never deleting the current one', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Artifacts, MovieInfo } from '../../src/artifacts/types.ts';
-import { DISCORD_LIMITS, embedCharacters, recommendationMessage } from '../../src/bot/cards.ts';
+import { DISCORD_LIMITS, embedCharacters, fitEmbeds, recommendationMessage } from '../../src/bot/cards.ts';
+import { describeReason } from '../../src/serve/describe-reason.ts';
 import type { Recommendation } from '../../src/serve/recommendation.ts';
+import { validateMessageBody } from '../support/fake-discord/validate.ts';
 
 function movie(movieId: number, title: string): MovieInfo {
   return {
@@ -75,5 +77,58 @@ describe('recommendation cards', () => {
   it('shows no TMDB credit when no poster is shown', () => {
     const { embeds } = recommendationMessage(result, artifacts, new Map(), { audience: 'public' });
     expect(embeds.some((e) => e.footer)).toBe(false);
+  });
+
+  it('fits ten cards of the longest ml-32m-like titles, each reason naming three of them, within every limit', () => {
+    // ml-32m's longest titles run to ~150–200 characters, alternates and all; these are 200, with escapes.
+    const long = (i: number) =>
+      `${`Night_${i} of the *Day* of the Dawn of the Son of the Bride of the Return of the Revenge `.repeat(3)}`
+        .slice(0, 180)
+        .trim() + ` (Alternative ${i}) (19${10 + i})`;
+    const many = new Map<number, MovieInfo>(
+      Array.from({ length: 13 }, (_, i) => [200 + i, movie(200 + i, long(i))] as const),
+    );
+    const longArtifacts = { movies: many, catalog: [] } as unknown as Artifacts;
+    const matches = [210, 211, 212].map((movieId) => ({ movieId, similarity: 0.5 }));
+    const cards: Recommendation[] = Array.from({ length: 10 }, (_, i) => ({
+      movieId: 200 + i,
+      movie: many.get(200 + i)!,
+      reason: { kind: 'knn-combined', basis: 'your-ratings', matches, totalSimilarity: 1.5 },
+    }));
+    const answer = { picks: [210, 211, 212], popularPicks: cards.slice(0, 5), hiddenGems: cards.slice(5) };
+    const posters = new Map(cards.map((c) => [c.movieId, 'https://image.tmdb.org/t/p/w342/a.jpg']));
+    // Untrimmed, the owner's reasons name three of these titles each: far over 6,000 characters in all.
+    const reason = describeReason(cards[0].reason, longArtifacts, { audience: 'owner' });
+    expect(10 * (reason.length + long(0).length)).toBeGreaterThan(DISCORD_LIMITS.embedCharacters);
+    for (const audience of ['owner', 'public'] as const) {
+      const message = recommendationMessage(answer, longArtifacts, posters, { audience });
+      expect(embedCharacters(message.embeds)).toBeLessThanOrEqual(DISCORD_LIMITS.embedCharacters);
+      for (const embed of message.embeds) {
+        expect(embed.title!.length).toBeLessThanOrEqual(DISCORD_LIMITS.title);
+        expect(embed.description!.length).toBeLessThanOrEqual(DISCORD_LIMITS.description);
+        for (const field of embed.fields ?? []) expect(field.value.length).toBeLessThanOrEqual(1024);
+      }
+      // Discord's own rules, as the fake Discord enforces them (400 with code 50035 otherwise).
+      expect(() => validateMessageBody(message)).not.toThrow();
+    }
+    // The owner's reasons name three 200-character titles: without trimming that is far over 6,000.
+    const owner = recommendationMessage(answer, longArtifacts, posters, { audience: 'owner' });
+    expect(owner.embeds[0].description!.endsWith('…')).toBe(true);
+    expect(owner.embeds[0].title).toMatch(/^Night_0 of the \*Day\*/);
+  });
+
+  it('cuts the longest texts first, all to the same length, and never leaves a dangling escape', () => {
+    const embeds = [
+      { title: 'a', description: 'x'.repeat(5000) },
+      { title: 'b', description: 'y'.repeat(3000) },
+      { title: 'c', description: `${'z'.repeat(99)}\\*` },
+    ];
+    fitEmbeds(embeds, 4000);
+    expect(embedCharacters(embeds)).toBeLessThanOrEqual(4000);
+    expect(embeds[0].description.length).toBe(embeds[1].description.length);
+    expect(embeds[2].description).toBe(`${'z'.repeat(99)}\\*`);
+    fitEmbeds(embeds, 300);
+    expect(embedCharacters(embeds)).toBeLessThanOrEqual(300);
+    for (const e of embeds) expect(e.description).toMatch(/[^\\]…$/);
   });
 });

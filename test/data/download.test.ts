@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { access, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -61,6 +61,55 @@ describe('downloadDataset', () => {
     expect((error as Error).message).toContain('movies.csv from');
     expect((error as Error).message).toContain('the download is corrupt');
     await expect(access(targetDir)).rejects.toThrow();
+  });
+
+  it('moves only the dataset files into a folder holding other things, which all survive', async () => {
+    const url = await serve(200, storedZip(FILES));
+    const root = await tempDir();
+    const targetDir = path.join(root, 'datasets');
+    await mkdir(path.join(targetDir, 'other-project', 'src'), { recursive: true });
+    await writeFile(path.join(targetDir, 'notes.txt'), 'my notes');
+    await writeFile(path.join(targetDir, 'other-project', 'src', 'main.py'), 'print(1)');
+    await writeFile(path.join(targetDir, 'README.txt'), 'my own readme');
+    await downloadDataset({ targetDir, url, checksums: CHECKSUMS });
+    expect((await readdir(targetDir)).sort()).toEqual(
+      ['README.txt', 'links.csv', 'movies.csv', 'notes.txt', 'other-project', 'ratings.csv'].sort(),
+    );
+    expect(await readFile(path.join(targetDir, 'notes.txt'), 'utf8')).toBe('my notes');
+    expect(await readFile(path.join(targetDir, 'README.txt'), 'utf8')).toBe('my own readme');
+    expect(await readFile(path.join(targetDir, 'other-project', 'src', 'main.py'), 'utf8')).toBe('print(1)');
+    expect(await readFile(path.join(targetDir, 'ratings.csv'), 'utf8')).toBe(FILES['ml-latest-small/ratings.csv']);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('refuses, naming the folder and the files, rather than overwrite a file it did not write', async () => {
+    const url = await serve(200, storedZip(FILES));
+    const root = await tempDir();
+    const targetDir = path.join(root, 'datasets');
+    await mkdir(targetDir);
+    await writeFile(path.join(targetDir, 'notes.txt'), 'my notes');
+    await writeFile(path.join(targetDir, 'ratings.csv'), 'my own ratings');
+    const error = await downloadDataset({ targetDir, url, checksums: CHECKSUMS }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toBe(
+      `${targetDir} already holds ratings.csv, which the downloaded dataset would overwrite; nothing was changed. ` +
+        'FlickPick never overwrites files it did not write: move them elsewhere, or point MOVIELENS_DIR at another folder.',
+    );
+    // Nothing moved in, nothing changed, no work folder left.
+    expect((await readdir(targetDir)).sort()).toEqual(['notes.txt', 'ratings.csv']);
+    expect(await readFile(path.join(targetDir, 'ratings.csv'), 'utf8')).toBe('my own ratings');
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('finishes a download interrupted mid-move: identical files are kept as they are', async () => {
+    const url = await serve(200, storedZip(FILES));
+    const root = await tempDir();
+    const targetDir = path.join(root, 'ml-latest-small');
+    await mkdir(targetDir);
+    await writeFile(path.join(targetDir, 'ratings.csv'), FILES['ml-latest-small/ratings.csv']);
+    await downloadDataset({ targetDir, url, checksums: CHECKSUMS });
+    expect((await readdir(targetDir)).sort()).toEqual(['links.csv', 'movies.csv', 'ratings.csv']);
+    await rm(root, { recursive: true, force: true });
   });
 
   it('says how to use a local copy when offline', async () => {

@@ -7,6 +7,7 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artifacts } from '../../src/artifacts/types.ts';
 import { startTestBot, trainSmallModels, type TestBot } from '../support/bot-harness.ts';
+import type { InteractionHandle } from '../support/fake-discord/index.ts';
 
 const EPHEMERAL = 1 << 6;
 const ALICE = '1100000000000000401';
@@ -15,6 +16,12 @@ const CAROL = '1100000000000000403';
 const DAVE = '1100000000000000404';
 
 const isPrivate = (message: APIMessage) => ((message.flags ?? 0) & EPHEMERAL) === EPHEMERAL;
+
+/** The private answer to a click that was acknowledged first (deferUpdate) and answered with a follow-up. */
+async function privately(handle: InteractionHandle): Promise<APIMessage> {
+  await handle.waitFor((e) => e.kind === 'followup');
+  return handle.followups()[0];
+}
 
 function buttonId(message: APIMessage, prefix: string, suffix = ''): string {
   const rows = (message.components ?? []) as unknown as { components?: { custom_id?: string }[] }[];
@@ -63,10 +70,10 @@ describe('/movienight counts in only members who agreed', () => {
     expect(question.content).toContain(`**In**: <@${ALICE}>\n**Waiting for**: <@${BOB}> and <@${CAROL}>`);
 
     // Someone not named, and the caller, cannot answer for the group.
-    const stranger = (await answer(question, DAVE, 'in')).finalMessage();
+    const stranger = await privately(await answer(question, DAVE, 'in'));
     expect(isPrivate(stranger)).toBe(true);
     expect(stranger.content).toContain('This question is for the members named in this movie night.');
-    const caller = (await answer(question, ALICE, 'in')).finalMessage();
+    const caller = await privately(await answer(question, ALICE, 'in'));
     expect(isPrivate(caller)).toBe(true);
     expect(caller.content).toContain('You asked for this movie night, so you are in.');
     // Only the caller may pick early, and not before anyone said yes.
@@ -74,12 +81,12 @@ describe('/movienight counts in only members who agreed', () => {
     const notYours = (await bot.fake.clickButton(question, pickNow, { userId: BOB })).finalMessage();
     expect(isPrivate(notYours)).toBe(true);
     expect(notYours.content).toContain('Only the member who asked for this movie night can pick now.');
-    const tooEarly = (await bot.fake.clickButton(question, pickNow, { userId: ALICE })).finalMessage();
+    const tooEarly = await privately(await bot.fake.clickButton(question, pickNow, { userId: ALICE }));
     expect(isPrivate(tooEarly)).toBe(true);
     expect(tooEarly.content).toContain('Nobody has said yes yet.');
 
     await answer(question, BOB, 'out');
-    expect(handle.finalMessage().content).toContain(`**Not joining**: <@${BOB}>`);
+    await handle.waitForMessage((m) => m.content.includes(`**Not joining**: <@${BOB}>`));
     // The question is in the store: a restart in between changes nothing.
     await bot.stopBot();
     bot = await startTestBot({ modelsDir, fake: bot.fake, dataDir: bot.dataDir });
@@ -97,6 +104,7 @@ describe('/movienight counts in only members who agreed', () => {
   it('the caller can pick with whoever is in; the rest are named as not counted', async () => {
     const handle = await bot.fake.command('movienight', { member1: BOB, member2: CAROL }, { userId: DAVE });
     await answer(handle.finalMessage(), CAROL, 'in');
+    await handle.waitForMessage((m) => m.content.includes(`**In**: <@${DAVE}> and <@${CAROL}>`));
     await bot.fake.clickButton(handle.finalMessage(), buttonId(handle.finalMessage(), 'movienight:pick:'), {
       userId: DAVE,
     });
@@ -108,7 +116,7 @@ describe('/movienight counts in only members who agreed', () => {
   it('when everyone asked says no, nothing is picked', async () => {
     const handle = await bot.fake.command('movienight', { member1: CAROL }, { userId: BOB });
     await answer(handle.finalMessage(), CAROL, 'out');
-    const closed = handle.finalMessage();
+    const closed = await handle.waitForMessage((m) => m.components?.length === 0);
     expect(closed.embeds).toEqual([]);
     expect(closed.components).toEqual([]);
     expect(closed.content).toContain(`Nobody else is joining <@${BOB}>’s movie night`);

@@ -1,6 +1,6 @@
 /**
  * Real separate processes on one SQLite file, as shards on one host would run: exactly one wins the lock, and
- * concurrent writers wait for each other (busy_timeout) instead of failing with SQLITE_BUSY.
+ * concurrent writers wait for each other (retrying off the event loop) instead of failing with SQLITE_BUSY.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -1,13 +1,16 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Events } from 'discord.js';
+import pino from 'pino';
 import { ModelRepository } from '../../src/artifacts/repository.ts';
 import { startBot, type RunningBot } from '../../src/bot/start.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { trainVersion, type TrainResult } from '../../src/train/pipeline.ts';
 import { startFakeDiscord, type FakeDiscord } from './fake-discord/index.ts';
 import { syntheticDataset, tempDir, writeDatasetFiles } from './dataset.ts';
+import { logScanFile } from './log-scan/scan.ts';
 
 /** A small generated MovieLens dataset trained into a models folder: a few seconds, not half a minute. */
 export async function trainSmallModels(
@@ -32,6 +35,13 @@ export interface TestBot {
   fake: FakeDiscord;
   bot: RunningBot;
   dataDir: string;
+  /**
+   * Every line the bot logged so far, as written (parsed JSON). The bot logs at LOG_LEVEL (debug
+   * unless the test sets one) to a file in the suite's log-scan folder, scanned after the run.
+   */
+  logLines(): Record<string, unknown>[];
+  /** The same lines as raw text, as a log shipper would receive them. */
+  logText(): string;
   /** Stops the bot (not the fake). */
   stopBot(): Promise<void>;
   /** Stops the bot and the fake. */
@@ -47,6 +57,8 @@ export async function startTestBot(options: {
   env?: Record<string, string>;
   fake?: FakeDiscord;
   dataDir?: string;
+  /** Settings no environment variable sets, e.g. `discord.interactionTokenLifeMs`. */
+  adjustConfig?: (config: Config) => void;
 }): Promise<TestBot> {
   const fake = options.fake ?? (await startFakeDiscord());
   const dataDir = options.dataDir ?? (await tempDir('flickpick-state-'));
@@ -56,12 +68,24 @@ export async function startTestBot(options: {
     DISCORD_GUILD_ID: fake.guildId,
     MODELS_DIR: options.modelsDir,
     DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
+    // Debug, so the suite-wide leak scan sees every line a production bot could write.
+    LOG_LEVEL: 'debug',
     // Tests repeat the heavy commands as one member in quick succession; the cooldown has its own test.
     COMMAND_COOLDOWN_SECONDS: '0',
     ...options.env,
   });
-  const logger = createLogger({ level: config.logLevel, pretty: false });
+  options.adjustConfig?.(config);
+  const logFile = logScanFile('bot') ?? path.join(dataDir, 'bot.log');
+  // Synchronous writes: every line is in the file when the test reads it or the run ends.
+  const destination = pino.destination({ dest: logFile, sync: true, mkdir: true });
+  const logger = createLogger({ level: config.logLevel, destination });
+  const logText = () => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   const bot = await startBot(config, logger);
   if (!bot.client.isReady()) await once(bot.client, Events.ClientReady);
   let stopped = false;
@@ -74,6 +98,12 @@ export async function startTestBot(options: {
     fake,
     bot,
     dataDir,
+    logText,
+    logLines: () =>
+      logText()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     stopBot,
     async close() {
       await stopBot();

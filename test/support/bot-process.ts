@@ -3,10 +3,12 @@
  * JSON log lines collected so tests can wait for one (e.g. which port the health endpoint got).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { execArgvFor } from '../../src/child-module.ts';
 import { tempDir } from './dataset.ts';
+import { logScanFile } from './log-scan/scan.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MAIN_SOURCE = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -51,7 +53,12 @@ export async function startBotProcess(
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
+  // Everything the process prints goes to the suite's log-scan folder too (scanned after the run).
+  const scanFile = logScanFile('bot-process');
+  const keep = (chunk: Buffer) => scanFile && appendFileSync(scanFile, chunk);
+  child.stderr.on('data', keep);
   child.stdout.on('data', (chunk: Buffer) => {
+    keep(chunk);
     stdout += chunk.toString();
     for (const wake of waiters) wake();
   });

@@ -18,6 +18,7 @@ import {
   type GatewayInteractionCreateDispatch,
 } from 'discord-api-types/v10';
 import { storeUpload, type UploadOptions } from './attachments.ts';
+import { Errors } from './errors.ts';
 import { Gateway } from './gateway.ts';
 import { createInteraction, InteractionHandle, type InteractionSpec } from './interactions.ts';
 import { buildCommandData, type OptionsInput } from './options.ts';
@@ -60,6 +61,11 @@ export interface FakeDiscordOptions {
   heartbeatSlackMs?: number;
   /** Window for the initial interaction response. Default 3000 ms, as on Discord. */
   ackWindowMs?: number;
+  /**
+   * How long an interaction token works for edits and follow-ups; after it, they answer 401
+   * "Invalid Webhook Token" (50027). Default 15 min, as on Discord; tests of long runs shorten it.
+   */
+  interactionTokenLifeMs?: number;
   /** Shards GET /gateway/bot recommends (IDENTIFY with fewer is refused with 4011). Default 1. */
   shards?: number;
   /** How many guilds the bot is in (the primary `guildId` first), spread one per shard in turn. Default 1. */
@@ -287,6 +293,14 @@ export class FakeDiscord {
     return structuredClone(this.state.commands.get(guildId ?? 'global') ?? []);
   }
 
+  /**
+   * Every message the bot ever sent, as created and after each edit (deleted ones included), oldest
+   * first: what anyone could have seen at some moment. Ephemeral ones carry the EPHEMERAL flag.
+   */
+  messageHistory(): StoredMessage[] {
+    return structuredClone(this.state.history);
+  }
+
   /** Messages posted with POST /channels/{id}/messages (not interaction replies), oldest first. */
   channelMessages(channelId: string = this.channelId): StoredMessage[] {
     return (this.state.channelPosts.get(channelId) ?? []).flatMap((id) => {
@@ -326,6 +340,19 @@ export class FakeDiscord {
       timeoutMs,
       () => `stats to match (now ${JSON.stringify(this.state.stats)})`,
     );
+  }
+
+  /**
+   * The next `times` REST requests matching `method` and `path` (below /api/v10, e.g.
+   * `/^\/webhooks\/.+\/messages\/@original$/`) answer with one of Discord's errors instead,
+   * as discord.js would see it from Discord (a DiscordAPIError carrying the request's url and body).
+   */
+  failNext(
+    match: { method?: string; path: RegExp },
+    error: keyof typeof Errors = 'unknownMessage',
+    times = 1,
+  ): void {
+    this.state.failures.push({ ...match, error: Errors[error], times });
   }
 
   /** Drops gateway connections with `code` (default 4000: discord.js reconnects and RESUMEs). */
@@ -460,6 +487,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     heartbeatIntervalMs,
     heartbeatSlackMs: opts.heartbeatSlackMs ?? Math.max(heartbeatIntervalMs / 2, 1000),
     ackWindowMs: opts.ackWindowMs ?? 3000,
+    interactionTokenLifeMs: opts.interactionTokenLifeMs ?? 15 * 60 * 1000,
     origin: '',
     botPermissions: opts.botPermissions ?? BOT_PERMISSIONS,
   });

@@ -1,5 +1,6 @@
 // Interaction lifecycle as Discord enforces it: one initial callback within the ack window, then the
-// token works as a webhook (edit/delete @original, follow-ups) for 15 minutes. Every step is recorded
+// token works as a webhook (edit/delete @original, follow-ups) for 15 minutes (interactionTokenLifeMs),
+// then answers 401 "Invalid Webhook Token" (50027). Every step is recorded
 // on the interaction so tests can assert on what the user would have seen.
 import { randomBytes } from 'node:crypto';
 import {
@@ -23,8 +24,6 @@ import { IN_GUILD, placeFields, type Where } from './places.ts';
 import type { FakeGuild } from './sharding.ts';
 import { snowflake, type FakeState, type StoredMessage } from './state.ts';
 import { validateAutocompleteChoices, validateMessageBody, type MessageBody } from './validate.ts';
-
-const WEBHOOK_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 
 /** One thing the bot did with an interaction, in order. Messages are snapshots taken at that moment. */
 export type RecordedEvent =
@@ -284,7 +283,7 @@ export function interactionForWebhook(
   if (!record || applicationId !== state.config.applicationId || record.acknowledged === undefined) {
     throw Errors.unknownWebhook();
   }
-  if (Date.now() - record.createdAt > WEBHOOK_TOKEN_LIFETIME_MS) throw Errors.invalidWebhookToken();
+  if (Date.now() - record.createdAt > state.config.interactionTokenLifeMs) throw Errors.invalidWebhookToken();
   return record;
 }
 

@@ -65,12 +65,40 @@ export function createMessage(state: FakeState, m: NewMessage): StoredMessage {
     ...(m.webhookId ? { webhook_id: m.webhookId, application_id: m.webhookId } : {}),
     ...(m.interactionMetadata ? { interaction_metadata: m.interactionMetadata } : {}),
     ...(m.body.poll ? { poll: createdPoll(m.body.poll) } : {}),
+    ...replyTo(state, m),
   };
   if (!m.allowEmpty && isEmptyMessage(message)) throw Errors.emptyMessage();
   state.messages.set(message.id, message);
+  state.history.push(structuredClone(message));
   const guild = guildOfChannel(state.config, m.channelId);
   if (message.poll && guild) trackPoll(state, message, guild.id);
   return message;
+}
+
+/** A reply keeps a reference to the message it answers; a missing one fails unless told not to (50035). */
+function replyTo(state: FakeState, m: NewMessage): Pick<StoredMessage, 'message_reference'> {
+  const ref = m.body.message_reference;
+  if (!ref?.message_id) return {};
+  const target = state.messages.get(ref.message_id);
+  if (!target || target.channel_id !== (ref.channel_id ?? m.channelId)) {
+    if (ref.fail_if_not_exists === false) return {};
+    throw new HttpError(400, {
+      code: 50035,
+      message: 'Invalid Form Body',
+      errors: {
+        message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] },
+      },
+    });
+  }
+  const guild = guildOfChannel(state.config, target.channel_id);
+  return {
+    message_reference: {
+      type: 0,
+      message_id: target.id,
+      channel_id: target.channel_id,
+      ...(guild ? { guild_id: guild.id } : {}),
+    },
+  };
 }
 
 /** PATCH semantics: fields present in the body replace the stored ones, absent ones stay. */
@@ -97,6 +125,7 @@ export function editMessage(
   };
   if (isEmptyMessage(updated)) throw Errors.emptyMessage();
   state.messages.set(updated.id, updated);
+  state.history.push(structuredClone(updated));
   return updated;
 }
 

@@ -226,6 +226,13 @@ export function createRestHandler(state: FakeState, gateway: Gateway, events: Sc
       body = parsed.body;
       if (!url.pathname.startsWith('/api/')) throw Errors.notFound();
       if (path === url.pathname) throw Errors.invalidApiVersion();
+      const injected = state.failures.find(
+        (f) => f.times > 0 && (!f.method || f.method === req.method) && f.path.test(safeDecode(path)),
+      );
+      if (injected) {
+        injected.times--;
+        throw injected.error();
+      }
       const matches = routes.filter((r) => r.pattern.test(path));
       const match = matches.find((r) => r.method === req.method);
       if (!match) throw matches.length ? Errors.methodNotAllowed() : Errors.notFound();

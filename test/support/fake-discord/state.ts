@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { APIAllowedMentions, APIApplicationCommand, APIMessage } from 'discord-api-types/v10';
 import type { StoredAttachment } from './attachments.ts';
+import type { HttpError } from './errors.ts';
 import type { InteractionRecord } from './interactions.ts';
 import type { FakeGuild } from './sharding.ts';
 
@@ -16,6 +17,8 @@ export interface FakeConfig {
   heartbeatSlackMs: number;
   /** Discord rejects the initial interaction response after 3 s. */
   ackWindowMs: number;
+  /** How long an interaction token works as a webhook (edits, follow-ups): 15 min on Discord. */
+  interactionTokenLifeMs: number;
   /** Base URL of this server, e.g. http://127.0.0.1:1234 (set once listening). */
   origin: string;
   /** Every guild the bot is in, the primary one (guildId, channelId) first. */
@@ -42,6 +45,15 @@ export interface RecordedRequest {
   error?: unknown;
 }
 
+/** A scripted failure: the next `times` requests matching method and path answer with `error`. */
+export interface InjectedFailure {
+  method?: string;
+  /** Tested against the path below /api/v10, e.g. /webhooks/{app}/{token}/messages/@original. */
+  path: RegExp;
+  error: () => HttpError;
+  times: number;
+}
+
 export interface FakeStats {
   heartbeats: number;
   missedHeartbeats: number;
@@ -61,6 +73,8 @@ export function snowflake(): string {
 
 export class FakeState {
   readonly messages = new Map<string, StoredMessage>();
+  /** Every message as it was created and after each edit, in order (deleted ones included). */
+  readonly history: StoredMessage[] = [];
   /** Messages created with POST /channels/{id}/messages, per channel, in order. */
   readonly channelPosts = new Map<string, string[]>();
   /** Registered commands by scope: 'global' or a guild id. */
@@ -69,6 +83,8 @@ export class FakeState {
   /** Files uploaded for ATTACHMENT options, by attachment id (see attachments.ts). */
   readonly attachments = new Map<string, StoredAttachment & { announcedSize?: number }>();
   readonly requests: RecordedRequest[] = [];
+  /** Failures scripted with fake.failNext(), consumed in order. */
+  readonly failures: InjectedFailure[] = [];
   readonly stats: FakeStats = {
     heartbeats: 0,
     missedHeartbeats: 0,

@@ -29,6 +29,8 @@ export interface MessageBody {
   tts?: boolean;
   /** A poll create request (only on create: polls cannot be edited). */
   poll?: RESTAPIPoll | null;
+  /** A reply: the message it answers (kept on the created message as Discord does). */
+  message_reference?: { message_id?: string; channel_id?: string; fail_if_not_exists?: boolean } | null;
 }
 
 type Path = readonly (string | number)[];

@@ -1,0 +1,80 @@
+/**
+ * The MF path's exact fold-in: a member (or each member of a group) is one d × d solve against the watch
+ * model's fixed movie factors, the same system a training sweep solves for a trained user (implicit's
+ * `recalculate_user`): (YᵀY + Σ_{i∈u} (c_i − 1) y_i y_iᵀ + λI) x_u = Σ_{i∈u} c_i y_i, with p_i = 1 for every
+ * movie the member rated and c_i = 1 + α. No retraining; every member with one known movie gets a vector.
+ *
+ * Because x_u = A⁻¹ Σ c_i y_i, a movie's score x_u · y_m splits exactly into one share per rated movie,
+ * c_i · y_i · (A⁻¹ y_m): what a card names as the movies that led to it.
+ */
+import type { WatchFoldIn, WatchVectors } from '../artifacts/types.ts';
+import { choleskyInPlace, solveCholesky } from './cholesky.ts';
+
+export interface FoldedTaste {
+  /** The member's vector x_u. */
+  x: Float64Array;
+  /** The watch rows of the rated movies the model knows, with their movie ids and stars. */
+  rows: Int32Array;
+  movieIds: Int32Array;
+  ratings: Float64Array;
+  /** Cholesky factor of A (for each rated movie's share of a score). */
+  factor: Float64Array;
+}
+
+export type FoldableWatch = WatchVectors & { foldIn: WatchFoldIn };
+
+/** Reads row r's fitted factor y_r (unit vector × norm) into out. */
+export function factorOf(watch: FoldableWatch, row: number, out: Float64Array): Float64Array {
+  const d = watch.dim;
+  const norm = watch.foldIn.norms[row];
+  for (let k = 0; k < d; k++) out[k] = watch.vectors[row * d + k] * norm;
+  return out;
+}
+
+/**
+ * Folds in the rated movies (rows of the watch model; movies it does not know are left out by the caller).
+ * Undefined when none is known.
+ */
+export function foldInTaste(
+  watch: FoldableWatch,
+  rated: ReadonlyArray<{ row: number; movieId: number; rating: number }>,
+): FoldedTaste | undefined {
+  if (rated.length === 0) return undefined;
+  const d = watch.dim;
+  const { gramian, lambda, alpha } = watch.foldIn;
+  const a = Float64Array.from(gramian);
+  for (let k = 0; k < d; k++) a[k * d + k] += lambda;
+  const b = new Float64Array(d);
+  const y = new Float64Array(d);
+  for (const { row } of rated) {
+    factorOf(watch, row, y);
+    for (let r = 0; r < d; r++) {
+      const yr = y[r];
+      b[r] += (1 + alpha) * yr;
+      const at = r * d;
+      // Lower triangle only: the factorisation reads no more.
+      for (let c = 0; c <= r; c++) a[at + c] += alpha * yr * y[c];
+    }
+  }
+  choleskyInPlace(a, d);
+  return {
+    x: solveCholesky(a, b, d),
+    rows: Int32Array.from(rated, (r) => r.row),
+    movieIds: Int32Array.from(rated, (r) => r.movieId),
+    ratings: Float64Array.from(rated, (r) => r.rating),
+    factor: a,
+  };
+}
+
+/** Each rated movie's share of x_u · y_m (they sum to it), aligned with folded.rows. */
+export function sharesOf(watch: FoldableWatch, folded: FoldedTaste, row: number): Float64Array {
+  const d = watch.dim;
+  const w = solveCholesky(folded.factor, factorOf(watch, row, new Float64Array(d)), d);
+  const y = new Float64Array(d);
+  return Float64Array.from(folded.rows, (rated) => {
+    factorOf(watch, rated, y);
+    let dot = 0;
+    for (let k = 0; k < d; k++) dot += y[k] * w[k];
+    return (1 + watch.foldIn.alpha) * dot;
+  });
+}
