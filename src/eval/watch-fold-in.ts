@@ -7,7 +7,8 @@
  * The artifact of today stores the factors normalised to unit length (a dot product is a cosine), not the
  * factors the model was fitted with. Then the solve runs on the unit vectors with the model's λ and α, and
  * `normalised: true` says so in every report: it is a fold-in of the same geometry, not the exact one.
- * A version that stores its raw factors (`factors`, same layout as `vectors`) gets the exact solve.
+ * A version that stores its raw factors (`factors`, same layout as `vectors`), or each factor's norm
+ * (`foldIn.norms`, the taste model's artifact since issue 14), gets the exact solve.
  */
 import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
 
@@ -32,6 +33,16 @@ export function watchFactorsOf(artifacts: Pick<Artifacts, 'watch' | 'manifest'>)
   const alpha = hyper.alpha;
   if (!(lambda > 0) || !(alpha > 0))
     throw new Error(`version ${artifacts.manifest.version} records no watch-model lambda and alpha`);
+  // Versions since issue 14's taste model store each factor's norm (and YᵀY) for the serving fold-in:
+  // unit vector × norm is the fitted factor, so the baseline solves exactly.
+  const foldIn = watch.foldIn;
+  if (foldIn && !watch.factors) {
+    const factors = new Float32Array(watch.vectors.length);
+    for (let i = 0; i < watch.movieIds.length; i++)
+      for (let k = 0; k < watch.dim; k++)
+        factors[i * watch.dim + k] = watch.vectors[i * watch.dim + k] * foldIn.norms[i];
+    return { dim: watch.dim, movieIds: watch.movieIds, factors, lambda, alpha, normalised: false };
+  }
   const raw = watch.factors;
   return {
     dim: watch.dim,
