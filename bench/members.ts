@@ -140,7 +140,7 @@ export const members: Benchmark = {
           (
             await timedAnswer(
               fake,
-              'movienight',
+              'movienight pick',
               { member1: MEMBERS[(i + 1) % 3], member2: MEMBERS[(i + 2) % 3] },
               MEMBERS[i % 3],
             )

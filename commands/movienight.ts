@@ -5,6 +5,7 @@ import type { BotContext } from '../src/bot/context.ts';
 import { heavyCommandCooldown } from '../src/bot/cooldown.ts';
 import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
 import { mention, pickMovieNight } from '../src/bot/movie-night.ts';
+import { endVote } from '../src/bot/movie-night-poll.ts';
 import {
   consentMessage,
   movieNightConsents,
@@ -27,18 +28,37 @@ import {
 /** The caller is always in the group, so the options name the others. */
 const OPTIONS = Array.from({ length: MAX_MOVIE_NIGHT_MEMBERS - 1 }, (_, i) => `member${i + 1}`);
 
+// Subcommands, because a command cannot have both options and subcommands: `pick` plans a night, `end`
+// ends its vote early.
 export const data = new SlashCommandBuilder()
   .setName('movienight')
-  .setDescription('Picks for you and up to 5 others (or everyone in your voice channel) from your ratings.')
+  .setDescription('Movie night: picks for you and others, and their vote.')
   .setIntegrationTypes(...SERVER_ONLY.integrationTypes)
-  .setContexts(...SERVER_ONLY.contexts);
-for (const name of OPTIONS) {
-  data.addUserOption((option) =>
-    option.setName(name).setDescription('Someone watching with you (leave all empty: your voice channel)'),
+  .setContexts(...SERVER_ONLY.contexts)
+  .addSubcommand((sub) => {
+    sub
+      .setName('pick')
+      .setDescription(
+        'Picks for you and up to 5 others (or everyone in your voice channel) from your ratings.',
+      );
+    for (const name of OPTIONS) {
+      sub.addUserOption((option) =>
+        option
+          .setName(name)
+          .setDescription('Someone watching with you (leave all empty: your voice channel)'),
+      );
+    }
+    return sub;
+  })
+  .addSubcommand((sub) =>
+    sub
+      .setName('end')
+      .setDescription(
+        'End your movie night’s vote now and announce the winner (Manage Server: any vote here).',
+      ),
   );
-}
 
-export const preconditions = [guildOnly, heavyCommandCooldown];
+export const preconditions = [guildOnly];
 
 /** The group: the caller plus the named members, or the people in the caller's voice channel. */
 function groupOf(interaction: ChatInputCommandInteraction): string[] {
@@ -70,7 +90,7 @@ function groupOf(interaction: ChatInputCommandInteraction): string[] {
   const channelId = interaction.guild.voiceStates.cache.get(caller)?.channelId;
   if (!channelId) {
     throw new UserFacingError(
-      'Name the members watching with you (member1…member5), or run /movienight while you are in a voice channel with them.',
+      'Name the members watching with you (member1…member5), or run /movienight pick while you are in a voice channel with them.',
     );
   }
   const inChannel = interaction.guild.voiceStates.cache
@@ -97,6 +117,14 @@ function groupOf(interaction: ChatInputCommandInteraction): string[] {
  * with a public question and its buttons. When nobody needs asking, the pick comes at once.
  */
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  if (interaction.options.getSubcommand() === 'end') return endVote(interaction, context);
+  // The cooldown is for the heavy part only: ending a vote right after planning it is fine.
+  const cooling = await heavyCommandCooldown(interaction, context);
+  if (cooling !== null) throw new UserFacingError(cooling);
+  await pick(interaction, context);
+}
+
+async function pick(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const group = groupOf(interaction);
   const guildId = interaction.guildId!;
   const consents = movieNightConsents(context);
@@ -128,7 +156,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   } catch (error) {
     await interaction.editReply({
       content:
-        'This movie night question could not be saved, so nobody can answer it. Run /movienight again.',
+        'This movie night question could not be saved, so nobody can answer it. Run /movienight pick again.',
       components: [],
       allowedMentions: { parse: [] },
     });
@@ -141,7 +169,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 function missingRequest(interaction: ButtonInteraction): string {
   return Date.now() - interaction.message.createdTimestamp < 60_000
     ? 'This question is still being saved; press again in a moment.'
-    : 'This movie night question is gone. Run /movienight to plan one.';
+    : 'This movie night question is gone. Run /movienight pick to plan one.';
 }
 
 /** What an answer did: nothing (with the reason, told privately), updated the question, or closed it. */
@@ -167,7 +195,7 @@ export const consentButtons: ButtonHandler<ConsentButtonState> = {
         );
       if (!request.memberIds.includes(userId))
         return refuse(
-          'This question is for the members named in this movie night. Run /movienight to plan your own.',
+          'This question is for the members named in this movie night. Run /movienight pick to plan your own.',
         );
       if (request.status !== 'open') return refuse('The picks for this movie night are made already.');
       if (isExpired(request, now)) return { write: false, result: { kind: 'expired' } };

@@ -1,4 +1,4 @@
-import { escapeMarkdown, type APIEmbed } from 'discord.js';
+import { escapeMarkdown, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Artifacts, MovieInfo } from '../artifacts/types.ts';
 import { TMDB_ATTRIBUTION } from '../posters/index.ts';
 import { describeReason, type ReasonAudience } from '../serve/describe-reason.ts';
@@ -28,6 +28,21 @@ export function tmdbUrl(movie: MovieInfo): string | undefined {
   return movie.tmdbId ? `https://www.themoviedb.org/movie/${movie.tmdbId}` : undefined;
 }
 
+/** A movie card's fields: year, genres (escaped) and IMDb/TMDB links; shared by every card the bot shows. */
+export function movieFields(movie: MovieInfo): APIEmbedField[] {
+  const year = titleYear(movie.title);
+  const links = [
+    imdbUrl(movie) && `[IMDb](${imdbUrl(movie)})`,
+    tmdbUrl(movie) && `[TMDB](${tmdbUrl(movie)})`,
+  ].filter(Boolean);
+  const genres = movie.genres.length > 0 ? escapeMarkdown(movie.genres.join(', ')) : '—';
+  return [
+    { name: 'Year', value: year ? String(year) : '—', inline: true },
+    { name: 'Genres', value: truncate(genres, DISCORD_LIMITS.fieldValue), inline: true },
+    { name: 'Links', value: links.length > 0 ? links.join(' · ') : '—', inline: true },
+  ];
+}
+
 function card(
   recommendation: Recommendation,
   label: string,
@@ -37,11 +52,6 @@ function card(
   audience: ReasonAudience,
 ): APIEmbed {
   const { movie } = recommendation;
-  const year = titleYear(movie.title);
-  const links = [
-    imdbUrl(movie) && `[IMDb](${imdbUrl(movie)})`,
-    tmdbUrl(movie) && `[TMDB](${tmdbUrl(movie)})`,
-  ].filter(Boolean);
   // A plain APIEmbed rather than EmbedBuilder: the builder re-validates every field on each call,
   // which was a fifth of /recommend's CPU (see BENCHMARKS.md); the limits are checked once below.
   const url = imdbUrl(movie) ?? tmdbUrl(movie);
@@ -54,15 +64,7 @@ function card(
       escapeMarkdown(describeReason(recommendation.reason, artifacts, { audience })),
       DISCORD_LIMITS.description,
     ),
-    fields: [
-      { name: 'Year', value: year ? String(year) : '—', inline: true },
-      {
-        name: 'Genres',
-        value: truncate(movie.genres.length > 0 ? movie.genres.join(', ') : '—', DISCORD_LIMITS.fieldValue),
-        inline: true,
-      },
-      { name: 'Links', value: links.length > 0 ? links.join(' · ') : '—', inline: true },
-    ],
+    fields: movieFields(movie),
     ...(poster ? { thumbnail: { url: poster } } : {}),
   };
 }

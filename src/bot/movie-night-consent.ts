@@ -67,7 +67,7 @@ export function consentMessage(
   if (waiting.length > 0) lines.push(`**Waiting for**: ${joinNames(waiting.map(mention))}`);
   if (out.length > 0) lines.push(`**Not joining**: ${joinNames(out.map(mention))}`);
   if (isExpired(request, now)) {
-    lines.push('This question has closed. Run /movienight again to plan another.');
+    lines.push('This question has closed. Run /movienight pick again to plan another.');
     return { content: lines.join('\n'), components: [] };
   }
   lines.push(

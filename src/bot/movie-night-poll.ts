@@ -16,6 +16,7 @@ import {
   StringSelectMenuBuilder,
   escapeMarkdown,
   type ButtonInteraction,
+  type ChatInputCommandInteraction,
   type Client,
   type Message,
   type StringSelectMenuInteraction,
@@ -83,7 +84,7 @@ export const voteButton: ButtonHandler<true> = {
     const night = await nights.night(answerId);
     if (!night) {
       throw new UserFacingError(
-        'This movie night can no longer be put to a vote (answers can be for 7 days). Run /movienight again.',
+        'This movie night can no longer be put to a vote (answers can be for 7 days). Run /movienight pick again.',
       );
     }
     if (interaction.user.id !== night.callerId && !managesServer(interaction)) {
@@ -116,7 +117,9 @@ export const durationSelect: SelectHandler<string> = {
     const nights = movieNights(context);
     const night = await nights.night(answerId);
     if (!night)
-      return void (await done('This movie night can no longer be put to a vote. Run /movienight again.'));
+      return void (await done(
+        'This movie night can no longer be put to a vote. Run /movienight pick again.',
+      ));
     if (!(interaction.appPermissions?.has(PermissionFlagsBits.SendPolls) ?? false)) {
       return void (await done(
         'I can’t post polls here: I need the **Send Polls** permission in this channel. Ask a server admin to grant it.',
@@ -273,9 +276,15 @@ export class PollWatcher {
   async end(poll: OpenPoll): Promise<void> {
     const channel = await this.client.channels.fetch(poll.channelId);
     if (!channel?.isTextBased()) throw new Error('poll channel is gone');
-    const message = await channel.messages.endPoll(poll.messageId);
-    if (message.poll?.resultsFinalized) await this.announce(poll.messageId, countsOf(message));
-    else this.track(poll, 1);
+    try {
+      const message = await channel.messages.endPoll(poll.messageId);
+      if (message.poll?.resultsFinalized) return await this.announce(poll.messageId, countsOf(message));
+      this.track(poll, 1);
+    } catch (error) {
+      // Ended by its time meanwhile (520001): announce it as any ended poll.
+      if ((error as { code?: number }).code !== 520001) throw error;
+      await this.check(poll, 0);
+    }
   }
 
   private async check(poll: OpenPoll, attempt: number): Promise<void> {
@@ -357,6 +366,32 @@ interface RawMessage {
   id: string;
   author?: { id: string };
   poll?: { results?: { is_finalized: boolean; answer_counts: { id: number; count: number }[] } };
+}
+
+/** `/movienight end`: ends the caller's open vote here (a server manager: the latest vote here). */
+export async function endVote(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const manager = interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false;
+  const poll = await pollToEnd(
+    context,
+    interaction.guildId!,
+    interaction.channelId,
+    interaction.user.id,
+    manager,
+  );
+  if (!poll) {
+    throw new UserFacingError(
+      manager
+        ? 'There is no open movie night vote on this server.'
+        : 'You have no open movie night vote on this server (only whoever started a vote, or someone with **Manage Server**, can end it).',
+    );
+  }
+  const watcher = watcherOf(interaction.client);
+  if (!watcher) throw new Error('no poll watcher on this client');
+  await watcher.end(poll);
+  await interaction.editReply(
+    `Ended the vote ${messageLink(poll.guildId, poll.channelId, poll.messageId)}; the winner is announced under it.`,
+  );
 }
 
 /** The open poll `/movienight end` ends: the caller's latest here, or for a server manager the latest here. */

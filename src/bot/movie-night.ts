@@ -54,7 +54,7 @@ export async function pickMovieNight(
     await interaction.editReply({
       content: [
         `Nobody in this movie night has rated enough movies yet: each member needs ${MIN_PERSONAL_RATINGS} ` +
-          `ratings (${tooFewText}). Rate with /rate, or from the menu under a /recommend answer, then run /movienight again.`,
+          `ratings (${tooFewText}). Rate with /rate, or from the menu under a /recommend answer, then run /movienight pick again.`,
         ...leftOut,
       ].join('\n'),
       embeds: [],

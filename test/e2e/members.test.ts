@@ -196,7 +196,11 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     // Bob gets to three ratings; Carol has none.
     const answer = await recommend(BOB);
     for (const movieId of answerMovies(answer).slice(2, 4)) await rateFromAnswer(answer, BOB, movieId, '4');
-    const handle = await bot.fake.command('movienight', { member1: BOB, member2: CAROL }, { userId: ALICE });
+    const handle = await bot.fake.command(
+      'movienight pick',
+      { member1: BOB, member2: CAROL },
+      { userId: ALICE },
+    );
     // Bob and Carol are asked first; the picks come once both said yes.
     const question = handle.finalMessage();
     expect(isPrivate(question)).toBe(false);
@@ -227,7 +231,7 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     // The bot learns voice states over the gateway; wait until it has seen all four.
     const guild = bot.bot.client.guilds.cache.get(bot.fake.guildId)!;
     await expect.poll(() => guild.voiceStates.cache.size, { timeout: 5000 }).toBe(4);
-    const handle = await bot.fake.command('movienight', {}, { userId: BOB });
+    const handle = await bot.fake.command('movienight pick', {}, { userId: BOB });
     // Alice is asked; Carol said "count me in" for one night only, so she is asked again.
     await answerConsent(handle.finalMessage(), ALICE, 'in');
     await handle.waitForMessage((m) => m.content.includes(`**Waiting for**: <@${CAROL}>`));
@@ -237,9 +241,9 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
     expect(night.content).not.toContain(A_BOT);
     for (const id of [ALICE, BOB, CAROL, A_BOT]) bot.fake.setVoice(id, null);
     await expect.poll(() => guild.voiceStates.cache.filter((s) => s.channelId !== null).size).toBe(0);
-    const alone = (await bot.fake.command('movienight', {}, { userId: BOB })).finalMessage();
+    const alone = (await bot.fake.command('movienight pick', {}, { userId: BOB })).finalMessage();
     expect(isPrivate(alone)).toBe(true);
-    expect(alone.content).toContain('or run /movienight while you are in a voice channel with them');
+    expect(alone.content).toContain('or run /movienight pick while you are in a voice channel with them');
   });
 
   it('answers every bad input privately and specifically', async () => {
@@ -268,10 +272,10 @@ describe('members rate, get personal and group picks, and are forgotten', () => 
       ).toBe(`**stars**: ${stars} is not a rating. Choose ½ to 5 stars, in half steps.`);
     }
     bot.fake.addBot(A_BOT);
-    expect(await reply('movienight', { member1: BOB, member2: A_BOT })).toBe(
+    expect(await reply('movienight pick', { member1: BOB, member2: A_BOT })).toBe(
       `**member2**: <@${A_BOT}> is a bot; a movie night is for people.`,
     );
-    expect(await reply('movienight', { member1: BOB, member2: CAROL, member3: BOB })).toBe(
+    expect(await reply('movienight pick', { member1: BOB, member2: CAROL, member3: BOB })).toBe(
       `**member1** and **member3** are both <@${BOB}>. Name each member once.`,
     );
   });

@@ -65,7 +65,11 @@ describe('movie night put to a vote', () => {
       .options!.map((o) => Number(o.value));
 
   async function movieNight(): Promise<StoredMessage> {
-    const handle = await bot.fake.command('movienight', { member1: BOB, member2: CAROL }, { userId: ALICE });
+    const handle = await bot.fake.command(
+      'movienight pick',
+      { member1: BOB, member2: CAROL },
+      { userId: ALICE },
+    );
     return handle.waitForMessage();
   }
 
@@ -166,6 +170,34 @@ describe('movie night put to a vote', () => {
     const count = pollMessages().length;
     await putToVote(answer, manager);
     expect(pollMessages()).toHaveLength(count + 1);
+  });
+
+  it('/movienight end ends the caller’s vote early and announces it once; others cannot end it', async () => {
+    const answer = await movieNight();
+    const movies = answerMovies(answer);
+    await putToVote(answer);
+    const poll = pollMessages().at(-1)!;
+    bot.fake.votePoll(poll.id, BOB, [4]);
+    const stranger = await (await bot.fake.command('movienight end', {}, { userId: DAVE })).waitForMessage();
+    expect(stranger.content).toContain('You have no open movie night vote on this server');
+    const ended = await (await bot.fake.command('movienight end', {}, { userId: ALICE })).waitForMessage();
+    expect((ended.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(ended.content).toContain(
+      `Ended the vote https://discord.com/channels/${bot.fake.guildId}/${bot.fake.channelId}/${poll.id}`,
+    );
+    expect(bot.fake.requests.filter((r) => r.path.endsWith(`/polls/${poll.id}/expire`))).toHaveLength(1);
+    const result = await bot.fake.waitForChannelMessage((m) => m.message_reference?.message_id === poll.id);
+    expect(result.content).toBe(`🍿 The vote is in: **${title(movies[3])}** wins with 1 vote of 1.`);
+    await expect
+      .poll(async () => (await new MovieNights(bot.bot.context.store).poll(poll.id)) ?? null)
+      .toBe(null);
+    // Ending again ends Alice's other open vote (from the test before), never this one twice.
+    const next = await (await bot.fake.command('movienight end', {}, { userId: ALICE })).waitForMessage();
+    expect(next.content).toMatch(/^Ended the vote /);
+    expect(next.content).not.toContain(poll.id);
+    expect(
+      bot.fake.channelMessages().filter((m) => m.message_reference?.message_id === poll.id),
+    ).toHaveLength(1);
   });
 
   it('fits ten answers of the longest titles into Discord’s limits', async () => {

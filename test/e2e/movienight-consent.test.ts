@@ -60,7 +60,11 @@ describe('/movienight counts in only members who agreed', () => {
     bot.fake.clickButton(question, buttonId(question, 'movienight:answer:', `:${choice}`), { userId });
 
   it('asks the members named, refuses everyone else privately, survives a restart, and picks once all answered', async () => {
-    const handle = await bot.fake.command('movienight', { member1: BOB, member2: CAROL }, { userId: ALICE });
+    const handle = await bot.fake.command(
+      'movienight pick',
+      { member1: BOB, member2: CAROL },
+      { userId: ALICE },
+    );
     const question = handle.finalMessage();
     expect(isPrivate(question)).toBe(false);
     expect(question.embeds).toEqual([]);
@@ -102,7 +106,11 @@ describe('/movienight counts in only members who agreed', () => {
   }, 60_000);
 
   it('the caller can pick with whoever is in; the rest are named as not counted', async () => {
-    const handle = await bot.fake.command('movienight', { member1: BOB, member2: CAROL }, { userId: DAVE });
+    const handle = await bot.fake.command(
+      'movienight pick',
+      { member1: BOB, member2: CAROL },
+      { userId: DAVE },
+    );
     await answer(handle.finalMessage(), CAROL, 'in');
     await handle.waitForMessage((m) => m.content.includes(`**In**: <@${DAVE}> and <@${CAROL}>`));
     await bot.fake.clickButton(handle.finalMessage(), buttonId(handle.finalMessage(), 'movienight:pick:'), {
@@ -114,7 +122,7 @@ describe('/movienight counts in only members who agreed', () => {
   });
 
   it('when everyone asked says no, nothing is picked', async () => {
-    const handle = await bot.fake.command('movienight', { member1: CAROL }, { userId: BOB });
+    const handle = await bot.fake.command('movienight pick', { member1: CAROL }, { userId: BOB });
     await answer(handle.finalMessage(), CAROL, 'out');
     const closed = await handle.waitForMessage((m) => m.components?.length === 0);
     expect(closed.embeds).toEqual([]);
@@ -132,7 +140,7 @@ describe('/movienight counts in only members who agreed', () => {
     };
     expect(await settings(BOB)).toContain('you are asked first');
     // From the question's "Always count me in on this server".
-    const asked = await bot.fake.command('movienight', { member1: BOB }, { userId: ALICE });
+    const asked = await bot.fake.command('movienight pick', { member1: BOB }, { userId: ALICE });
     await answer(asked.finalMessage(), BOB, 'always');
     expect((await asked.waitForMessage((m) => m.embeds.length > 0)).content).toContain(
       `Movie night for <@${ALICE}> and <@${BOB}>:`,
@@ -141,13 +149,13 @@ describe('/movienight counts in only members who agreed', () => {
     const ratings = (await bot.fake.command('ratings', {}, { userId: BOB })).finalMessage();
     expect(ratings.content).toContain('Movie nights count you in without asking on 1 server');
 
-    const direct = await bot.fake.command('movienight', { member1: BOB }, { userId: CAROL });
+    const direct = await bot.fake.command('movienight pick', { member1: BOB }, { userId: CAROL });
     const night = await direct.waitForMessage();
     expect(night.embeds).toHaveLength(10);
     expect(night.content).toContain(`Movie night for <@${CAROL}> and <@${BOB}>:`);
 
     expect(await settings(BOB, { 'count-me-in': false })).toContain('Saved: when someone names you');
-    const again = await bot.fake.command('movienight', { member1: BOB }, { userId: CAROL });
+    const again = await bot.fake.command('movienight pick', { member1: BOB }, { userId: CAROL });
     expect(again.finalMessage().content).toContain(`**Waiting for**: <@${BOB}>`);
   });
 });

@@ -89,9 +89,9 @@ describe('user installs and DMs', () => {
 
   it('does not offer group or catalog commands outside servers, as Discord would not', async () => {
     await expect(
-      bot.fake.command('movienight', {}, { userId: DANA, place: 'dm', install: 'user' }),
+      bot.fake.command('movienight pick', {}, { userId: DANA, place: 'dm', install: 'user' }),
     ).rejects.toThrow(/integration_types/);
-    await expect(bot.fake.command('movienight', {}, { userId: DANA, place: 'dm' })).rejects.toThrow(
+    await expect(bot.fake.command('movienight pick', {}, { userId: DANA, place: 'dm' })).rejects.toThrow(
       /contexts/,
     );
     await expect(bot.fake.command('retrain status', {}, { userId: DANA, place: 'dm' })).rejects.toThrow(

@@ -61,7 +61,7 @@ describe('no public answer names a movie another member rated', () => {
     const foryou = await (
       await bot.fake.command('foryou', { public: true }, { userId: ALICE })
     ).waitForMessage();
-    const night = await bot.fake.command('movienight', { member1: BOB }, { userId: ALICE });
+    const night = await bot.fake.command('movienight pick', { member1: BOB }, { userId: ALICE });
     const question = night.finalMessage();
     const countMeIn = JSON.stringify(question.components).match(/movienight:answer:\d+:in/)![0];
     await bot.fake.clickButton(question, countMeIn, { userId: BOB });

@@ -36,6 +36,23 @@ const REASONS: RecommendationReason[] = [
   { kind: 'dnmf-group', memberCount: 3, meanPredicted: 4.06, lowestPredicted: 3.6 },
   { kind: 'dnmf-group', memberCount: 3, meanPredicted: 4.06, lowestPredicted: 2.1 },
   { kind: 'popular-fallback', count: 150, mean: 4.4, weightedRating: 4.34 },
+  {
+    kind: 'taste',
+    list: 'gem',
+    score: 0.31,
+    price: 0.18,
+    because: [3, 1],
+    becauseLiked: true,
+    predictedRating: 4.2,
+  },
+  { kind: 'taste', list: 'popular', score: 0.52, price: 0, because: [2], predictedRating: 5 },
+  {
+    kind: 'taste-group',
+    memberCount: 3,
+    lowestScaledScore: 0.41,
+    meanScaledScore: 0.66,
+    lowestPredicted: 3.4,
+  },
 ];
 
 describe('describeReason', () => {
@@ -130,5 +147,23 @@ describe('describeReason', () => {
       artifacts,
     );
     expect(text).toContain('The Matrix (1999), Amelie (2001), The Shawshank Redemption (1994) and 2 more');
+  });
+
+  it('names the member’s rated movies behind a taste-model pick only to the member, and no clipped 5', () => {
+    const [gem, popular, group] = REASONS.slice(12);
+    expect(describeReason(gem, artifacts, owner)).toBe(
+      'A less-known movie often watched by people who watched The Shawshank Redemption (1994) and ' +
+        "The Matrix (1999), which you rated highly. You'd rate it about 4.2 of 5.",
+    );
+    expect(describeReason(popular, artifacts, owner)).toBe(
+      'Often watched by people who watched Amelie (2001), which you rated.',
+    );
+    for (const reason of [gem, popular]) {
+      const shown = describeReason(reason, artifacts, everyone);
+      expect(shown).toMatch(/people whose taste is close to yours\.$/);
+      expect(shown).not.toMatch(/Matrix|Amelie|Shawshank|rate it/);
+    }
+    for (const options of [owner, everyone])
+      expect(describeReason(group, artifacts, options)).toContain('close to what your group loves');
   });
 });
