@@ -1,6 +1,7 @@
 /** Every slash command and component handler the bot has; the router and the deploy script read this list. */
 import type { Command, ComponentHandler } from '../src/bot/command.ts';
 import { ratingHandlers } from '../src/bot/rating-handlers.ts';
+import about from './about.ts';
 import forgetMe, { forgetMeButtons } from './forget-me.ts';
 import importCommand, { importButtons } from './import.ts';
 import foryou from './foryou.ts';
@@ -15,6 +16,7 @@ import watchlist from './watchlist.ts';
 import { listPageButtons } from '../src/bot/watchlist-server.ts';
 import { durationSelect, voteButton } from '../src/bot/movie-night-poll.ts';
 import { saveForLaterSelect } from '../src/bot/watchlist-mine.ts';
+import { whereToWatchSelect } from '../src/bot/card-watch.ts';
 
 export const commands: readonly Command[] = [
   recommend,
@@ -26,6 +28,7 @@ export const commands: readonly Command[] = [
   movienight,
   forgetMe,
   importCommand,
+  about,
   settings,
   watchlist,
 ];
@@ -42,4 +45,5 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   voteButton,
   durationSelect,
   saveForLaterSelect,
+  whereToWatchSelect,
 ];

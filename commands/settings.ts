@@ -8,9 +8,10 @@ import { addSubcommands, partsHandler, type SubcommandPart } from '../src/bot/co
 import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
 import { guildOnly } from '../src/bot/preconditions.ts';
 import { movieNightSetting } from '../src/bot/settings-movienight.ts';
+import { regionSetting } from '../src/bot/settings-region.ts';
 import { timezoneSetting } from '../src/bot/settings-timezone.ts';
 
-const SETTINGS: readonly SubcommandPart[] = [timezoneSetting, movieNightSetting];
+const SETTINGS: readonly SubcommandPart[] = [timezoneSetting, movieNightSetting, regionSetting];
 
 export const data = new SlashCommandBuilder()
   .setName('settings')

@@ -15,9 +15,16 @@ import type { Recommendations } from '../serve/recommendation.ts';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
 import { fitEmbeds, labelledMovies, recommendationMessage } from './cards.ts';
 import type { BotContext } from './context.ts';
+import { addWatchFields, whereToWatchRow } from './card-watch.ts';
 import { ratingRows } from './rating-components.ts';
+import { regionFor } from './settings-region.ts';
 import { markSavedCards, saveForLaterRow } from './watchlist-mine.ts';
 import { memberRatings } from './members.ts';
+
+const MAX_ACTION_ROWS = 5;
+
+/** Posters and watch info together get at most this long (the posters' own deadline is 2.5 s). */
+const WATCH_BUDGET_MS = 2_500;
 
 export async function sendAnswer(
   interaction: ChatInputCommandInteraction | MessageComponentInteraction,
@@ -29,13 +36,24 @@ export async function sendAnswer(
   extraRows: readonly ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>[] = [],
 ): Promise<Message> {
   const movies = labelledMovies(result);
-  const posters = await context.posters.getPosters(
-    movies.map(({ recommendation }) => recommendation.movie.tmdbId),
-  );
+  const started = Date.now();
+  const tmdbIds = movies.map(({ recommendation }) => recommendation.movie.tmdbId);
+  const posters = await context.posters.getPosters(tmdbIds);
+  // The poster lookups just stored where to watch and the trailer (one TMDB request per movie): read, within
+  // what is left of the posters' budget, so a slow or rate-limited TMDB costs the answer nothing more.
+  const watch = context.posters.enabled
+    ? await context.posters.getWatchInfos(tmdbIds, {
+        deadlineMs: Math.max(200, WATCH_BUDGET_MS - (Date.now() - started)),
+      })
+    : [];
   const posterById = new Map(movies.map(({ recommendation }, i) => [recommendation.movieId, posters[i]]));
   // Only a reply deferred as ephemeral is seen by the member alone; anything else is read as public.
   const audience = interaction.ephemeral === true ? 'owner' : 'public';
   const message = recommendationMessage(result, snapshot.artifacts, posterById, { heading, audience });
+  if (watch.some(Boolean)) {
+    addWatchFields(message.embeds, watch, await regionFor(context, interaction.user.id, interaction.guildId));
+    fitEmbeds(message.embeds);
+  }
   // Only an answer only its owner sees may show what is on their watchlist.
   if (audience === 'owner') {
     const saved = await memberRatings(context).watchlist(interaction.user.id);
@@ -46,13 +64,13 @@ export async function sendAnswer(
       fitEmbeds(message.embeds);
     }
   }
-  return interaction.editReply({
-    ...message,
-    components: [
-      ...ratingRows(movies, snapshot.version),
-      ...saveForLaterRow(movies, snapshot.version),
-      ...extraRows,
-    ],
-    allowedMentions: { parse: [] },
-  });
+  // Discord allows five rows: the rating menus and the caller's rows first, then "Save for later", then
+  // "Where to watch" while there is room.
+  const rows = [
+    ...ratingRows(movies, snapshot.version),
+    ...extraRows,
+    ...saveForLaterRow(movies, snapshot.version),
+    ...(context.posters.enabled ? whereToWatchRow(movies) : []),
+  ].slice(0, MAX_ACTION_ROWS);
+  return interaction.editReply({ ...message, components: rows, allowedMentions: { parse: [] } });
 }

@@ -3,4 +3,4 @@ export { DEFAULT_IMAGE_BASE_URL } from './image-base.ts';
 export type { PosterLogger } from './logger.ts';
 export { PosterService, type GetPostersOptions, type PosterServiceOptions } from './poster-service.ts';
 export { redactSecrets, redactUrl } from './redact.ts';
-export { DEFAULT_TMDB_BASE_URL } from './tmdb-client.ts';
+export { DEFAULT_TMDB_BASE_URL, type MovieExtras, type RegionProviders } from './tmdb-client.ts';

@@ -4,6 +4,7 @@
  */
 import type { Keyv } from 'keyv';
 import type { PosterLogger } from './logger.ts';
+import type { MovieExtras } from './tmdb-client.ts';
 
 /**
  * - `poster`: TMDB has one; only the path is kept, so a change of image host or size needs no re-fetch.
@@ -11,7 +12,18 @@ import type { PosterLogger } from './logger.ts';
  * - `unavailable`: the last try failed for a passing reason (timeout, 5xx, rate limit). Kept briefly so a
  *   struggling TMDB is not asked again for every card, and so that it is asked again soon.
  */
-export type MovieEntry = { kind: 'poster'; path: string } | { kind: 'none' } | { kind: 'unavailable' };
+export type MovieEntry =
+  ({ kind: 'poster'; path: string } & WatchPart) | ({ kind: 'none' } & WatchPart) | { kind: 'unavailable' };
+
+/**
+ * Where to watch and the trailer, from the same request as the poster, with when it was fetched: providers
+ * change, so they are used for a day (then the movie is fetched again), while the poster path keeps longer.
+ */
+interface WatchPart {
+  watch?: MovieExtras;
+  /** ms since the epoch. */
+  at?: number;
+}
 
 export interface ImageConfiguration {
   secureBaseUrl: string;

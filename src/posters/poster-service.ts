@@ -9,7 +9,7 @@ import { ConcurrencyLimiter, QueueFullError } from './limiter.ts';
 import type { PosterLogger } from './logger.ts';
 import { PosterCache, type MovieEntry } from './poster-cache.ts';
 import { redactUrl } from './redact.ts';
-import { TmdbClient, type MovieOutcome, type TmdbCredentials } from './tmdb-client.ts';
+import { TmdbClient, type MovieExtras, type MovieOutcome, type TmdbCredentials } from './tmdb-client.ts';
 
 export interface PosterServiceOptions {
   /** Where lookups are remembered; give it its own namespace, e.g. createStore({ namespace: 'tmdb' }). */
@@ -42,6 +42,8 @@ export interface PosterServiceOptions {
   failureTtlMs?: number;
   /** Default 3 days, as TMDB suggests for /configuration. */
   configurationTtlMs?: number;
+  /** Where-to-watch data is used this long before the movie is fetched again; default 1 day. */
+  providersTtlMs?: number;
   /** After a 401 no request is sent for this long; default 10 minutes. */
   unauthorizedPauseMs?: number;
   logger?: PosterLogger;
@@ -76,6 +78,7 @@ export class PosterService {
   private readonly cache: PosterCache;
   private readonly limiter: ConcurrencyLimiter;
   private readonly inFlight = new Map<number, Promise<string | null>>();
+  private readonly watchInFlight = new Map<number, Promise<MovieExtras | null>>();
   private readonly settings: Required<
     Pick<
       PosterServiceOptions,
@@ -86,6 +89,7 @@ export class PosterService {
       | 'noPosterTtlMs'
       | 'failureTtlMs'
       | 'unauthorizedPauseMs'
+      | 'providersTtlMs'
     >
   >;
   private readonly logger: PosterLogger | undefined;
@@ -105,6 +109,7 @@ export class PosterService {
       noPosterTtlMs: options.noPosterTtlMs ?? 7 * DAY_MS,
       failureTtlMs: options.failureTtlMs ?? 60_000,
       unauthorizedPauseMs: options.unauthorizedPauseMs ?? 10 * 60_000,
+      providersTtlMs: options.providersTtlMs ?? DAY_MS,
     };
     this.cache = new PosterCache(options.cache, options.logger);
     this.limiter = new ConcurrencyLimiter(options.maxConcurrent ?? 4, options.maxQueued ?? 100);
@@ -167,6 +172,54 @@ export class PosterService {
     }
   }
 
+  /**
+   * Where to watch and the trailer for a set of cards, in order, within one deadline (null: unknown or late).
+   * Read from what the poster lookup of the same movies just stored, so an answer costs one request per
+   * movie; fetched again (poster included) once a day's old.
+   */
+  async getWatchInfos(
+    tmdbIds: ReadonlyArray<number | undefined>,
+    options: GetPostersOptions = {},
+  ): Promise<Array<MovieExtras | null>> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    });
+    try {
+      return await Promise.all(tmdbIds.map((id) => Promise.race([this.getWatchInfo(id), deadline])));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async getWatchInfo(tmdbId: number | undefined): Promise<MovieExtras | null> {
+    if (!this.tmdb || tmdbId === undefined || !Number.isSafeInteger(tmdbId) || tmdbId <= 0) return null;
+    // A poster lookup of the same movie under way brings the same answer: wait for it, never ask twice.
+    const posterLookup = this.inFlight.get(tmdbId);
+    if (posterLookup) await posterLookup;
+    const cached = await this.cache.readMovie(tmdbId);
+    const fresh =
+      cached !== undefined &&
+      cached.kind !== 'unavailable' &&
+      cached.watch !== undefined &&
+      Date.now() - (cached.at ?? 0) < this.settings.providersTtlMs;
+    if (fresh) return cached.watch ?? null;
+    if (posterLookup || cached?.kind === 'unavailable' || Date.now() < this.credentialsRejectedUntil)
+      return null;
+    const pending = this.watchInFlight.get(tmdbId);
+    if (pending) return pending;
+    const lookup = this.refresh(this.tmdb.client, tmdbId).finally(() => this.watchInFlight.delete(tmdbId));
+    this.watchInFlight.set(tmdbId, lookup);
+    return lookup;
+  }
+
+  private async refresh(client: TmdbClient, tmdbId: number): Promise<MovieExtras | null> {
+    const outcome = await this.fetchMovie(client, tmdbId);
+    const entry = this.entryFor(outcome);
+    if (entry) await this.cache.writeMovie(tmdbId, entry.value, entry.ttlMs);
+    return outcome.kind === 'poster' || outcome.kind === 'no-poster' ? (outcome.extras ?? null) : null;
+  }
+
   private async lookUp(
     { client, imageBase }: { client: TmdbClient; imageBase: ImageBaseResolver },
     tmdbId: number,
@@ -190,8 +243,12 @@ export class PosterService {
   private entryFor(outcome: MovieOutcome | NoAnswer): { value: MovieEntry; ttlMs: number } | undefined {
     switch (outcome.kind) {
       case 'poster':
-        return { value: { kind: 'poster', path: outcome.posterPath }, ttlMs: this.settings.posterTtlMs };
+        return {
+          value: { kind: 'poster', path: outcome.posterPath, ...watchPart(outcome.extras) },
+          ttlMs: this.settings.posterTtlMs,
+        };
       case 'no-poster':
+        return { value: { kind: 'none', ...watchPart(outcome.extras) }, ttlMs: this.settings.noPosterTtlMs };
       case 'not-found':
         return { value: { kind: 'none' }, ttlMs: this.settings.noPosterTtlMs };
       case 'failed':
@@ -284,6 +341,10 @@ export class PosterService {
   private async imageUrl(posterPath: string, base: Promise<string>): Promise<string> {
     return `${await base}${this.settings.posterSize}${posterPath}`;
   }
+}
+
+function watchPart(extras: MovieExtras | undefined): { watch?: MovieExtras; at?: number } {
+  return extras ? { watch: extras, at: Date.now() } : {};
 }
 
 /** 429 without Retry-After: 0.5 s, 1 s, 2 s … */

@@ -16,8 +16,28 @@ export type TmdbFailure =
   | { kind: 'rate-limited'; retryAfterMs: number | undefined }
   | { kind: 'failed'; reason: string };
 
+/** Where to watch in one country (TMDB's watch/providers, data from JustWatch): provider names, best first. */
+export interface RegionProviders {
+  flatrate: string[];
+  rent: string[];
+  buy: string[];
+  /** TMDB's page for the movie's providers in that country (TMDB gives no deep links). */
+  link?: string;
+}
+
+/** What the same movie request brings besides the poster (append_to_response=watch/providers,videos). */
+export interface MovieExtras {
+  /** By ISO 3166-1 country code ("US", "DE"). */
+  providers: Record<string, RegionProviders>;
+  /** The official YouTube trailer's video key, if TMDB lists one. */
+  trailerKey?: string;
+}
+
 export type MovieOutcome =
-  { kind: 'poster'; posterPath: string } | { kind: 'no-poster' } | { kind: 'not-found' } | TmdbFailure;
+  | { kind: 'poster'; posterPath: string; extras?: MovieExtras }
+  | { kind: 'no-poster'; extras?: MovieExtras }
+  | { kind: 'not-found' }
+  | TmdbFailure;
 
 export type ConfigurationOutcome = { kind: 'ok'; secureBaseUrl: string; posterSizes: string[] } | TmdbFailure;
 
@@ -44,20 +64,28 @@ export class TmdbClient {
   }
 
   /** The request URL, credentials included when they travel in the query string. Never log it unredacted. */
-  urlFor(path: string): URL {
+  urlFor(path: string, query: Record<string, string> = {}): URL {
     const url = new URL(`${this.baseUrl}${path}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     if (this.options.credentials.kind === 'api-key')
       url.searchParams.set('api_key', this.options.credentials.apiKey);
     return url;
   }
 
-  /** GET /movie/{id}: only `poster_path` matters here. */
+  /**
+   * GET /movie/{id} with `append_to_response=watch/providers,videos`: one request per movie brings the poster,
+   * where to watch it and its trailer.
+   */
   async fetchMovie(tmdbId: number): Promise<MovieOutcome> {
-    const result = await this.getJson(`/movie/${tmdbId}`);
+    const result = await this.getJson(`/movie/${tmdbId}`, { append_to_response: 'watch/providers,videos' });
     if (result.kind !== 'ok') return result;
-    const posterPath = (result.body as { poster_path?: unknown } | null)?.poster_path;
-    if (posterPath === null || posterPath === undefined || posterPath === '') return { kind: 'no-poster' };
-    if (typeof posterPath === 'string' && POSTER_PATH.test(posterPath)) return { kind: 'poster', posterPath };
+    const body = result.body as { poster_path?: unknown } | null;
+    const extras = parseExtras(body);
+    const posterPath = body?.poster_path;
+    if (posterPath === null || posterPath === undefined || posterPath === '')
+      return { kind: 'no-poster', extras };
+    if (typeof posterPath === 'string' && POSTER_PATH.test(posterPath))
+      return { kind: 'poster', posterPath, extras };
     return { kind: 'failed', reason: 'unexpected poster_path in movie details' };
   }
 
@@ -76,7 +104,7 @@ export class TmdbClient {
     return { kind: 'ok', secureBaseUrl, posterSizes: sizes.filter((size) => typeof size === 'string') };
   }
 
-  private async getJson(path: string): Promise<HttpResult> {
+  private async getJson(path: string, query: Record<string, string> = {}): Promise<HttpResult> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.options.credentials.kind === 'read-token') {
       headers.authorization = `Bearer ${this.options.credentials.token}`;
@@ -84,7 +112,7 @@ export class TmdbClient {
     // One signal for the whole exchange, so a server that sends headers and then stalls the body still times out.
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
-      const response = await this.fetchImpl(this.urlFor(path), { headers, signal });
+      const response = await this.fetchImpl(this.urlFor(path, query), { headers, signal });
       if (response.ok) {
         try {
           return { kind: 'ok', body: await response.json() };
@@ -118,4 +146,49 @@ export class TmdbClient {
     const credentials = this.options.credentials;
     return redactSecrets(message, [credentials.kind === 'api-key' ? credentials.apiKey : credentials.token]);
   }
+}
+
+/** YouTube video keys are 11 characters of this alphabet; anything else must not be pasted into a link. */
+const YOUTUBE_KEY = /^[A-Za-z0-9_-]{6,20}$/;
+const COUNTRY = /^[A-Z]{2}$/;
+/** Provider names shown on a card; TMDB lists them by display_priority. */
+const MAX_PROVIDERS = 8;
+
+/** The appended watch/providers and videos, read defensively (a malformed part is simply absent). */
+export function parseExtras(body: unknown): MovieExtras {
+  const record = (body ?? {}) as Record<string, unknown>;
+  const providers: Record<string, RegionProviders> = {};
+  const results = (record['watch/providers'] as { results?: unknown } | undefined)?.results;
+  if (results && typeof results === 'object') {
+    for (const [country, value] of Object.entries(results as Record<string, unknown>)) {
+      if (!COUNTRY.test(country) || !value || typeof value !== 'object') continue;
+      const region = value as Record<string, unknown>;
+      const names = (list: unknown) =>
+        (Array.isArray(list) ? list : [])
+          .filter(
+            (p): p is { provider_name: string; display_priority?: number } =>
+              typeof p?.provider_name === 'string',
+          )
+          .sort((a, b) => (a.display_priority ?? 0) - (b.display_priority ?? 0))
+          .map((p) => p.provider_name.slice(0, 60))
+          .slice(0, MAX_PROVIDERS);
+      const link =
+        typeof region.link === 'string' && /^https:\/\/www\.themoviedb\.org\//.test(region.link)
+          ? region.link
+          : undefined;
+      providers[country] = {
+        flatrate: names(region.flatrate),
+        rent: names(region.rent),
+        buy: names(region.buy),
+        ...(link ? { link } : {}),
+      };
+    }
+  }
+  const videos = (record.videos as { results?: unknown } | undefined)?.results;
+  const trailers = (Array.isArray(videos) ? videos : []).filter(
+    (v): v is { site: string; key: string; type: string; official?: boolean } =>
+      v?.site === 'YouTube' && v?.type === 'Trailer' && typeof v?.key === 'string' && YOUTUBE_KEY.test(v.key),
+  );
+  const trailer = trailers.find((v) => v.official === true);
+  return { providers, ...(trailer ? { trailerKey: trailer.key } : {}) };
 }

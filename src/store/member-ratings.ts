@@ -27,6 +27,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Keyv } from 'keyv';
+import { memberSettingsKey } from './member-settings.ts';
 import { storeTransaction, type TransactionView } from './transaction.ts';
 
 export type Mark = 'seen' | 'not-interested';
@@ -242,8 +243,10 @@ export class MemberRatings {
   /** Deletes all of the member's ratings and marks and their pseudonym, in one store transaction. */
   async forget(discordUserId: string): Promise<void> {
     assertMember(discordUserId);
-    await storeTransaction(this.store, [memberKey(discordUserId), INDEX_KEY], (tx) => {
+    const settings = memberSettingsKey(discordUserId);
+    await storeTransaction(this.store, [memberKey(discordUserId), INDEX_KEY, settings], (tx) => {
       tx.delete(memberKey(discordUserId));
+      tx.delete(settings);
       const index = tx.get<string[]>(INDEX_KEY) ?? [];
       if (index.includes(discordUserId))
         tx.set(

@@ -8,6 +8,8 @@ import { updateDocument } from './guarded-document.ts';
 export interface ServerSettings {
   /** An IANA zone name, e.g. "Europe/Berlin"; absent means UTC. */
   timezone?: string;
+  /** ISO 3166-1 alpha-2: whose streaming services cards show to members without their own region. */
+  region?: string;
 }
 
 const settingsKey = (guildId: string) => `server:${guildId}:settings`;

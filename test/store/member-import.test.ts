@@ -6,6 +6,7 @@ import type { Keyv } from 'keyv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.ts';
 import { MemberRatings } from '../../src/store/member-ratings.ts';
+import { memberSettings, setMemberRegion } from '../../src/store/member-settings.ts';
 
 const ALICE = '111111111111111111';
 
@@ -117,10 +118,13 @@ describe('member imports', () => {
     expect(await members.ratings(ALICE)).toEqual([{ movieId: 1, rating: 4 }]);
   });
 
-  it('/forget-me forgets imports and the watchlist with everything else', async () => {
+  it('/forget-me forgets imports, the watchlist and the member’s region with everything else', async () => {
     await members.importEntries(ALICE, ratings([[1, 4]]));
     await members.saveForLater(ALICE, 2);
+    await setMemberRegion(store, ALICE, 'DE');
+    expect(await memberSettings(store, ALICE)).toEqual({ region: 'DE' });
     await members.forget(ALICE);
+    expect(await memberSettings(store, ALICE)).toEqual({});
     expect(await members.list(ALICE)).toEqual([]);
     expect(await members.watchlist(ALICE)).toEqual([]);
     expect((await members.trainingRatings()).ratings.length).toBe(0);

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { AuthKind, ConfigurationBehaviour, MovieBehaviour, RecordedRequest } from './behaviours.ts';
 import {
+  appendedParts,
   CONFIGURATION,
   INTERNAL_ERROR,
   INVALID_API_KEY,
@@ -70,14 +71,24 @@ export async function startFakeTmdb(options: FakeTmdbOptions = {}): Promise<Fake
     return { auth, authorized: bearer === readToken || key === apiKey };
   };
 
-  const serveMovie = (id: number, behaviour: MovieBehaviour, response: ServerResponse): void => {
+  const serveMovie = (
+    id: number,
+    behaviour: MovieBehaviour,
+    response: ServerResponse,
+    append: readonly string[],
+  ): void => {
     switch (behaviour.kind) {
       case 'poster':
         return later(behaviour.delayMs, response, () =>
-          json(response, 200, movieDetails(id, behaviour.posterPath ?? `/poster-${id}.jpg`)),
+          json(response, 200, {
+            ...movieDetails(id, behaviour.posterPath ?? `/poster-${id}.jpg`),
+            ...appendedParts(id, append, behaviour.watch),
+          }),
         );
       case 'no-poster':
-        return later(behaviour.delayMs, response, () => json(response, 200, movieDetails(id, null)));
+        return later(behaviour.delayMs, response, () =>
+          json(response, 200, { ...movieDetails(id, null), ...appendedParts(id, append) }),
+        );
       case 'not-found':
         return json(response, 404, RESOURCE_NOT_FOUND);
       case 'server-error':
@@ -90,7 +101,7 @@ export async function startFakeTmdb(options: FakeTmdbOptions = {}): Promise<Fake
           rateLimitsLeft.set(id, left - 1);
           return json(response, 429, RATE_LIMITED, { 'retry-after': behaviour.retryAfter ?? '1' });
         }
-        return serveMovie(id, behaviour.then ?? { kind: 'poster' }, response);
+        return serveMovie(id, behaviour.then ?? { kind: 'poster' }, response, append);
       }
     }
   };
@@ -130,7 +141,15 @@ export async function startFakeTmdb(options: FakeTmdbOptions = {}): Promise<Fake
       }
     }
     if (movieId !== undefined) {
-      return serveMovie(movieId, movies.get(movieId) ?? options.defaultMovie ?? { kind: 'poster' }, response);
+      // append_to_response bundles sub-requests into the one answer (comma-separated, as TMDB takes it).
+      const append = (url.searchParams.get('append_to_response') ?? '').split(',').filter(Boolean);
+      record.append = append;
+      return serveMovie(
+        movieId,
+        movies.get(movieId) ?? options.defaultMovie ?? { kind: 'poster' },
+        response,
+        append,
+      );
     }
     json(response, 404, RESOURCE_NOT_FOUND);
   });

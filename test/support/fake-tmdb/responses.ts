@@ -58,3 +58,65 @@ export function movieDetails(id: number, posterPath: string | null) {
     vote_count: 1000,
   };
 }
+
+const DEFAULT_PROVIDERS = {
+  US: { flatrate: ['Netflix'], rent: ['Apple TV'], buy: ['Google Play Movies'] },
+  DE: { flatrate: ['MUBI'] },
+};
+
+/** The appended parts, shaped like TMDB's (`watch/providers.results.<CC>`, `videos.results`). */
+export function appendedParts(
+  id: number,
+  append: readonly string[],
+  watch: {
+    providers?: Record<string, { flatrate?: string[]; rent?: string[]; buy?: string[] }>;
+    trailerKey?: string | null;
+  } = {},
+) {
+  const parts: Record<string, unknown> = {};
+  if (append.includes('watch/providers')) {
+    const results: Record<string, unknown> = {};
+    for (const [country, kinds] of Object.entries(watch.providers ?? DEFAULT_PROVIDERS)) {
+      const region: Record<string, unknown> = {
+        link: `https://www.themoviedb.org/movie/${id}/watch?locale=${country}`,
+      };
+      for (const [kind, names] of Object.entries(kinds as Record<string, string[] | undefined>)) {
+        region[kind] = (names ?? []).map((name, i) => ({
+          logo_path: `/logo-${i}.jpg`,
+          provider_id: 100 + i,
+          provider_name: name,
+          display_priority: i,
+        }));
+      }
+      results[country] = region;
+    }
+    parts['watch/providers'] = { results };
+  }
+  if (append.includes('videos')) {
+    const trailerKey = watch.trailerKey === undefined ? `trailer${id}` : watch.trailerKey;
+    const results: Record<string, unknown>[] = [
+      {
+        iso_639_1: 'en',
+        iso_3166_1: 'US',
+        name: 'Teaser',
+        key: `teaser${id}`,
+        site: 'YouTube',
+        type: 'Teaser',
+        official: false,
+      },
+    ];
+    if (trailerKey !== null) {
+      results.push({
+        iso_639_1: 'en',
+        iso_3166_1: 'US',
+        name: 'Official Trailer',
+        key: trailerKey,
+        site: 'YouTube',
+        type: 'Trailer',
+        official: true,
+      });
+    }
+    parts.videos = { id, results };
+  }
+  return parts;
+}
