@@ -1,5 +1,7 @@
 import 'dotenv/config';
+import { inspect } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
+import { scrubLogLine } from '../log-safety.ts';
 import { createStore } from '../store/index.ts';
 import { recordRegistered } from './command-sync.ts';
 import { deployCommands } from './commands-rest.ts';
@@ -24,6 +26,7 @@ async function deployFromCommandLine(): Promise<void> {
 }
 
 deployFromCommandLine().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // Printed outside the logger, so scrubbed here: a DiscordAPIError carries its request URL.
+  console.error(error instanceof ConfigError ? error.message : scrubLogLine(inspect(error)));
   process.exitCode = 1;
 });

@@ -4,7 +4,9 @@
  * shard serves the guilds Discord routes to it, and shares everything else through the store.
  */
 import 'dotenv/config';
+import { inspect } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
+import { scrubLogLine } from '../log-safety.ts';
 import { createLogger } from '../logger.ts';
 import { installCrashHandlers, onShutdownSignal } from './process-guards.ts';
 import { startBot } from './start.ts';
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // Printed outside the logger, so scrubbed here: a DiscordAPIError carries its request URL.
+  console.error(error instanceof ConfigError ? error.message : scrubLogLine(inspect(error)));
   process.exit(1);
 });
