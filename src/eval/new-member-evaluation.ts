@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { Movie, RatingTable } from '../data/types.ts';
 import { createRng, sampleDistinct, type Rng } from '../random.ts';
-import { createEngine, type Engine } from '../serve/engine.ts';
+import { createEngine, type CreateEngineOptions, type Engine } from '../serve/engine.ts';
 import type { MemberRating, Recommendations } from '../serve/recommendation.ts';
 import { RecommendError } from '../serve/recommend-error.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
@@ -32,6 +32,7 @@ import {
   type NewMemberProtocol,
   type ToldMember,
 } from './new-members.ts';
+import type { PerUnitHits } from './per-unit.ts';
 import { withoutUsers } from './protocol.ts';
 import {
   buildServerList,
@@ -69,6 +70,10 @@ export interface NewMemberEvaluationOptions {
   watchPrices?: Partial<ExposurePriceOptions>;
   logger?: Logger;
   onProgress?: (text: string) => void;
+  /** Options for the engine under test (e.g. an ablation the engine offers), recorded in the protocol line. */
+  engineOptions?: CreateEngineOptions;
+  /** Filled with each list's per-member (per-group) hits, for `--per-user` (per-unit.ts). */
+  perUnit?: PerUnitHits;
   /**
    * Tuning run: the members come from the train rows only (a salted seed, so not the test run's members)
    * and `extra` must be absent: nothing of the test file is read.
@@ -136,7 +141,7 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
     }));
   say(`trained in ${seconds(started)} s`);
 
-  const engine = createEngine(artifacts);
+  const engine = createEngine(artifacts, options.engineOptions);
   const band = gemBandOf(artifacts.manifest);
   const facts = movieFacts(artifacts, band);
   const watchFactors = watchFactorsOf(artifacts);
@@ -156,7 +161,7 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
       told: protocol.told,
       trainRows: trainRows.ratings.length,
       band,
-      engine: { method: engine.method, settings: engine.settings },
+      engine: { method: engine.method, settings: engine.settings, options: options.engineOptions ?? {} },
       foldIn: {
         lambda: watchFactors.lambda,
         alpha: watchFactors.alpha,
@@ -180,6 +185,11 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
       any: unit.relevant,
     }));
     lines.push(...reportLists(personal, { told: n, unit: 'members', k, facts }));
+    keepPerUnit(
+      personal,
+      `N=${n}`,
+      told.map((member) => String(member.userId)),
+    );
     lines.push(
       ...compare(personal, n, 'any', [
         ['foryou.gems', 'fold-in-band'],
@@ -201,6 +211,11 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
       two: unit.likedByTwo,
     }));
     lines.push(...reportLists(grouped, { told: n, unit: 'groups', k, facts }));
+    keepPerUnit(
+      grouped,
+      `N=${n} groups`,
+      groupUnits.map((group) => group.members.map((member) => member.userId).join('+')),
+    );
     for (const relevance of ['any', 'two'])
       lines.push(
         ...compare(grouped, n, relevance, [
@@ -214,6 +229,16 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
     say(`N = ${n} measured in ${seconds(started)} s`);
   }
   return lines;
+
+  function keepPerUnit(measured: Map<string, Measured>, prefix: string, ids: readonly string[]): void {
+    if (!options.perUnit) return;
+    for (const [list, m] of measured)
+      for (const relevance of Object.keys(m.runs[0])) {
+        const hits = perUnit(m, relevance, 'hits');
+        const key = `${prefix} ${list}${relevance === 'any' ? '' : `.${relevance}`}`;
+        options.perUnit[key] = Object.fromEntries(ids.map((id, i) => [id, hits[i]]));
+      }
+  }
 
   /** Per list: per-unit hits and nDCG for each relevance, per draw; and the lists served. */
   function measure<Unit>(
