@@ -92,8 +92,10 @@ type Lists = Record<string, number[]>;
 
 interface ListMethod<Unit> {
   name: string;
-  /** Drawn methods are scored over `draws` seeds and once more with TOP. */
+  /** Drawn methods are scored over `draws` seeds, and (unless `noTop`) once more with TOP. */
   drawn: boolean;
+  /** A draw with no ranking behind it (random): TOP would only take the first movies by id. */
+  noTop?: boolean;
   lists: readonly string[];
   answer(unit: Unit, rng: Rng): Lists;
 }
@@ -196,6 +198,7 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
         ['foryou.gems@top', 'fold-in-band'],
         ['foryou.gems', 'random-band'],
         ['foryou.gems@top', 'random-band'],
+        ['foryou.gems', 'foryou.gems@top'],
         ['foryou.gems', 'fold-in-all'],
         ['foryou.popular', 'most-rated'],
         ['foryou.popular@top', 'most-rated'],
@@ -254,7 +257,7 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
               label: `draw${d}`,
               rngOf: (i: number) => createRng(seed * 1_000_003 + d * 7_919 + i),
             })),
-            { label: 'top', rngOf: () => TOP },
+            ...(method.noTop ? [] : [{ label: 'top', rngOf: () => TOP }]),
           ]
         : [{ label: 'deterministic', rngOf: (i: number) => createRng(seed * 1_000_003 + i) }];
       const answers = runs.map((run) => units.map((unit, i) => method.answer(unit, run.rngOf(i))));
@@ -275,7 +278,8 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
         if (method.drawn) {
           const drawn = byRun.slice(0, draws).map(score);
           out.set(list, { drawn: true, runs: drawn, lists: byRun.slice(0, draws) });
-          out.set(`${list}@top`, { drawn: false, runs: [score(byRun[draws])], lists: [byRun[draws]] });
+          if (!method.noTop)
+            out.set(`${list}@top`, { drawn: false, runs: [score(byRun[draws])], lists: [byRun[draws]] });
         } else {
           out.set(list, { drawn: false, runs: [score(byRun[0])], lists: [byRun[0]] });
         }
@@ -573,6 +577,7 @@ function randomBand<Unit>(
   return {
     name: 'random-band',
     drawn: true,
+    noTop: true,
     lists: ['random-band'],
     answer: (unit, rng) => ({
       'random-band': sampleDistinct(
