@@ -119,8 +119,9 @@ function groupOf(interaction: ChatInputCommandInteraction): string[] {
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   if (interaction.options.getSubcommand() === 'end') return endVote(interaction, context);
   // The cooldown is for the heavy part only: ending a vote right after planning it is fine.
+  // Told directly, not thrown: a thrown refusal gives the run back (router.ts), which would end the cooldown.
   const cooling = await heavyCommandCooldown(interaction, context);
-  if (cooling !== null) throw new UserFacingError(cooling);
+  if (cooling !== null) return replyEphemeral(interaction, cooling);
   await pick(interaction, context);
 }
 
@@ -239,7 +240,9 @@ export const pickNowButton: ButtonHandler<PickNowState> = {
       (request) => {
         if (!request) return refuse(missingRequest(interaction));
         if (request.status !== 'open') return refuse('The picks for this movie night are made already.');
-        if (isExpired(request, now)) return { write: false, result: { kind: 'expired' } };
+        // After answers close, the caller still picks with whoever said yes; with nobody, the question closes.
+        if (membersIn(request).length < 2 && isExpired(request, now))
+          return { write: false, result: { kind: 'expired' } };
         if (membersIn(request).length < 2)
           return refuse('Nobody has said yes yet. Wait for an answer, or use /foryou to pick for yourself.');
         request.status = 'picked';

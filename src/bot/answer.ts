@@ -17,7 +17,7 @@ import { fitEmbeds, labelledMovies, recommendationMessage } from './cards.ts';
 import type { BotContext } from './context.ts';
 import { addWatchFields, whereToWatchRow } from './card-watch.ts';
 import { ratingRows } from './rating-components.ts';
-import { regionFor } from './settings-region.ts';
+import { regionFor, serverRegion } from './settings-region.ts';
 import { markSavedCards, saveForLaterRow } from './watchlist-mine.ts';
 import { memberRatings } from './members.ts';
 
@@ -51,7 +51,13 @@ export async function sendAnswer(
   const audience = interaction.ephemeral === true ? 'owner' : 'public';
   const message = recommendationMessage(result, snapshot.artifacts, posterById, { heading, audience });
   if (watch.some(Boolean)) {
-    addWatchFields(message.embeds, watch, await regionFor(context, interaction.user.id, interaction.guildId));
+    // A member's own region is theirs: it shapes only answers only they see. A public answer shows the
+    // server's region (or none), so the cards never tell the channel where the member lives.
+    const region =
+      audience === 'owner'
+        ? await regionFor(context, interaction.user.id, interaction.guildId)
+        : await serverRegion(context, interaction.guildId);
+    addWatchFields(message.embeds, watch, region);
     fitEmbeds(message.embeds);
   }
   // Only an answer only its owner sees may show what is on their watchlist.

@@ -4,20 +4,15 @@
  * "Streaming data by JustWatch" wherever providers are shown (TMDB's watch-provider data comes from
  * JustWatch, which must be credited). Kept apart from cards.ts, which it only adds fields to.
  */
-import {
-  ComponentType,
-  MessageFlags,
-  escapeMarkdown,
-  type APIEmbed,
-  type StringSelectMenuInteraction,
-} from 'discord.js';
+import { MessageFlags, escapeMarkdown, type APIEmbed, type StringSelectMenuInteraction } from 'discord.js';
 import type { MovieExtras, RegionProviders } from '../posters/index.ts';
 import { TMDB_ATTRIBUTION } from '../posters/index.ts';
 import type { Recommendation } from '../serve/recommendation.ts';
-import { displayTitle, truncatedDisplayTitle } from '../serve/titles.ts';
+import { displayTitle } from '../serve/titles.ts';
 import type { SelectHandler } from './command.ts';
 import { UserFacingError } from './command.ts';
 import type { BotContext } from './context.ts';
+import { movieSelectRow } from './movie-select-row.ts';
 import type { ActionRow } from './rating-components.ts';
 import { regionFor, regionName } from './settings-region.ts';
 
@@ -68,26 +63,8 @@ const SELECT_ID = /^watch:pick$/;
 export function whereToWatchRow(
   movies: readonly { recommendation: Recommendation; label: string }[],
 ): ActionRow[] {
-  const known = movies.filter(({ recommendation }) => recommendation.movie.tmdbId !== undefined).slice(0, 25);
-  if (known.length === 0) return [];
-  return [
-    {
-      type: ComponentType.ActionRow,
-      components: [
-        {
-          type: ComponentType.StringSelect,
-          custom_id: 'watch:pick',
-          placeholder: 'Where to watch (stream, rent, buy)…',
-          options: known.map(({ recommendation, label }) => ({
-            label: truncatedDisplayTitle(recommendation.movie.title, 100),
-            value: String(recommendation.movieId),
-            description: label,
-            emoji: { name: '📺' },
-          })),
-        },
-      ],
-    },
-  ];
+  const known = movies.filter(({ recommendation }) => recommendation.movie.tmdbId !== undefined);
+  return movieSelectRow(known, 'watch:pick', 'Where to watch (stream, rent, buy)…', '📺');
 }
 
 function providerLines(providers: RegionProviders): string[] {

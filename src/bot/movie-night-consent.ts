@@ -66,9 +66,25 @@ export function consentMessage(
   lines.push(`**In**: ${joinNames(membersIn(request).map(mention))}`);
   if (waiting.length > 0) lines.push(`**Waiting for**: ${joinNames(waiting.map(mention))}`);
   if (out.length > 0) lines.push(`**Not joining**: ${joinNames(out.map(mention))}`);
+  const pickNow = {
+    type: ComponentType.Button as const,
+    custom_id: `movienight:pick:${request.id}:${request.callerId}`,
+    label: 'Pick now',
+    style: ButtonStyle.Secondary as const,
+  };
   if (isExpired(request, now)) {
-    lines.push('This question has closed. Run /movienight pick again to plan another.');
-    return { content: lines.join('\n'), components: [] };
+    // Answers are closed; the caller can still pick with whoever said yes (the timeout's outcome).
+    if (membersIn(request).length < 2) {
+      lines.push('Answers have closed and nobody else said yes. Run /movienight pick to plan another.');
+      return { content: lines.join('\n'), components: [] };
+    }
+    lines.push(
+      `Answers have closed. ${mention(request.callerId)} can still press **Pick now** to pick with whoever is in.`,
+    );
+    return {
+      content: lines.join('\n'),
+      components: [{ type: ComponentType.ActionRow, components: [pickNow] }],
+    };
   }
   lines.push(
     `The picks come once everyone has answered, or when ${mention(request.callerId)} presses **Pick now**; ` +
@@ -93,12 +109,7 @@ export function consentMessage(
           button('in', 'Count me in', ButtonStyle.Success),
           button('always', 'Always count me in on this server', ButtonStyle.Primary),
           button('out', 'Not this time', ButtonStyle.Secondary),
-          {
-            type: ComponentType.Button,
-            custom_id: `movienight:pick:${request.id}:${request.callerId}`,
-            label: 'Pick now',
-            style: ButtonStyle.Secondary,
-          },
+          pickNow,
         ],
       },
     ],

@@ -32,6 +32,14 @@ export async function regionFor(
 ): Promise<string | undefined> {
   const own = (await memberSettings(context.store, userId)).region;
   if (own) return own;
+  return serverRegion(context, guildId);
+}
+
+/** The server's default region (none in DMs): what public answers use, whoever asked. */
+export async function serverRegion(
+  context: Pick<BotContext, 'store'>,
+  guildId: string | null,
+): Promise<string | undefined> {
   return guildId ? (await serverSettings(context.store, guildId)).region : undefined;
 }
 

@@ -5,7 +5,6 @@
  * list is shown only to its owner, and cards are marked only in answers only the owner sees.
  */
 import {
-  ComponentType,
   MessageFlags,
   escapeMarkdown,
   type APIEmbed,
@@ -15,13 +14,14 @@ import {
 } from 'discord.js';
 import type { Recommendation } from '../serve/recommendation.ts';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
-import { displayTitle, truncatedDisplayTitle } from '../serve/titles.ts';
+import { displayTitle } from '../serve/titles.ts';
 import type { SelectHandler } from './command.ts';
 import { UserFacingError } from './command.ts';
 import type { SubcommandGroupPart } from './command-parts.ts';
 import type { BotContext } from './context.ts';
 import { memberRatings } from './members.ts';
 import { resolveMovieOption } from './movie-option.ts';
+import { movieSelectRow } from './movie-select-row.ts';
 import type { ActionRow } from './rating-components.ts';
 
 /** Shown at most, newest first: one message's worth. */
@@ -108,26 +108,7 @@ export function saveForLaterRow(
   movies: readonly { recommendation: Recommendation; label: string }[],
   version: string,
 ): ActionRow[] {
-  const shown = movies.slice(0, 25);
-  if (shown.length === 0) return [];
-  return [
-    {
-      type: ComponentType.ActionRow,
-      components: [
-        {
-          type: ComponentType.StringSelect,
-          custom_id: `later:pick:${version}`,
-          placeholder: 'Save one for later (your watchlist)…',
-          options: shown.map(({ recommendation, label }) => ({
-            label: truncatedDisplayTitle(recommendation.movie.title, 100),
-            value: String(recommendation.movieId),
-            description: label,
-            emoji: { name: '📌' },
-          })),
-        },
-      ],
-    },
-  ];
+  return movieSelectRow(movies, `later:pick:${version}`, 'Save one for later (your watchlist)…', '📌');
 }
 
 /** The menu's pick: saved privately for whoever picked (anyone who sees a public answer may save from it). */

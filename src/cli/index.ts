@@ -24,11 +24,13 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                  train the pipeline on A, simulate /recommend for B's users next to
                                  baselines; one JSON line per list (README "Evaluation")
   evaluate-ranking --protocol new-members --train A.csv --test B.csv [--members 150] [--told 5,10,25]
-                   [--draws 5] [--seed N] [--markdown]
+                   [--draws 5] [--seed N] [--markdown] [--engine '{"option":value}']
                                  users held out of training tell /foryou and /movienight N ratings;
                                  lists, baselines and paired intervals (README "New members")
   evaluate-ranking ... --validation (instead of --test B.csv)
                                  the same on a split of A only, for choosing hyperparameters
+  evaluate-ranking ... --per-user FILE / --compare-with FILE
+                                 write each list's per-user hits / compare with an earlier run's, paired
   generate --out DIR --size N [--seed S]
                                  write a MovieLens-shaped synthetic dataset of ~N ratings
   split --test-idx FILE --out DIR [--ratings FILE]
@@ -68,6 +70,9 @@ async function main(argv: string[]): Promise<void> {
       told: { type: 'string' },
       draws: { type: 'string' },
       markdown: { type: 'boolean', default: false },
+      engine: { type: 'string' },
+      'per-user': { type: 'string' },
+      'compare-with': { type: 'string' },
       ratings: { type: 'string' },
       'test-idx': { type: 'string' },
       out: { type: 'string' },
@@ -127,6 +132,9 @@ async function main(argv: string[]): Promise<void> {
         told: values.told,
         draws: integer('draws', values.draws),
         markdown: values.markdown,
+        engine: values.engine,
+        perUser: values['per-user'],
+        compareWith: values['compare-with'],
       });
     case 'split':
       return splitCommand(context, {

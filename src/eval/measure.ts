@@ -16,6 +16,8 @@ export interface HeldOutResult extends ListScores, ServedStats {
   hitsPer100: number;
   hitsPer100StdErr: number;
   fans: FanStats;
+  /** Each user's hits, in user order (for paired comparisons; not printed). */
+  perUserHits: number[];
 }
 
 const NOTHING: ReadonlySet<number> = new Set();
@@ -68,6 +70,7 @@ export function heldOut(
       ...scores,
       ...servedStats(lists, ratingCount),
       fans: fanStats(reasons(served)),
+      perUserHits: perUser.map((s) => s.precision * k),
     });
   }
   return results;

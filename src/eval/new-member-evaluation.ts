@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { Movie, RatingTable } from '../data/types.ts';
 import { createRng, sampleDistinct, type Rng } from '../random.ts';
-import { createEngine, type Engine } from '../serve/engine.ts';
+import { createEngine, type CreateEngineOptions, type Engine } from '../serve/engine.ts';
 import type { MemberRating, Recommendations } from '../serve/recommendation.ts';
 import { RecommendError } from '../serve/recommend-error.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
@@ -32,6 +32,7 @@ import {
   type NewMemberProtocol,
   type ToldMember,
 } from './new-members.ts';
+import type { PerUnitHits } from './per-unit.ts';
 import { withoutUsers } from './protocol.ts';
 import {
   buildServerList,
@@ -69,6 +70,10 @@ export interface NewMemberEvaluationOptions {
   watchPrices?: Partial<ExposurePriceOptions>;
   logger?: Logger;
   onProgress?: (text: string) => void;
+  /** Options for the engine under test (e.g. an ablation the engine offers), recorded in the protocol line. */
+  engineOptions?: CreateEngineOptions;
+  /** Filled with each list's per-member (per-group) hits, for `--per-user` (per-unit.ts). */
+  perUnit?: PerUnitHits;
   /**
    * Tuning run: the members come from the train rows only (a salted seed, so not the test run's members)
    * and `extra` must be absent: nothing of the test file is read.
@@ -87,8 +92,10 @@ type Lists = Record<string, number[]>;
 
 interface ListMethod<Unit> {
   name: string;
-  /** Drawn methods are scored over `draws` seeds and once more with TOP. */
+  /** Drawn methods are scored over `draws` seeds, and (unless `noTop`) once more with TOP. */
   drawn: boolean;
+  /** A draw with no ranking behind it (random): TOP would only take the first movies by id. */
+  noTop?: boolean;
   lists: readonly string[];
   answer(unit: Unit, rng: Rng): Lists;
 }
@@ -136,7 +143,7 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
     }));
   say(`trained in ${seconds(started)} s`);
 
-  const engine = createEngine(artifacts);
+  const engine = createEngine(artifacts, options.engineOptions);
   const band = gemBandOf(artifacts.manifest);
   const facts = movieFacts(artifacts, band);
   const watchFactors = watchFactorsOf(artifacts);
@@ -156,7 +163,7 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
       told: protocol.told,
       trainRows: trainRows.ratings.length,
       band,
-      engine: { method: engine.method, settings: engine.settings },
+      engine: { method: engine.method, settings: engine.settings, options: options.engineOptions ?? {} },
       foldIn: {
         lambda: watchFactors.lambda,
         alpha: watchFactors.alpha,
@@ -180,12 +187,18 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
       any: unit.relevant,
     }));
     lines.push(...reportLists(personal, { told: n, unit: 'members', k, facts }));
+    keepPerUnit(
+      personal,
+      `N=${n}`,
+      told.map((member) => String(member.userId)),
+    );
     lines.push(
       ...compare(personal, n, 'any', [
         ['foryou.gems', 'fold-in-band'],
         ['foryou.gems@top', 'fold-in-band'],
         ['foryou.gems', 'random-band'],
         ['foryou.gems@top', 'random-band'],
+        ['foryou.gems', 'foryou.gems@top'],
         ['foryou.gems', 'fold-in-all'],
         ['foryou.popular', 'most-rated'],
         ['foryou.popular@top', 'most-rated'],
@@ -201,6 +214,11 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
       two: unit.likedByTwo,
     }));
     lines.push(...reportLists(grouped, { told: n, unit: 'groups', k, facts }));
+    keepPerUnit(
+      grouped,
+      `N=${n} groups`,
+      groupUnits.map((group) => group.members.map((member) => member.userId).join('+')),
+    );
     for (const relevance of ['any', 'two'])
       lines.push(
         ...compare(grouped, n, relevance, [
@@ -214,6 +232,16 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
     say(`N = ${n} measured in ${seconds(started)} s`);
   }
   return lines;
+
+  function keepPerUnit(measured: Map<string, Measured>, prefix: string, ids: readonly string[]): void {
+    if (!options.perUnit) return;
+    for (const [list, m] of measured)
+      for (const relevance of Object.keys(m.runs[0])) {
+        const hits = perUnit(m, relevance, 'hits');
+        const key = `${prefix} ${list}${relevance === 'any' ? '' : `.${relevance}`}`;
+        options.perUnit[key] = Object.fromEntries(ids.map((id, i) => [id, hits[i]]));
+      }
+  }
 
   /** Per list: per-unit hits and nDCG for each relevance, per draw; and the lists served. */
   function measure<Unit>(
@@ -229,7 +257,7 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
               label: `draw${d}`,
               rngOf: (i: number) => createRng(seed * 1_000_003 + d * 7_919 + i),
             })),
-            { label: 'top', rngOf: () => TOP },
+            ...(method.noTop ? [] : [{ label: 'top', rngOf: () => TOP }]),
           ]
         : [{ label: 'deterministic', rngOf: (i: number) => createRng(seed * 1_000_003 + i) }];
       const answers = runs.map((run) => units.map((unit, i) => method.answer(unit, run.rngOf(i))));
@@ -250,7 +278,8 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
         if (method.drawn) {
           const drawn = byRun.slice(0, draws).map(score);
           out.set(list, { drawn: true, runs: drawn, lists: byRun.slice(0, draws) });
-          out.set(`${list}@top`, { drawn: false, runs: [score(byRun[draws])], lists: [byRun[draws]] });
+          if (!method.noTop)
+            out.set(`${list}@top`, { drawn: false, runs: [score(byRun[draws])], lists: [byRun[draws]] });
         } else {
           out.set(list, { drawn: false, runs: [score(byRun[0])], lists: [byRun[0]] });
         }
@@ -548,6 +577,7 @@ function randomBand<Unit>(
   return {
     name: 'random-band',
     drawn: true,
+    noTop: true,
     lists: ['random-band'],
     answer: (unit, rng) => ({
       'random-band': sampleDistinct(

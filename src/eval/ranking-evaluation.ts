@@ -29,7 +29,9 @@ import {
   type Method,
   type TrainingFacts,
 } from './methods.ts';
+import type { PerUnitHits } from './per-unit.ts';
 import { DEFAULT_PROTOCOL, qualifyingUsers, type ProtocolOptions } from './protocol.ts';
+import { pairedBootstrap } from './statistics.ts';
 
 export interface RankingEvaluationOptions {
   train: RatingTable;
@@ -54,7 +56,18 @@ export interface RankingEvaluationOptions {
   logger?: Logger;
   /** Progress lines for a person watching (stderr in the CLI); never part of the results. */
   onProgress?: (text: string) => void;
+  /** Filled with each list's per-user hits, for `--per-user` (per-unit.ts). */
+  perUnit?: PerUnitHits;
 }
+
+/** The comparisons issue 7's and 14's targets name, each paired over the same users. */
+const PAIRED_COMPARISONS: readonly [string, string][] = [
+  ['engine.gems', 'random-band'],
+  ['engine.gems', 'cosine-band'],
+  ['engine.gems', 'fold-in.gems'],
+  ['engine.popular', 'most-rated'],
+  ['engine.popular', 'cosine-all'],
+];
 
 export const DEFAULT_RANKING = { seed: 1, k: 5, triples: 2000, sensitivityPairs: 1000 };
 
@@ -136,6 +149,7 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
       sensitivityPairs: sixes.length,
     },
   ];
+  const perUserHits = new Map<string, number[]>();
   for (const method of methods) {
     const held = heldOut(method, users, k, seed, ratingCount);
     const served = tripleStats(method, triples, seed, ratingCount);
@@ -143,8 +157,12 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
     for (const list of method.lists) {
       const h = held.get(list)!;
       const t = served.get(list)!;
+      const name = method.lists.length > 1 ? `${method.name}.${list}` : method.name;
+      perUserHits.set(name, h.perUserHits);
+      if (options.perUnit)
+        options.perUnit[name] = Object.fromEntries(users.map((u, i) => [String(u.userId), h.perUserHits[i]]));
       lines.push({
-        name: method.lists.length > 1 ? `${method.name}.${list}` : method.name,
+        name,
         hyperparameters: method.hyperparameters,
         users: h.users,
         k: h.k,
@@ -173,6 +191,25 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
         ...engineDropped(method),
       });
     }
+  }
+  // Paired over the same users (issue 14, "Honest statistics"): the difference and its bootstrap interval.
+  for (const [a, b] of PAIRED_COMPARISONS) {
+    const left = perUserHits.get(a);
+    const right = perUserHits.get(b);
+    if (!left || !right) continue;
+    const c = pairedBootstrap(left, right, { seed });
+    lines.push({
+      name: 'compare',
+      a,
+      b,
+      metric: 'hitsPer100',
+      users: c.n,
+      difference: round(100 * c.difference, 1),
+      low: round(100 * c.low, 1),
+      high: round(100 * c.high, 1),
+      ratio: c.ratio === null ? null : round(c.ratio, 3),
+      resamples: c.resamples,
+    });
   }
   say(`measured in ${seconds(started)} s`);
 

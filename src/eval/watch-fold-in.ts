@@ -4,10 +4,10 @@
  * train/watch-model.ts minimises): x = (YᵀY + λI + α Σ_{m∈S} y_m y_mᵀ)⁻¹ (1 + α) Σ_{m∈S} y_m for the
  * set S of movies the member rated, stars ignored; a movie's score is x·y_m.
  *
- * The artifact of today stores the factors normalised to unit length (a dot product is a cosine), not the
- * factors the model was fitted with. Then the solve runs on the unit vectors with the model's λ and α, and
- * `normalised: true` says so in every report: it is a fold-in of the same geometry, not the exact one.
- * A version that stores its raw factors (`factors`, same layout as `vectors`) gets the exact solve.
+ * A version that stores what the fold-in needs (`watch.foldIn`: each fitted factor's norm, YᵀY, λ, α) gets the
+ * exact solve. Older versions store only the factors normalised to unit length (a dot product is a cosine):
+ * then the solve runs on the unit vectors with the manifest's λ and α, and `normalised: true` says so in
+ * every report: a fold-in of the same geometry, not the exact one.
  */
 import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
 
@@ -18,28 +18,56 @@ export interface WatchFactors {
   factors: Float32Array | Float64Array;
   lambda: number;
   alpha: number;
+  /** YᵀY when the version stores it (over every fitted factor); computed from `factors` otherwise. */
+  gramian?: Float64Array;
   /** True when the factors are the unit-length serving vectors, not the fitted ones. */
   normalised: boolean;
 }
 
-/** The watch model's movie factors of a version, raw when it stores them (see the header). */
+/** What a version may store for the exact fold-in (the taste model's `watch.foldIn`), read structurally. */
+interface StoredFoldIn {
+  norms: Float32Array;
+  gramian: Float64Array;
+  lambda: number;
+  alpha: number;
+}
+
+/**
+ * The watch model's movie factors of a version: the fitted ones when it stores what the fold-in needs
+ * (`watch.foldIn`: each factor's norm, YᵀY, λ, α), else the unit vectors with the manifest's λ and α.
+ */
 export function watchFactorsOf(artifacts: Pick<Artifacts, 'watch' | 'manifest'>): WatchFactors {
-  const watch = artifacts.watch as (WatchVectors & { factors?: Float32Array }) | undefined;
+  const watch = artifacts.watch as (WatchVectors & { foldIn?: StoredFoldIn }) | undefined;
   if (!watch)
     throw new Error(`version ${artifacts.manifest.version} has no watch model to fold members into`);
+  const stored = watch.foldIn;
+  if (stored) {
+    const d = watch.dim;
+    const factors = new Float64Array(watch.vectors.length);
+    for (let i = 0; i < watch.movieIds.length; i++)
+      for (let k = 0; k < d; k++) factors[i * d + k] = watch.vectors[i * d + k] * stored.norms[i];
+    return {
+      dim: d,
+      movieIds: watch.movieIds,
+      factors,
+      gramian: stored.gramian,
+      lambda: stored.lambda,
+      alpha: stored.alpha,
+      normalised: false,
+    };
+  }
   const hyper = artifacts.manifest.watch?.hyperparameters ?? {};
   const lambda = hyper.lambda;
   const alpha = hyper.alpha;
   if (!(lambda > 0) || !(alpha > 0))
     throw new Error(`version ${artifacts.manifest.version} records no watch-model lambda and alpha`);
-  const raw = watch.factors;
   return {
     dim: watch.dim,
     movieIds: watch.movieIds,
-    factors: raw ?? watch.vectors,
+    factors: watch.vectors,
     lambda,
     alpha,
-    normalised: raw === undefined,
+    normalised: true,
   };
 }
 
@@ -59,17 +87,8 @@ export function createWatchFoldIn(model: WatchFactors): WatchFoldIn {
   const row = new Map<number, number>();
   model.movieIds.forEach((movieId, i) => row.set(movieId, i));
   // YᵀY once: the all-pairs part of every member's system.
-  const gram = new Float64Array(d * d);
   const y = model.factors;
-  for (let r = 0; r < model.movieIds.length; r++) {
-    const o = r * d;
-    for (let a = 0; a < d; a++) {
-      const ya = y[o + a];
-      if (ya === 0) continue;
-      for (let b = a; b < d; b++) gram[a * d + b] += ya * y[o + b];
-    }
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[a * d + b] = gram[b * d + a];
+  const gram = model.gramian ? Float64Array.from(model.gramian) : gramianOf(y, model.movieIds.length, d);
 
   function memberVector(rated: Iterable<number>): Float64Array | undefined {
     const rows = [...new Set(rated)].flatMap((movieId) => {
@@ -106,6 +125,21 @@ export function createWatchFoldIn(model: WatchFactors): WatchFoldIn {
       });
     },
   };
+}
+
+/** VᵀV of `rows` rows of d columns. */
+function gramianOf(v: Float32Array | Float64Array, rows: number, d: number): Float64Array {
+  const gram = new Float64Array(d * d);
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    for (let a = 0; a < d; a++) {
+      const va = v[o + a];
+      if (va === 0) continue;
+      for (let b = a; b < d; b++) gram[a * d + b] += va * v[o + b];
+    }
+  }
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[a * d + b] = gram[b * d + a];
+  return gram;
 }
 
 /** Solves A·x = b for a symmetric positive definite A (row-major d×d) by Cholesky; A is overwritten. */

@@ -161,15 +161,10 @@ export class PosterService {
     tmdbIds: ReadonlyArray<number | undefined>,
     options: GetPostersOptions = {},
   ): Promise<Array<string | null>> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), options.deadlineMs ?? DEFAULT_DEADLINE_MS);
-    });
-    try {
-      return await Promise.all(tmdbIds.map((id) => Promise.race([this.getPoster(id), deadline])));
-    } finally {
-      clearTimeout(timer);
-    }
+    return allWithin(
+      tmdbIds.map((id) => this.getPoster(id)),
+      options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    );
   }
 
   /**
@@ -181,15 +176,10 @@ export class PosterService {
     tmdbIds: ReadonlyArray<number | undefined>,
     options: GetPostersOptions = {},
   ): Promise<Array<MovieExtras | null>> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), options.deadlineMs ?? DEFAULT_DEADLINE_MS);
-    });
-    try {
-      return await Promise.all(tmdbIds.map((id) => Promise.race([this.getWatchInfo(id), deadline])));
-    } finally {
-      clearTimeout(timer);
-    }
+    return allWithin(
+      tmdbIds.map((id) => this.getWatchInfo(id)),
+      options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    );
   }
 
   async getWatchInfo(tmdbId: number | undefined): Promise<MovieExtras | null> {
@@ -340,6 +330,19 @@ export class PosterService {
 
   private async imageUrl(posterPath: string, base: Promise<string>): Promise<string> {
     return `${await base}${this.settings.posterSize}${posterPath}`;
+  }
+}
+
+/** Every lookup's answer, or null for those still running at the deadline (they carry on and fill the cache). */
+async function allWithin<T>(lookups: Promise<T | null>[], deadlineMs: number): Promise<Array<T | null>> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), deadlineMs);
+  });
+  try {
+    return await Promise.all(lookups.map((lookup) => Promise.race([lookup, deadline])));
+  } finally {
+    clearTimeout(timer);
   }
 }
 

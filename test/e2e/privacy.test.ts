@@ -154,5 +154,16 @@ describe('no public answer names a movie another member rated', () => {
     expect(bobs.embeds).toHaveLength(10);
     const foryou = await (await bot.fake.command('foryou', {}, { userId: ALICE })).waitForMessage();
     expect(foryou.embeds).toHaveLength(10);
+    // /movienight's pick has its cooldown too (its `end` has none).
+    await bot.fake.command('movienight pick', { member1: BOB }, { userId: ALICE });
+    const night = (
+      await bot.fake.command('movienight pick', { member1: BOB }, { userId: ALICE })
+    ).finalMessage();
+    expect(isPrivate(night)).toBe(true);
+    expect(night.content).toMatch(/^You ran \/movienight a moment ago; try again in \d+ s\.$/);
+    const stillCooling = (
+      await bot.fake.command('movienight pick', { member1: BOB }, { userId: ALICE })
+    ).finalMessage();
+    expect(stillCooling.content).toMatch(/try again in \d+ s/);
   });
 });

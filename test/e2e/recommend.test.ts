@@ -33,6 +33,7 @@ describe('/recommend end to end', () => {
   it('registers every command in the guild, /retrain for admins only', () => {
     const registered = bot.fake.registeredCommands(bot.fake.guildId);
     expect(registered.map((c) => c.name).sort()).toEqual([
+      'about',
       'forget-me',
       'foryou',
       'import',

@@ -4,8 +4,11 @@ import { startTestBot, trainSmallModels, type TestBot } from '../support/bot-har
 import { DEFAULT_USER_ID, startFakeDiscord } from '../support/fake-discord/index.ts';
 
 const ADMIN = { permissions: PermissionFlagsBits.Administrator };
-/** Far shorter than any training run here (a process start alone takes longer), so every run outlives it. */
-const TOKEN_LIFE_MS = 1_500;
+/**
+ * Shorter than any training run here (a run on the small models takes 14–20 s on the 2-core machine),
+ * and long enough that the hand-over note (sent at 90 % of it) reaches the reply on a loaded machine.
+ */
+const TOKEN_LIFE_MS = 6_000;
 const SUMMARY = /^<@(\d+)> ✅ Retrain `\S+` published version `\S+` — now serving\./;
 
 /**

@@ -50,8 +50,11 @@ describe('where to watch and trailers', () => {
     await tmdb?.close();
   });
 
-  const recommend = async (userId: string) =>
-    (await bot.fake.command('recommend', picks, { userId })).waitForMessage(undefined, 10_000);
+  const recommend = async (userId: string, options: { private?: boolean } = {}) =>
+    (await bot.fake.command('recommend', { ...picks, ...options }, { userId })).waitForMessage(
+      undefined,
+      10_000,
+    );
 
   it('a member’s region: flat-rate services and the trailer on cards, credited to JustWatch; one request per movie', async () => {
     const set = await (
@@ -61,7 +64,8 @@ describe('where to watch and trailers', () => {
       'Cards now show where to watch in **Germany (DE)** for you. Streaming data by JustWatch.',
     );
     tmdb.reset();
-    const answer = await recommend(DANA);
+    // A member's region is theirs: only an answer only they see uses it.
+    const answer = await recommend(DANA, { private: true });
     expect(answer.embeds).toHaveLength(10);
     const withTmdb = answer.embeds.filter((e) => e.fields?.some((f) => f.name === 'Trailer'));
     expect(withTmdb.length).toBeGreaterThan(0);
@@ -80,8 +84,16 @@ describe('where to watch and trailers', () => {
     // Movies asked about once are served from the store's cache afterwards.
     const seen = new Set(perMovie.keys());
     tmdb.reset();
-    await recommend(DANA);
+    await recommend(DANA, { private: true });
     expect(tmdb.movieRequests().filter((r) => seen.has(r.movieId!))).toEqual([]);
+  });
+
+  it('a public answer never shows the asking member’s own region', async () => {
+    await (await bot.fake.command('settings region', { country: 'de' }, { userId: DANA })).waitForMessage();
+    const publicAnswer = await recommend(DANA);
+    expect(publicAnswer.embeds).toHaveLength(10);
+    expect(JSON.stringify(publicAnswer.embeds)).not.toContain('(DE)');
+    expect(publicAnswer.embeds.some((e) => e.fields?.some((f) => f.name === 'Trailer'))).toBe(true);
   });
 
   it('“Where to watch…” answers privately with rent and buy in the picker’s region (the server’s by default)', async () => {

@@ -6,6 +6,7 @@ import type { RatingTable } from '../../src/data/types.ts';
 import { evaluateNewMembers, type ResultLine } from '../../src/eval/new-member-evaluation.ts';
 import { chooseNewMembers, dealGroups, tell } from '../../src/eval/new-members.ts';
 import { expectedRandomNdcg } from '../../src/eval/server-list.ts';
+import { compareRuns, type PerUnitHits } from '../../src/eval/per-unit.ts';
 import { runCli } from '../support/cli.ts';
 import { ratingTable, seeded, syntheticDataset, tempDir, writeDatasetFiles } from '../support/dataset.ts';
 
@@ -79,6 +80,7 @@ describe('evaluate-ranking --protocol new-members on a generated dataset', () =>
   let dir: string;
   let lines: ResultLine[];
   let train: RatingTable;
+  const perUnit: PerUnitHits = {};
   const protocol = { members: 30, told: [5, 10] };
 
   beforeAll(async () => {
@@ -97,6 +99,7 @@ describe('evaluate-ranking --protocol new-members on a generated dataset', () =>
       resamples: 200,
       protocol,
       dnmf: { epochs: 2 },
+      perUnit,
     });
   }, 90_000);
 
@@ -124,7 +127,8 @@ describe('evaluate-ranking --protocol new-members on a generated dataset', () =>
     );
     expect(members.size).toBe(30);
     expect(head.trainRows).toBe(train.userIds.filter((userId) => !members.has(userId)).length);
-    expect((head.foldIn as { normalised: boolean }).normalised).toBe(true);
+    // Versions store the MF path's fold-in data (watch.foldIn): the baseline's solve is the exact one.
+    expect((head.foldIn as { normalised: boolean }).normalised).toBe(false);
   });
 
   it('reports every list at every N: drawn over seeds, the top beside, baselines on the same members', () => {
@@ -135,7 +139,9 @@ describe('evaluate-ranking --protocol new-members on a generated dataset', () =>
         const perSeed = drawn.hitsPer100PerSeed as number[];
         expect(perSeed).toHaveLength(2);
         expect(drawn.hitsPer100).toBeCloseTo((perSeed[0] + perSeed[1]) / 2, 0);
-        expect(list(told, `${name}@top`).draw).toBe('top');
+        // A random list has no top; the engine's lists have their deterministic top beside them.
+        if (name === 'random-band') expect(list(told, `${name}@top`)).toBeUndefined();
+        else expect(list(told, `${name}@top`).draw).toBe('top');
       }
       for (const name of ['most-rated', 'fold-in-band', 'fold-in-all', 'knn-summed'])
         expect(list(told, name).draw).toBe('deterministic');
@@ -163,6 +169,33 @@ describe('evaluate-ranking --protocol new-members on a generated dataset', () =>
     expect(gems.meanA).toBe(list(5, 'foryou.gems').hitsPer100);
     expect(gems.meanB).toBe(list(5, 'fold-in-band').hitsPer100);
     expect(comparisons.some((c) => c.relevance === 'two' && c.a === 'movienight.gems')).toBe(true);
+  });
+
+  it("keeps each list's per-member hits for comparing two runs, paired", () => {
+    const gems = perUnit['N=5 foryou.gems'];
+    expect(Object.keys(gems)).toHaveLength(30);
+    const mean = Object.values(gems).reduce((a, b) => a + b, 0) / 30;
+    expect(100 * mean).toBeCloseTo(list(5, 'foryou.gems').hitsPer100 as number, 1);
+    const twos = perUnit['N=10 groups movienight.gems.two'];
+    expect(Object.keys(twos)).toHaveLength(10);
+    for (const id of Object.keys(twos)) expect(id).toMatch(/^\d+\+\d+\+\d+$/);
+    // A run against itself: every difference 0, every interval [0, 0].
+    const same = compareRuns(
+      perUnit,
+      { kind: 'flickpick-per-unit-hits', protocol: {}, hits: perUnit },
+      { seed: 1 },
+    );
+    expect(same).toHaveLength(Object.keys(perUnit).length);
+    for (const line of same) expect([line.difference, line.low, line.high]).toEqual([0, 0, 0]);
+    // One member with one more hit in an "earlier" run: the difference is -100 / 30 per 100 members.
+    const [first] = Object.keys(gems);
+    const earlier = { ...perUnit, 'N=5 foryou.gems': { ...gems, [first]: gems[first] + 1 } };
+    const changed = compareRuns(
+      perUnit,
+      { kind: 'flickpick-per-unit-hits', protocol: {}, hits: earlier },
+      { seed: 1 },
+    );
+    expect(changed.find((line) => line.list === 'N=5 foryou.gems')!.difference).toBeCloseTo(-3.3, 1);
   });
 
   it("ranks the groups' server lists against random order", () => {
@@ -228,6 +261,12 @@ describe('evaluate-ranking --protocol new-members on a generated dataset', () =>
     expect(unknown.stderr).toContain('--protocol must be one of recommend, new-members, got "everyone"');
     const told = await runCli([...args, '--validation', '--told', '5,x'], env);
     expect(told.stderr).toContain('--told takes positive whole numbers');
+    const notAFile = path.join(dir, 'train.csv');
+    const compare = await runCli([...args, '--validation', '--compare-with', notAFile], env);
+    expect(compare.code).toBe(1);
+    expect(compare.stderr).toContain(`--compare-with: ${notAFile}: not a per-user hits file`);
+    const engine = await runCli([...args, '--validation', '--engine', '[1]'], env);
+    expect(engine.stderr).toContain("--engine takes the engine's options as a JSON object");
   }, 120_000);
 });
 

@@ -99,6 +99,18 @@ describe('evaluate-ranking on a generated dataset', () => {
     // The band baselines default to the engine's own gem band (10 to below the kNN's 50 ratings).
     expect(byName.get('random-band')!.hyperparameters).toMatchObject({ band: { min: 10, max: 49 } });
     expect(byName.get('cosine-band-10-60')!.hyperparameters).toMatchObject({ band: { min: 10, max: 60 } });
+    // Paired comparisons: the difference of the two lists' figures, inside its bootstrap interval.
+    const compared = lines.filter((line) => line.name === 'compare');
+    expect(compared.map((line) => `${String(line.a)} - ${String(line.b)}`)).toEqual(
+      expect.arrayContaining(['engine.gems - random-band', 'engine.popular - most-rated']),
+    );
+    for (const line of compared) {
+      const a = byName.get(line.a)!.hitsPer100 as number;
+      const b = byName.get(line.b)!.hitsPer100 as number;
+      expect(line.difference as number).toBeCloseTo(a - b, 0);
+      expect(line.low as number).toBeLessThanOrEqual(line.difference as number);
+      expect(line.high as number).toBeGreaterThanOrEqual(line.difference as number);
+    }
     // The engine honours `exclude`: nothing a user rated in train had to be dropped from its lists.
     expect(byName.get('engine.gems')!.droppedByExclude).toBe(0);
     expect(byName.get('engine.popular')!.droppedByExclude).toBe(0);

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { meanOverDraws, pairedBootstrap, quantile } from '../../src/eval/statistics.ts';
 import { ratingTable } from '../support/dataset.ts';
 import { validationSeed, validationSplit } from '../../src/eval/validation.ts';
-import { createWatchFoldIn, solveSymmetric, topScored } from '../../src/eval/watch-fold-in.ts';
+import {
+  createWatchFoldIn,
+  solveSymmetric,
+  topScored,
+  watchFactorsOf,
+} from '../../src/eval/watch-fold-in.ts';
+import type { Artifacts } from '../../src/artifacts/types.ts';
 import { buildServerList, expectedRandomNdcg, scoreServerLists } from '../../src/eval/server-list.ts';
 import { ndcgAtK } from '../../src/eval/metrics.ts';
 import { createRng } from '../../src/random.ts';
@@ -102,6 +108,35 @@ describe('implicit fold-in against fixed movie factors', () => {
     expect(topScored(candidates, foldIn.score([4], candidates), 2, (id) => id === 5)).toEqual([4, 6]);
     // Nothing known told: no preference.
     expect([...foldIn.score([99], [1, 2])]).toEqual([0, 0]);
+  });
+});
+
+describe('the watch factors a version offers the fold-in', () => {
+  const version = (foldIn?: object) =>
+    ({
+      manifest: { version: 'v', watch: { hyperparameters: { lambda: 10, alpha: 5 } } },
+      watch: {
+        dim: 2,
+        movieIds: Int32Array.from([1, 2]),
+        vectors: Float32Array.from([1, 0, 0, 1]),
+        ...(foldIn ? { foldIn } : {}),
+      },
+    }) as unknown as Pick<Artifacts, 'watch' | 'manifest'>;
+
+  it('uses the fitted factors and YᵀY when the version stores them, the unit vectors otherwise', () => {
+    const exact = watchFactorsOf(
+      version({
+        norms: Float32Array.from([2, 3]),
+        gramian: Float64Array.from([4, 0, 0, 9]),
+        lambda: 1,
+        alpha: 2,
+      }),
+    );
+    expect(exact).toMatchObject({ normalised: false, lambda: 1, alpha: 2 });
+    expect([...exact.factors]).toEqual([2, 0, 0, 3]);
+    const unit = watchFactorsOf(version());
+    expect(unit).toMatchObject({ normalised: true, lambda: 10, alpha: 5 });
+    expect([...unit.factors]).toEqual([1, 0, 0, 1]);
   });
 });
 

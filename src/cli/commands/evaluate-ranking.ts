@@ -5,6 +5,8 @@ import { evaluateNewMembers } from '../../eval/new-member-evaluation.ts';
 import { newMemberTables } from '../../eval/new-member-table.ts';
 import { DEFAULT_RANKING, evaluateRanking } from '../../eval/ranking-evaluation.ts';
 import { validationSplit } from '../../eval/validation.ts';
+import { compareRuns, readPerUnit, writePerUnit, type PerUnitHits } from '../../eval/per-unit.ts';
+import type { CreateEngineOptions } from '../../serve/engine.ts';
 import type { Band } from '../../eval/methods.ts';
 import { UsageError, type CliContext } from '../context.ts';
 import { DEFAULT_WATCH_MODEL } from '../../train/watch-model.ts';
@@ -35,6 +37,12 @@ export interface EvaluateRankingArgs {
   draws?: number;
   /** New-member protocol: print the README's markdown tables instead of the JSON lines. */
   markdown?: boolean;
+  /** New-member protocol: engine options as JSON, e.g. an ablation the engine offers. */
+  engine?: string;
+  /** Write each list's per-user hits to this file (for a later --compare-with). */
+  perUser?: string;
+  /** A --per-user file of an earlier run: adds paired differences against it, list by list. */
+  compareWith?: string;
 }
 
 export const PROTOCOLS = ['recommend', 'new-members'] as const;
@@ -56,6 +64,12 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
     ((args.members ?? args.told ?? args.draws) !== undefined || args.markdown)
   )
     throw new UsageError('--members, --told, --draws and --markdown belong to --protocol new-members');
+  if (protocol !== 'new-members' && args.engine !== undefined)
+    throw new UsageError('--engine belongs to --protocol new-members');
+  const engineOptions = args.engine === undefined ? undefined : parseEngineOptions(args.engine);
+  // Read first: a wrong file should stop the run before minutes of training, not after.
+  const before = args.compareWith === undefined ? undefined : await readPerUnitFile(args.compareWith);
+  const perUnit: PerUnitHits | undefined = args.perUser !== undefined || before ? {} : undefined;
   const band = args.band === undefined ? undefined : parseBand(args.band);
   const movieFile = args.movies ?? path.join(context.config.movielensDir, 'movies.csv');
   const linkFile = args.links ?? path.join(context.config.movielensDir, 'links.csv');
@@ -94,21 +108,49 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
       extra: test?.ratings,
       validation: args.validation,
       draws: args.draws,
+      engineOptions,
+      perUnit,
       protocol: {
         ...(args.members === undefined ? {} : { members: args.members }),
         ...(args.told === undefined ? {} : { told: parseTold(args.told) }),
       },
     });
-    if (args.markdown) return void process.stdout.write(newMemberTables(lines));
+    if (args.markdown && !perUnit) return void process.stdout.write(newMemberTables(lines));
   } else {
     const rows = args.validation
       ? validationRows(train.ratings, args.seed ?? DEFAULT_RANKING.seed)
       : { train: train.ratings, test: test!.ratings };
-    lines = await evaluateRanking({ ...model, ...rows, band, foldInFolds: args.foldInFolds });
+    lines = await evaluateRanking({ ...model, ...rows, band, foldInFolds: args.foldInFolds, perUnit });
     if (args.validation)
       lines[0] = { ...lines[0], rows: 'validation: a seeded 80/20 split of the train rows' };
   }
+  if (perUnit && args.perUser !== undefined) await writePerUnit(args.perUser, lines[0], perUnit);
+  if (perUnit && before)
+    lines.push(...compareRuns(perUnit, before, { seed: args.seed ?? DEFAULT_RANKING.seed }));
+  if (args.markdown) return void process.stdout.write(newMemberTables(lines));
   for (const line of lines) console.log(JSON.stringify(line));
+}
+
+function parseEngineOptions(text: string): CreateEngineOptions {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(
+      `--engine takes the engine's options as a JSON object, e.g. '{"taste":false}'; got ${text}`,
+    );
+  return value as CreateEngineOptions;
+}
+
+async function readPerUnitFile(file: string) {
+  try {
+    return await readPerUnit(file);
+  } catch (error) {
+    throw new UsageError(`--compare-with: ${(error as Error).message}`);
+  }
 }
 
 function validationRows(train: RatingTable, seed: number): { train: RatingTable; test: RatingTable } {

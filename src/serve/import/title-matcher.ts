@@ -57,7 +57,7 @@ export function createTitleMatcher(movies: Iterable<MatchableMovie>): TitleMatch
     if (key === '') return;
     const list = index.get(key);
     if (!list) index.set(key, [posting]);
-    else if (!list.some((p) => p.movieId === posting.movieId && p.main === posting.main)) list.push(posting);
+    else if (!hasPosting(list, posting)) list.push(posting);
   };
   const addForms = (text: string, posting: Posting) => {
     for (const key of forms(text)) {
@@ -110,6 +110,18 @@ export function createTitleMatcher(movies: Iterable<MatchableMovie>): TitleMatch
         : { kind: 'ambiguous', movieIds: [...ids] };
     },
   };
+}
+
+/**
+ * Movies are indexed one after the other, so a movie's postings under a key are the last ones of its list:
+ * the duplicate check looks back only over those (a scan of the whole list made the 87k-title build quadratic
+ * on common keys).
+ */
+function hasPosting(list: readonly Posting[], posting: Posting): boolean {
+  for (let i = list.length - 1; i >= 0 && list[i].movieId === posting.movieId; i--) {
+    if (list[i].main === posting.main) return true;
+  }
+  return false;
 }
 
 /** The tie rule over one tier's candidates (see the module comment). */
