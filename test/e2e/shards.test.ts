@@ -167,7 +167,7 @@ describe.skipIf(!redisBinary)('two shards on Redis (npm start, compiled)', () =>
           timeoutMs: 15_000,
         });
         expect(result.content).toMatch(/^🍿 The vote is in: \*\*.+\*\* wins with 2 votes of 2\.$/);
-        const voted = poll.poll!.answers.at(1)!.poll_media.text.replace(/ \(\d{4}\)$/, '');
+        const voted = poll.poll!.answers.at(1)!.poll_media.text!.replace(/ \(\d{4}\)$/, '');
         expect(result.embeds[0]?.title?.startsWith(voted)).toBe(true);
         expect(result.content).toContain(`**${result.embeds[0].title}**`);
 
