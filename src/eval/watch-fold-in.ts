@@ -10,6 +10,7 @@
  * every report: a fold-in of the same geometry, not the exact one.
  */
 import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
+import { solveSymmetric } from '../serve/cholesky.ts';
 
 export interface WatchFactors {
   dim: number;
@@ -140,35 +141,6 @@ function gramianOf(v: Float32Array | Float64Array, rows: number, d: number): Flo
   }
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[a * d + b] = gram[b * d + a];
   return gram;
-}
-
-/** Solves A·x = b for a symmetric positive definite A (row-major d×d) by Cholesky; A is overwritten. */
-export function solveSymmetric(a: Float64Array, b: Float64Array, d: number): Float64Array {
-  for (let j = 0; j < d; j++) {
-    let diagonal = a[j * d + j];
-    for (let k = 0; k < j; k++) diagonal -= a[j * d + k] ** 2;
-    if (!(diagonal > 0)) throw new Error('the fold-in system is not positive definite');
-    const l = Math.sqrt(diagonal);
-    a[j * d + j] = l;
-    for (let i = j + 1; i < d; i++) {
-      let sum = a[i * d + j];
-      for (let k = 0; k < j; k++) sum -= a[i * d + k] * a[j * d + k];
-      a[i * d + j] = sum / l;
-    }
-  }
-  const z = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    let sum = b[i];
-    for (let k = 0; k < i; k++) sum -= a[i * d + k] * z[k];
-    z[i] = sum / a[i * d + i];
-  }
-  const x = new Float64Array(d);
-  for (let i = d - 1; i >= 0; i--) {
-    let sum = z[i];
-    for (let k = i + 1; k < d; k++) sum -= a[k * d + i] * x[k];
-    x[i] = sum / a[i * d + i];
-  }
-  return x;
 }
 
 /** The k best-scored candidates (ties: lower movie id), skipping excluded movies and NaN scores. */
