@@ -6,6 +6,7 @@ import { heavyCommandCooldown } from '../src/bot/cooldown.ts';
 import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
 import { mention, pickMovieNight } from '../src/bot/movie-night.ts';
 import { endVote } from '../src/bot/movie-night-poll.ts';
+import { isListChoice } from '../src/bot/movie-night-list.ts';
 import {
   consentMessage,
   movieNightConsents,
@@ -48,7 +49,16 @@ export const data = new SlashCommandBuilder()
           .setDescription('Someone watching with you (leave all empty: your voice channel)'),
       );
     }
-    return sub;
+    return sub.addStringOption((option) =>
+      option
+        .setName('from')
+        .setDescription('Fresh picks (default), your server’s list ranked for the group, or a mix')
+        .addChoices(
+          { name: 'fresh picks', value: 'fresh' },
+          { name: 'our list (then fresh picks)', value: 'list' },
+          { name: 'mix: half our list, half fresh', value: 'mix' },
+        ),
+    );
   })
   .addSubcommand((sub) =>
     sub
@@ -127,13 +137,15 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 
 async function pick(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const group = groupOf(interaction);
+  const from = interaction.options.getString('from') ?? 'fresh';
+  if (!isListChoice(from)) throw new UserFacingError(`**from**: “${from}” is not one of fresh, list, mix.`);
   const guildId = interaction.guildId!;
   const consents = movieNightConsents(context);
   const [callerId, ...memberIds] = group;
   const standing = await Promise.all(memberIds.map((id) => consents.alwaysIn(id, guildId)));
   if (standing.every(Boolean)) {
     await interaction.deferReply();
-    await pickMovieNight(interaction, context, { members: group });
+    await pickMovieNight(interaction, context, { members: group, from });
     return;
   }
   const request: MovieNightRequest = {
@@ -144,6 +156,7 @@ async function pick(interaction: ChatInputCommandInteraction, context: BotContex
     answers: Object.fromEntries(memberIds.flatMap((id, i) => (standing[i] ? [[id, 'in']] : []))),
     createdAt: Date.now(),
     status: 'open',
+    ...(from === 'fresh' ? {} : { from }),
   };
   // The question goes out first (Discord's 3 s do not wait for a busy store) and pings the members asked,
   // who must answer (nobody else is pinged); then it is stored. A press that comes before the write lands is
@@ -260,7 +273,12 @@ function refuse(message: string): { write: false; result: AnswerOutcome } {
 }
 
 function groupOfRequest(request: MovieNightRequest) {
-  return { members: membersIn(request), declined: membersOut(request), waiting: membersWaiting(request) };
+  return {
+    members: membersIn(request),
+    declined: membersOut(request),
+    waiting: membersWaiting(request),
+    from: request.from,
+  };
 }
 
 export default { data, execute, preconditions } satisfies Command;

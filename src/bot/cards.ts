@@ -18,7 +18,7 @@ export const DISCORD_LIMITS = {
   footer: 2048,
 } as const;
 
-const COLORS = { popular: 0xf5c518, gem: 0x01b4e4 } as const;
+const COLORS = { popular: 0xf5c518, gem: 0x01b4e4, serverList: 0x57f287 } as const;
 
 export function imdbUrl(movie: MovieInfo): string | undefined {
   return movie.imdbId ? `https://www.imdb.com/title/tt${movie.imdbId}/` : undefined;
@@ -118,7 +118,12 @@ export function embedCharacters(embeds: APIEmbed[]): number {
 
 /** The answer's movies in card order, each with the label its card shows ("Popular pick 1/5"). */
 export function labelledMovies(result: Recommendations): { recommendation: Recommendation; label: string }[] {
+  const fromList = result.fromServerList ?? [];
   return [
+    ...fromList.map((recommendation, i) => ({
+      recommendation,
+      label: `From your server’s list ${i + 1}/${fromList.length}`,
+    })),
     ...result.popularPicks.map((recommendation, i) => ({
       recommendation,
       label: `Popular pick ${i + 1}/${result.popularPicks.length}`,
@@ -155,7 +160,11 @@ export function recommendationMessage(
     card(
       recommendation,
       label,
-      result.popularPicks.includes(recommendation) ? COLORS.popular : COLORS.gem,
+      result.fromServerList?.includes(recommendation)
+        ? COLORS.serverList
+        : result.popularPicks.includes(recommendation)
+          ? COLORS.popular
+          : COLORS.gem,
       posters.get(recommendation.movieId) ?? null,
       artifacts,
       audience,

@@ -12,6 +12,7 @@ import { labelledMovies } from './cards.ts';
 import { memberProfile, memberRatings, ratingsStillNeeded, usableRatingCount } from './members.ts';
 import { movieNights, voteRow } from './movie-night-poll.ts';
 import { serverList } from './watchlist-server.ts';
+import { fillWithPicks, rankedFromList, type ListChoice } from './movie-night-list.ts';
 
 export const mention = (id: string) => `<@${id}>`;
 
@@ -26,6 +27,8 @@ export interface MovieNightGroup {
   /** Named (or in the voice channel) but not in: they said no, or did not answer. Named in the heading. */
   declined?: string[];
   waiting?: string[];
+  /** Where the ten come from: fresh picks (default), the server's list first, or half of each. */
+  from?: ListChoice;
 }
 
 /**
@@ -66,12 +69,25 @@ export async function pickMovieNight(
   }
   // Nothing anyone in the group has rated, seen or dismissed, nor what this server marked watched (a movie
   // re-added to the server's list is no longer marked: see ServerList.add).
-  const watchedHere = await serverList(context, interaction.guildId!).watched();
+  const list = serverList(context, interaction.guildId!);
+  const watchedHere = await list.watched();
   const exclude = new Set([...profiles.flatMap((p) => [...p.excluded]), ...watchedHere]);
-  const result = snapshot.engine.movieNight(
+  const from = group.from ?? 'fresh';
+  const fromList =
+    from === 'fresh'
+      ? []
+      : rankedFromList(
+          snapshot,
+          profiles.map((p) => p.ratings),
+          (await list.entries()).map((entry) => entry.movieId),
+          exclude,
+          from,
+        );
+  const fresh = snapshot.engine.movieNight(
     profiles.map((p) => p.ratings),
-    { exclude },
+    { exclude: new Set([...exclude, ...fromList.map((r) => r.movieId)]) },
   );
+  const result = fillWithPicks(fromList, fresh);
   const notes = [
     ...(tooFew.length > 0
       ? [
@@ -80,6 +96,7 @@ export async function pickMovieNight(
         ]
       : []),
     ...leftOut,
+    ...(from === 'fresh' ? [] : [listNote(fromList.length)]),
   ];
   const heading = [`Movie night for ${joinNames(group.members.map(mention))}:`, ...notes].join('\n');
   const answer = await sendAnswer(interaction, context, snapshot, result, heading, [voteRow()]);
@@ -108,7 +125,16 @@ export async function pickMovieNight(
       notIn: (group.declined?.length ?? 0) + (group.waiting?.length ?? 0),
       excluded: exclude.size,
       watchedHere: watchedHere.size,
+      from,
+      fromList: fromList.length,
     },
     'movie night',
   );
+}
+
+function listNote(count: number): string {
+  return count === 0
+    ? 'Nothing on your server’s list to propose (it is empty, or this group has seen all of it): fresh picks only.'
+    : `${count === 1 ? '1 movie' : `${count} movies`} from your server’s list, ranked for this group` +
+        (count < 10 ? '; fresh picks for the rest.' : '.');
 }

@@ -7,8 +7,8 @@
  * draw to be lucky with), and each ranker is compared with it over the same groups (paired bootstrap).
  *
  * The engine is the ranker that matters: `rankListForGroup` uses its group scoring when it exposes one
- * (`rankForGroup`, the same folded-in scoring as /movienight's picks, dislike guard included). Until it
- * does, the fold-in rankers below stand in, and the report says which ranker produced which line.
+ * (`rankForGroup`, the same folded-in scoring as /movienight's picks, dislike guard included); the
+ * fold-in rankers below are the comparisons, and the report says which ranker produced which line.
  */
 import type { MemberRating } from '../serve/recommendation.ts';
 import { createRng, sampleDistinct, type Rng } from '../random.ts';
@@ -30,8 +30,8 @@ export function hasGroupListRanking(engine: object): engine is GroupListRanking 
 
 /**
  * The engine's own ranking of an arbitrary list for a group, or undefined when the engine exposes none.
- * TODO(issue 16): the engine has no public way yet to rank given movies for a group; when it gains
- * `rankForGroup` (GroupListRanking), this picks it up and the server-list lines report it as "engine".
+ * The serving engine has `rankForGroup` (GroupListRanking); an engine without it (an older build, an
+ * ablation) gets undefined and the server-list lines say so.
  */
 export function rankListForGroup(
   engine: object,

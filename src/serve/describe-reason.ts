@@ -62,6 +62,12 @@ export function describeReason(
       return reason.lowestPredicted >= DISLIKE_BELOW
         ? 'A less-known movie close to what your group loves, that nobody in it is expected to dislike.'
         : 'A less-known movie close to what most of your group loves.';
+    case 'server-list':
+      if (reason.lowestPredicted === undefined)
+        return 'On your server’s list; the model knows too little about it to rank it for your group.';
+      return reason.lowestPredicted >= DISLIKE_BELOW
+        ? 'On your server’s list, ranked for your group: nobody in it is expected to dislike it.'
+        : 'On your server’s list, ranked lower for your group: someone in it may not enjoy it.';
     case 'taste': {
       // The member's own rated movies and predicted stars only for the member (a /foryou may be public).
       const owner = audience === 'owner';

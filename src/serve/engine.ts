@@ -106,6 +106,11 @@ export interface Engine {
     movieIds: readonly number[],
   ): Map<number, GroupScore>;
   /**
+   * Given movies (a server's list) ranked for the group by groupScores, best first; movies the model
+   * cannot predict keep their order after the others. The same ids come back, nothing dropped.
+   */
+  rankForGroup(members: readonly (readonly MemberRating[])[], movieIds: readonly number[]): number[];
+  /**
    * forYou with the DNMF side from a trained user's own embedding instead of a fold-in (for the ranking
    * evaluation's fold-in comparison); `ratings` still drive the kNN side and the exclusions.
    */
@@ -362,6 +367,15 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
         scores.set(movieId, groupScore(predicted));
       }
       return scores;
+    },
+
+    rankForGroup(members, movieIds) {
+      const scores = this.groupScores(members, movieIds);
+      const unscored = (movieId: number) => (scores.has(movieId) ? 0 : 1);
+      // Array.prototype.sort is stable: ties, and the movies without a prediction, keep the list's order.
+      return [...movieIds].sort(
+        (a, b) => unscored(a) - unscored(b) || (scores.get(b)?.score ?? 0) - (scores.get(a)?.score ?? 0),
+      );
     },
 
     movieNight(members, options = {}) {

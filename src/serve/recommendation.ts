@@ -111,6 +111,16 @@ export type RecommendationReason =
       lowestPredicted?: number;
     }
   | {
+      /**
+       * On the server's list, ranked for the movie night's group by the group's predicted score (the
+       * picks' scoring, dislike guard included). No member's ratings; the scores are absent when the model
+       * cannot predict the movie (it then comes after the scored ones).
+       */
+      kind: 'server-list';
+      meanPredicted?: number;
+      lowestPredicted?: number;
+    }
+  | {
       /** Neither model had enough candidates: one of the best-rated movies outside the catalog. */
       kind: 'popular-fallback';
       count: number;
@@ -147,4 +157,6 @@ export interface Recommendations {
   popularPicks: Recommendation[];
   /** Less-known movies: the watch model for /recommend, the DNMF for members (popular-fallback when they run dry). */
   hiddenGems: Recommendation[];
+  /** /movienight from:list|mix: movies from the server's list, shown first; the picks fill the rest of the ten. */
+  fromServerList?: Recommendation[];
 }

@@ -35,6 +35,8 @@ export interface MovieNightRequest {
   /** Who has answered what; members with a standing consent count as 'in' from the start. */
   answers: Record<string, ConsentAnswer>;
   createdAt: number;
+  /** /movienight pick from: where the ten come from (absent: fresh picks). */
+  from?: 'fresh' | 'list' | 'mix';
   /** 'open' until the pick is made (or nobody joined). */
   status: 'open' | 'picked' | 'nobody';
 }

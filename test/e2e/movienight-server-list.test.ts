@@ -3,13 +3,15 @@
  * watched is never proposed to its movie nights again, unless someone re-adds it to the list.
  */
 import type { APIMessage } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Artifacts } from '../../src/artifacts/types.ts';
+import { MovieNights } from '../../src/store/movie-nights.ts';
 import { ServerList } from '../../src/store/server-list.ts';
 import { startTestBot, trainSmallModels, type TestBot } from '../support/bot-harness.ts';
 
 const ALICE = '1100000000000000501';
 const BOB = '1100000000000000502';
+const FROM_LIST = /^From your server’s list (\d+)\/(\d+)$/;
 
 /** The movie ids of an answer's cards, from its "Rate one of these movies" menu (card order). */
 function cardMovieIds(message: APIMessage): number[] {
@@ -24,6 +26,7 @@ function cardMovieIds(message: APIMessage): number[] {
 describe('/movienight and the server list', () => {
   let bot: TestBot;
   let artifacts: Artifacts;
+  const rated: number[][] = [];
 
   beforeAll(async () => {
     const trained = await trainSmallModels();
@@ -32,7 +35,8 @@ describe('/movienight and the server list', () => {
     bot = await startTestBot({ modelsDir: trained.modelsDir });
     const movies = [...artifacts.movies.keys()];
     for (const [i, userId] of [ALICE, BOB].entries()) {
-      for (const movieId of movies.slice(60 + i * 3, 63 + i * 3)) {
+      rated.push(movies.slice(60 + i * 3, 63 + i * 3));
+      for (const movieId of rated[i]) {
         await bot.fake.command('rate', { movie: `#${movieId}`, stars: 5 }, { userId });
       }
     }
@@ -72,5 +76,66 @@ describe('/movienight and the server list', () => {
     ).waitForMessage();
     expect(added.content).toContain('Added');
     expect((await list.watched()).has(first[0])).toBe(false);
+  }, 60_000);
+
+  it('from:list ranks the server list for the group first, fresh picks fill the ten, and the vote gets those ten', async () => {
+    const list = new ServerList(bot.bot.context.store, bot.fake.guildId);
+    const watched = await list.watched();
+    const candidates = [...artifacts.movies.keys()]
+      .slice(100)
+      .filter((id) => !watched.has(id) && !rated.flat().includes(id));
+    const listed = candidates.slice(0, 3);
+    for (const movieId of listed) {
+      const added = await (
+        await bot.fake.command('watchlist server add', { movie: `#${movieId}` }, { userId: BOB })
+      ).waitForMessage();
+      expect(added.content).toContain('Added');
+    }
+    const before = (await list.entries()).map((entry) => entry.movieId);
+    const message = await night({ from: 'list' });
+    const ids = cardMovieIds(message);
+    const labels = message.embeds.map((embed) => embed.author?.name ?? '');
+    const fromList = labels.filter((label) => FROM_LIST.test(label));
+    expect(fromList).toHaveLength(before.length);
+    expect(labels.slice(0, before.length)).toEqual(fromList);
+    expect(fromList.at(-1)).toBe(`From your server’s list ${before.length}/${before.length}`);
+    // In the engine's group order, and nothing from the list twice.
+    const expected = bot.bot.context.models.current.engine.rankForGroup(
+      rated.map((ids) => ids.map((movieId) => ({ movieId, rating: 5 }))),
+      before,
+    );
+    expect(ids.slice(0, before.length)).toEqual(expected);
+    expect(new Set(ids).size).toBe(10);
+    for (const embed of message.embeds.slice(0, before.length)) {
+      expect(embed.description).toContain('On your server’s list');
+    }
+    expect(message.content).toContain(
+      `${before.length} movies from your server’s list, ranked for this group`,
+    );
+    // Nobody's ratings: no card names a movie a member rated.
+    const ratedTitles = rated.flat().map((id) => artifacts.movies.get(id)!.title);
+    for (const embed of message.embeds) {
+      for (const title of ratedTitles) expect(embed.description ?? '').not.toContain(title);
+    }
+    // The vote is over these ten, list first.
+    // (Saved right after the answer is sent: wait for the write, not for a time.)
+    const nights = new MovieNights(bot.bot.context.store);
+    await vi.waitFor(async () => expect(await nights.night(message.id)).toBeDefined());
+    expect((await nights.night(message.id))?.movies.map((movie) => movie.movieId)).toEqual(ids);
+  }, 60_000);
+
+  it('from:mix takes at most half from the list; from:fresh none', async () => {
+    const list = new ServerList(bot.bot.context.store, bot.fake.guildId);
+    const watched = await list.watched();
+    const more = [...artifacts.movies.keys()]
+      .slice(120)
+      .filter((id) => !watched.has(id) && !rated.flat().includes(id))
+      .slice(0, 6);
+    for (const movieId of more) await list.add(movieId);
+    const mix = await night({ from: 'mix' });
+    const labels = mix.embeds.map((embed) => embed.author?.name ?? '');
+    expect(labels.filter((label) => FROM_LIST.test(label))).toHaveLength(5);
+    const fresh = await night();
+    expect(fresh.embeds.filter((embed) => FROM_LIST.test(embed.author?.name ?? ''))).toEqual([]);
   }, 60_000);
 });
