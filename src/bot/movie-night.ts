@@ -11,6 +11,7 @@ import type { BotContext } from './context.ts';
 import { labelledMovies } from './cards.ts';
 import { memberProfile, memberRatings, ratingsStillNeeded, usableRatingCount } from './members.ts';
 import { movieNights, voteRow } from './movie-night-poll.ts';
+import { serverList } from './watchlist-server.ts';
 
 export const mention = (id: string) => `<@${id}>`;
 
@@ -63,8 +64,10 @@ export async function pickMovieNight(
     });
     return;
   }
-  // Nothing anyone in the group has rated, seen or dismissed.
-  const exclude = new Set(profiles.flatMap((p) => [...p.excluded]));
+  // Nothing anyone in the group has rated, seen or dismissed, nor what this server marked watched (a movie
+  // re-added to the server's list is no longer marked: see ServerList.add).
+  const watchedHere = await serverList(context, interaction.guildId!).watched();
+  const exclude = new Set([...profiles.flatMap((p) => [...p.excluded]), ...watchedHere]);
   const result = snapshot.engine.movieNight(
     profiles.map((p) => p.ratings),
     { exclude },
@@ -104,6 +107,7 @@ export async function pickMovieNight(
       counted: profiles.length - tooFew.length,
       notIn: (group.declined?.length ?? 0) + (group.waiting?.length ?? 0),
       excluded: exclude.size,
+      watchedHere: watchedHere.size,
     },
     'movie night',
   );
