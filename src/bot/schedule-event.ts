@@ -215,13 +215,13 @@ export const scheduleModalHandler: ModalHandler<EventTarget> = {
 };
 
 /** The card's plain-text summary (an event description shows no Markdown links), at most 1000 characters. */
-function eventDescription(movie: MovieInfo): string {
+export function eventDescription(movie: MovieInfo): string {
   const text = `Movie night: ${truncatedDisplayTitle(movie.title, 300)}\n${movieSummary(movie)}`;
   return text.length <= DESCRIPTION_MAX ? text : `${text.slice(0, DESCRIPTION_MAX - 1)}…`;
 }
 
 /** The poster as a data URI for the cover image, or null (no TMDB, no poster, or fetching it failed). */
-async function posterDataUri(context: BotContext, movie: MovieInfo): Promise<string | null> {
+export async function posterDataUri(context: BotContext, movie: MovieInfo): Promise<string | null> {
   try {
     const url = await context.posters.getPoster(movie.tmdbId);
     if (!url) return null;
