@@ -44,6 +44,10 @@ const POSTER_MAX_BYTES = 8 * 1024 * 1024;
 export const MISSING_MANAGE_EVENTS =
   'I can’t create the event: I lack the **Manage Events** permission on this server. Ask a server admin to grant it.';
 
+/** A voice event also needs the bot to see and connect to that channel. */
+export const missingInVoice = (channelId: string) =>
+  `${MISSING_MANAGE_EVENTS} For an event in <#${channelId}> it also needs **View Channel** and **Connect** there.`;
+
 interface EventTarget {
   pollMessageId: string;
   movieId: number;
@@ -197,8 +201,9 @@ export const scheduleModalHandler: ModalHandler<EventTarget> = {
       eventId = event.id;
     } catch (error) {
       await nights.releaseEvent(target.pollMessageId);
+      // Discord refused on permissions after all (they changed, or the voice channel's own overrides).
       if ((error as { code?: number }).code === RESTJSONErrorCodes.MissingPermissions)
-        throw new UserFacingError(MISSING_MANAGE_EVENTS);
+        throw new UserFacingError(inVoice ? missingInVoice(voice.id) : MISSING_MANAGE_EVENTS);
       throw error;
     }
     await nights.eventCreated(target.pollMessageId, eventId, start.getTime());

@@ -11,7 +11,7 @@ import type { Artifacts } from '../../src/artifacts/types.ts';
 import { memberRatings } from '../../src/bot/members.ts';
 import { movieNightConsents } from '../../src/bot/movie-night-consent.ts';
 import { pollAnswers } from '../../src/bot/poll-answers.ts';
-import { MISSING_MANAGE_EVENTS } from '../../src/bot/schedule-event.ts';
+import { MISSING_MANAGE_EVENTS, missingInVoice } from '../../src/bot/schedule-event.ts';
 import { MovieNights } from '../../src/store/movie-nights.ts';
 import { updateServerSettings } from '../../src/store/server-settings.ts';
 import { displayTitle } from '../../src/serve/titles.ts';
@@ -284,6 +284,20 @@ describe('movie night put to a vote', () => {
       expect(await sent(badTime)).toContain('**Time**: “8pm” is not a time like 20:30');
       const past = await bot.fake.submitModal(first, { day: '2020-07-15', time: '20:30' }, { userId: ALICE });
       expect(await sent(past)).toContain('is in the past (read in Europe/Berlin)');
+      expect(eventsNamed(name)).toHaveLength(0);
+
+      // Discord refusing with 50013 (here: no Connect in the voice channel) is told, and frees the claim.
+      bot.fake.setBotPermissions(BOT_PERMISSIONS & ~PermissionFlagsBits.Connect);
+      try {
+        const refused = await bot.fake.submitModal(
+          first,
+          { day: '2027-07-15', time: '20:30' },
+          { userId: ALICE },
+        );
+        expect(await sent(refused)).toBe(missingInVoice(bot.fake.voiceChannelId));
+      } finally {
+        bot.fake.setBotPermissions(BOT_PERMISSIONS);
+      }
       expect(eventsNamed(name)).toHaveLength(0);
 
       // Both forms sent at once: exactly one event.
