@@ -15,6 +15,7 @@ import settings from './settings.ts';
 import watchlist from './watchlist.ts';
 import { listPageButtons } from '../src/bot/watchlist-server.ts';
 import { durationSelect, voteButton } from '../src/bot/movie-night-poll.ts';
+import { scheduleButtonHandler, scheduleModalHandler } from '../src/bot/schedule-event.ts';
 import { saveForLaterSelect } from '../src/bot/watchlist-mine.ts';
 import { whereToWatchSelect } from '../src/bot/card-watch.ts';
 
@@ -44,6 +45,8 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   listPageButtons,
   voteButton,
   durationSelect,
+  scheduleButtonHandler,
+  scheduleModalHandler,
   saveForLaterSelect,
   whereToWatchSelect,
 ];

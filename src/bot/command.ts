@@ -3,6 +3,7 @@ import type {
   ButtonInteraction,
   ChatInputCommandInteraction,
   MessageComponentInteraction,
+  ModalSubmitInteraction,
   SharedSlashCommand,
   StringSelectMenuInteraction,
 } from 'discord.js';
@@ -54,9 +55,16 @@ export interface SelectHandler<State = unknown> {
   run(interaction: StringSelectMenuInteraction, state: State, context: BotContext): Promise<void>;
 }
 
-/** Whatever handles a message component: a button or a select menu. */
+/** The same for a modal the bot showed: its custom id carries the state, so it outlives a restart. */
+export interface ModalHandler<State = unknown> {
+  component: 'modal';
+  parse(customId: string): State | null;
+  run(interaction: ModalSubmitInteraction, state: State, context: BotContext): Promise<void>;
+}
+
+/** Whatever handles a message component (a button or a select menu) or a submitted modal. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler's state type is its own
-export type ComponentHandler = ButtonHandler<any> | SelectHandler<any>;
+export type ComponentHandler = ButtonHandler<any> | SelectHandler<any> | ModalHandler<any>;
 
 /** A problem the user can fix: shown to them (ephemeral) as is, logged at info, not as an error. */
 export class UserFacingError extends Error {

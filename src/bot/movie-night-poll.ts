@@ -23,13 +23,15 @@ import {
 } from 'discord.js';
 import type { MovieInfo } from '../artifacts/types.ts';
 import { displayTitle } from '../serve/titles.ts';
-import { MovieNights, type NightMovie, type OpenPoll } from '../store/movie-nights.ts';
+import type { NightMovie, OpenPoll } from '../store/movie-nights.ts';
 import type { ButtonHandler, SelectHandler } from './command.ts';
 import { UserFacingError } from './command.ts';
 import type { BotContext } from './context.ts';
 import { movieCard } from './movie-card.ts';
+import { movieNights } from './movie-night-store.ts';
 import { pollAnswers } from './poll-answers.ts';
 import { pollOutcome, type PollOutcome } from './poll-result.ts';
+import { scheduleRow } from './schedule-event.ts';
 import { discordTimestamp } from './time-zones.ts';
 
 export const VOTE_BUTTON_ID = 'night:vote';
@@ -52,12 +54,7 @@ const FINALIZE_RETRY_MS = 30_000;
 const FINALIZE_RETRIES = 20;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const stores = new WeakMap<object, MovieNights>();
-export function movieNights(context: Pick<BotContext, 'store'>): MovieNights {
-  let nights = stores.get(context.store);
-  if (!nights) stores.set(context.store, (nights = new MovieNights(context.store)));
-  return nights;
-}
+export { movieNights };
 
 export const messageLink = (guildId: string, channelId: string, messageId: string) =>
   `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
@@ -335,7 +332,7 @@ export class PollWatcher {
         embeds: movie
           ? [movieCard(movie, poster, `Movie night winner · ${outcome.votes} of ${outcome.totalVotes} votes`)]
           : [],
-        components: winnerRows(winner.movieId),
+        components: [scheduleRow(poll.messageId, winner.movieId)],
         reply: { messageReference: poll.messageId, failIfNotExists: false },
         allowedMentions: { parse: [] },
       });
@@ -353,11 +350,6 @@ export class PollWatcher {
   private failed(error: unknown): void {
     this.context.logger.error({ err: error }, 'movie night poll check failed');
   }
-}
-
-/** Buttons on the winner's card (scheduling is added there). */
-export function winnerRows(_movieId: number): ActionRowBuilder<ButtonBuilder>[] {
-  return [];
 }
 
 function countsOf(message: Message): Map<number, number> {

@@ -6,7 +6,7 @@ import {
   type RepliableInteraction,
   type StringSelectMenuInteraction,
 } from 'discord.js';
-import type { ButtonHandler, Command, ComponentHandler, SelectHandler } from './command.ts';
+import type { ButtonHandler, Command, ComponentHandler, ModalHandler, SelectHandler } from './command.ts';
 import { UserFacingError } from './command.ts';
 import type { BotContext } from './context.ts';
 import { cooldownsOf } from './cooldown.ts';
@@ -33,7 +33,7 @@ export async function replyEphemeral(interaction: RepliableInteraction, content:
 /** Runs a component handler's preconditions; true when one refused (and the member was told why). */
 async function refusedComponent(
   interaction: ButtonInteraction | StringSelectMenuInteraction,
-  handler: ComponentHandler,
+  handler: ButtonHandler | SelectHandler,
   state: unknown,
   context: BotContext,
 ): Promise<boolean> {
@@ -49,7 +49,7 @@ async function refusedComponent(
 
 /**
  * The one listener on `interactionCreate` (as in the discord.js guide): slash commands (after
- * their preconditions), autocomplete, buttons and select menus each go to their handler. A user mistake comes
+ * their preconditions), autocomplete, buttons, select menus and modals each go to their handler. A user mistake comes
  * back as an ephemeral message; anything else is logged with an id the user can quote.
  */
 export function createRouter(
@@ -58,7 +58,10 @@ export function createRouter(
   context: BotContext,
 ) {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
-  const buttons = components.filter((h): h is ButtonHandler => h.component !== 'select');
+  const buttons = components.filter(
+    (h): h is ButtonHandler => h.component === undefined || h.component === 'button',
+  );
+  const modals = components.filter((h): h is ModalHandler => h.component === 'modal');
   const selects = components.filter((h): h is SelectHandler => h.component === 'select');
   const { logger } = context;
 
@@ -113,6 +116,13 @@ export function createRouter(
           return await handler.run(interaction, state, context);
         }
         return await replyEphemeral(interaction, 'This menu no longer does anything. Run the command again.');
+      }
+      if (interaction.isModalSubmit()) {
+        for (const handler of modals) {
+          const state = handler.parse(interaction.customId);
+          if (state !== null) return await handler.run(interaction, state, context);
+        }
+        return await replyEphemeral(interaction, 'This form no longer does anything. Run the command again.');
       }
     } catch (error) {
       if (!interaction.isRepliable()) {

@@ -10,6 +10,8 @@
  * - `poll:<pollMessageId>` → an open poll: what the bot needs to announce it (answers in order, scores,
  *   caller, when it ends). Deleted once the result is announced.
  * - `polls:open` → the open polls' message ids, so a starting bot finds the ones that ended while it was down.
+ * - `poll:<pollMessageId>:event` → the scheduled event made for a poll's winner ("Schedule it"): being
+ *   created, or its event id and start. The one record that makes a second press create nothing; no member id.
  */
 import type { Keyv } from 'keyv';
 import { storeTransaction } from './transaction.ts';
@@ -55,6 +57,10 @@ const nightKey = (answerMessageId: string) => `night:${answerMessageId}`;
 const claimKey = (answerMessageId: string) => `night:${answerMessageId}:vote`;
 const pollKey = (messageId: string) => `poll:${messageId}`;
 const OPEN_KEY = 'polls:open';
+const eventKey = (pollMessageId: string) => `poll:${pollMessageId}:event`;
+
+type EventClaim = { state: 'creating'; at: number } | { state: 'created'; eventId: string; startsAt: number };
+export type EventClaimResult = { claimed: true } | { claimed: false; eventId?: string; startsAt?: number };
 
 export type VoteClaimResult = { claimed: true } | { claimed: false; pollMessageId?: string };
 
@@ -151,6 +157,38 @@ export class MovieNights {
         state: 'done',
         pollMessageId: poll.messageId,
       } satisfies VoteClaim);
+    });
+  }
+
+  /** The first "Schedule it" for a poll's winner claims it; later ones learn the event it already has. */
+  async claimEvent(pollMessageId: string, now = Date.now()): Promise<EventClaimResult> {
+    return storeTransaction(this.store, [eventKey(pollMessageId)], (tx) => {
+      const claim = tx.get<EventClaim>(eventKey(pollMessageId));
+      if (claim && !(claim.state === 'creating' && now - claim.at > POSTING_STALE_MS)) {
+        return claim.state === 'created'
+          ? { claimed: false, eventId: claim.eventId, startsAt: claim.startsAt }
+          : { claimed: false };
+      }
+      tx.set(eventKey(pollMessageId), { state: 'creating', at: now } satisfies EventClaim);
+      return { claimed: true };
+    });
+  }
+
+  /** What was scheduled for a poll's winner, if anything yet. */
+  async scheduledEvent(pollMessageId: string): Promise<{ eventId: string; startsAt: number } | undefined> {
+    const claim = await this.store.get<EventClaim>(eventKey(pollMessageId));
+    return claim?.state === 'created' ? { eventId: claim.eventId, startsAt: claim.startsAt } : undefined;
+  }
+
+  /** Creating the event failed: "Schedule it" may be used again. */
+  async releaseEvent(pollMessageId: string): Promise<void> {
+    await this.store.delete(eventKey(pollMessageId));
+  }
+
+  /** The event exists: later presses point to it. */
+  async eventCreated(pollMessageId: string, eventId: string, startsAt: number): Promise<void> {
+    await storeTransaction(this.store, [eventKey(pollMessageId)], (tx) => {
+      tx.set(eventKey(pollMessageId), { state: 'created', eventId, startsAt } satisfies EventClaim);
     });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * A movie night put to a vote, end to end through the fake Discord: /movienight → "Put it to a vote" →
  * a native poll → three members vote → the poll ends → the winner's card with the count; a tie says
- * how it was broken; a second press posts nothing; the longest titles fit Discord's poll limits.
+ * how it was broken; a second press posts nothing; the longest titles fit Discord's poll limits; "Schedule it"
+ * on the winner creates one scheduled event at the server's time in the caller's voice channel.
  */
 import { PermissionFlagsBits } from 'discord.js';
 import type { APIMessage } from 'discord-api-types/v10';
@@ -10,10 +11,12 @@ import type { Artifacts } from '../../src/artifacts/types.ts';
 import { memberRatings } from '../../src/bot/members.ts';
 import { movieNightConsents } from '../../src/bot/movie-night-consent.ts';
 import { pollAnswers } from '../../src/bot/poll-answers.ts';
+import { MISSING_MANAGE_EVENTS, missingInVoice } from '../../src/bot/schedule-event.ts';
 import { MovieNights } from '../../src/store/movie-nights.ts';
+import { updateServerSettings } from '../../src/store/server-settings.ts';
 import { displayTitle } from '../../src/serve/titles.ts';
 import { startTestBot, trainSmallModels, type TestBot } from '../support/bot-harness.ts';
-import type { ActAs, StoredMessage } from '../support/fake-discord/index.ts';
+import type { ActAs, InteractionHandle, StoredMessage } from '../support/fake-discord/index.ts';
 import { BOT_PERMISSIONS } from '../support/fake-discord/payloads.ts';
 
 const EPHEMERAL = 1 << 6;
@@ -232,5 +235,140 @@ describe('movie night put to a vote', () => {
       }),
     });
     expect(posted.status).toBe(200);
+  });
+
+  /** A finished vote: its winner's card (with "Schedule it") and the poll's id. */
+  async function winnerCard(): Promise<{ card: StoredMessage; pollId: string; movieId: number }> {
+    const answer = await movieNight();
+    const movies = answerMovies(answer);
+    await putToVote(answer);
+    const poll = pollMessages().at(-1)!;
+    bot.fake.votePoll(poll.id, BOB, [2]);
+    bot.fake.endPoll(poll.id);
+    const card = await bot.fake.waitForChannelMessage(
+      (m) => m.content.startsWith('🍿') && m.message_reference?.message_id === poll.id,
+    );
+    return { card, pollId: poll.id, movieId: movies[1] };
+  }
+  const scheduleId = (w: { pollId: string; movieId: number }) => `night:schedule:${w.pollId}:${w.movieId}`;
+  const eventsNamed = (name: string) => bot.fake.scheduledEvents().filter((e) => e.name === name);
+  const sent = async (handle: InteractionHandle) => (await handle.waitForMessage()).content;
+
+  it('"Schedule it" creates one event for the winner, at the server’s time, in the caller’s voice channel', async () => {
+    await updateServerSettings(bot.bot.context.store, bot.fake.guildId, { timezone: 'Europe/Berlin' });
+    const winner = await winnerCard();
+    const name = title(winner.movieId);
+    bot.fake.setVoice(ALICE);
+    await expect
+      .poll(() => bot.bot.client.guilds.cache.get(bot.fake.guildId)?.voiceStates.cache.get(ALICE)?.channelId)
+      .toBe(bot.fake.voiceChannelId);
+    try {
+      // Pressed twice before either form is sent: two modals, one event.
+      const first = await bot.fake.clickButton(winner.card, scheduleId(winner), { userId: ALICE });
+      const second = await bot.fake.clickButton(winner.card, scheduleId(winner), { userId: ALICE });
+      expect(first.modal!.custom_id).toBe(`night:event:${winner.pollId}:${winner.movieId}`);
+      expect(first.modal!.components[1].components[0].label).toContain('Europe/Berlin');
+
+      // Bad input first: a specific message each, nothing created.
+      const badDay = await bot.fake.submitModal(
+        first,
+        { day: '2027-02-30', time: '20:30' },
+        { userId: ALICE },
+      );
+      expect(await sent(badDay)).toContain('**Day**: 2027-02-30 is not a day of the calendar.');
+      const badTime = await bot.fake.submitModal(
+        first,
+        { day: '2027-07-15', time: '8pm' },
+        { userId: ALICE },
+      );
+      expect(await sent(badTime)).toContain('**Time**: “8pm” is not a time like 20:30');
+      const past = await bot.fake.submitModal(first, { day: '2020-07-15', time: '20:30' }, { userId: ALICE });
+      expect(await sent(past)).toContain('is in the past (read in Europe/Berlin)');
+      expect(eventsNamed(name)).toHaveLength(0);
+
+      // Discord refusing with 50013 (here: no Connect in the voice channel) is told, and frees the claim.
+      bot.fake.setBotPermissions(BOT_PERMISSIONS & ~PermissionFlagsBits.Connect);
+      try {
+        const refused = await bot.fake.submitModal(
+          first,
+          { day: '2027-07-15', time: '20:30' },
+          { userId: ALICE },
+        );
+        expect(await sent(refused)).toBe(missingInVoice(bot.fake.voiceChannelId));
+      } finally {
+        bot.fake.setBotPermissions(BOT_PERMISSIONS);
+      }
+      expect(eventsNamed(name)).toHaveLength(0);
+
+      // Both forms sent at once: exactly one event.
+      const form = { day: '2027-07-15', time: '20:30' };
+      const [a, b] = await Promise.all([
+        bot.fake.submitModal(first, form, { userId: ALICE }),
+        bot.fake.submitModal(second, form, { userId: ALICE }),
+      ]);
+      const replies = await Promise.all([sent(a), sent(b)]);
+      const events = eventsNamed(name);
+      expect(events).toHaveLength(1);
+      const [event] = events;
+      // 20:30 in Berlin in July (CEST, UTC+2) is 18:30 UTC.
+      expect(event.scheduled_start_time).toBe('2027-07-15T18:30:00.000Z');
+      expect(event.channel_id).toBe(bot.fake.voiceChannelId);
+      expect(event.entity_type).toBe(2);
+      expect(event.description).toContain(name);
+      const unix = Date.UTC(2027, 6, 15, 18, 30) / 1000;
+      const link = `https://discord.com/events/${bot.fake.guildId}/${event.id}`;
+      expect(
+        replies.filter((r) => r.startsWith(`📅 Scheduled for <t:${unix}:F> (read in Europe/Berlin)`)),
+      ).toHaveLength(1);
+      expect(replies.every((r) => r.includes(link) || r.includes('being scheduled right now'))).toBe(true);
+      expect(a.finalMessage().flags! & EPHEMERAL).toBe(EPHEMERAL);
+
+      // Pressed again later: it says where the event is, and creates nothing.
+      const again = await bot.fake.clickButton(winner.card, scheduleId(winner), { userId: CAROL });
+      expect(again.modal).toBeUndefined();
+      expect(again.finalMessage().content).toBe(
+        `This movie night is already scheduled for <t:${unix}:F>: ${link}`,
+      );
+      const resent = await bot.fake.submitModal(first, form, { userId: ALICE });
+      expect(await sent(resent)).toContain(link);
+      expect(eventsNamed(name)).toHaveLength(1);
+    } finally {
+      bot.fake.setVoice(ALICE, null);
+      await updateServerSettings(bot.bot.context.store, bot.fake.guildId, { timezone: undefined });
+    }
+  });
+
+  it('schedules an external event at the typed place (UTC when no zone is set), and names a missing Manage Events', async () => {
+    const winner = await winnerCard();
+    const name = title(winner.movieId);
+    bot.fake.setBotPermissions(BOT_PERMISSIONS & ~PermissionFlagsBits.ManageEvents);
+    try {
+      const refused = await bot.fake.clickButton(winner.card, scheduleId(winner), { userId: ALICE });
+      expect(refused.finalMessage().content).toBe(MISSING_MANAGE_EVENTS);
+      expect(MISSING_MANAGE_EVENTS).toContain('I lack the **Manage Events** permission');
+    } finally {
+      bot.fake.setBotPermissions(BOT_PERMISSIONS);
+    }
+    const opened = await bot.fake.clickButton(winner.card, scheduleId(winner), { userId: ALICE });
+    expect(opened.modal!.components[0].components[0].label).toContain('UTC');
+    // Permission taken away while the form was open: checked again, nothing created, the claim released.
+    bot.fake.setBotPermissions(BOT_PERMISSIONS & ~PermissionFlagsBits.ManageEvents);
+    const form = { day: '2027-01-10', time: '19:00', place: 'Kino am Markt' };
+    try {
+      expect(await sent(await bot.fake.submitModal(opened, form, { userId: ALICE }))).toBe(
+        MISSING_MANAGE_EVENTS,
+      );
+    } finally {
+      bot.fake.setBotPermissions(BOT_PERMISSIONS);
+    }
+    expect(eventsNamed(name)).toHaveLength(0);
+    const done = await sent(await bot.fake.submitModal(opened, form, { userId: ALICE }));
+    expect(done).toContain('read in UTC, as this server has no time zone set');
+    const [event] = eventsNamed(name);
+    expect(event.entity_type).toBe(3);
+    expect(event.entity_metadata?.location).toBe('Kino am Markt');
+    expect(event.scheduled_start_time).toBe('2027-01-10T19:00:00.000Z');
+    expect(event.scheduled_end_time).toBe('2027-01-10T22:00:00.000Z');
+    expect(done).toContain(`<t:${Date.UTC(2027, 0, 10, 19) / 1000}:F>`);
   });
 });

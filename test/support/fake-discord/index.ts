@@ -230,6 +230,53 @@ export class FakeDiscord {
     return this.useComponent(message, customId, ComponentType.StringSelect, { values }, as);
   }
 
+  /**
+   * A user fills in and sends the modal the bot opened in answer to `opened` (values by text input custom
+   * id). Like a Discord client: required inputs must be filled, lengths respected, and the payload has
+   * the modal's rows of text inputs plus the message its button was on.
+   */
+  async submitModal(
+    opened: InteractionHandle,
+    values: Record<string, string>,
+    as: ActAs = {},
+  ): Promise<InteractionHandle> {
+    const modal = opened.modal;
+    if (!modal) throw new Error(`the bot opened no modal (response type ${opened.responseType})`);
+    const inputs = modal.components.flatMap((row) => row.components);
+    for (const id of Object.keys(values))
+      if (!inputs.some((input) => input.custom_id === id))
+        throw new Error(`modal "${modal.custom_id}" has no input "${id}"`);
+    for (const input of inputs) {
+      const value = values[input.custom_id] ?? '';
+      if ((input.required ?? true) && value === '')
+        throw new Error(`modal input "${input.custom_id}" is required`);
+      if (
+        value.length > (input.max_length ?? 4000) ||
+        (value !== '' && value.length < (input.min_length ?? 0))
+      )
+        throw new Error(`modal input "${input.custom_id}" cannot hold ${value.length} characters`);
+    }
+    const source = opened.sourceMessageId ? this.state.messages.get(opened.sourceMessageId) : undefined;
+    return this.trigger({
+      ...this.actor(as),
+      type: InteractionType.ModalSubmit,
+      label: `modal ${modal.custom_id}`,
+      data: {
+        custom_id: modal.custom_id,
+        components: modal.components.map((row) => ({
+          type: ComponentType.ActionRow,
+          components: row.components.map((input) => ({
+            type: ComponentType.TextInput,
+            custom_id: input.custom_id,
+            value: values[input.custom_id] ?? '',
+          })),
+        })),
+      },
+      ...(source ? { sourceMessage: structuredClone(source) } : {}),
+      where: as.place || as.install ? this.where(as) : undefined,
+    });
+  }
+
   /** The guild's voice channel. */
   get voiceChannelId(): string {
     return voiceChannelId(this.state.config);

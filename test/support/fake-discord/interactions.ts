@@ -206,6 +206,9 @@ export function handleCallback(
       record.originalMessageId = source.id;
       break;
     }
+    case T.Modal:
+      validateModal(response.data as unknown as ShownModal);
+      break;
     case T.ApplicationCommandAutocompleteResult:
       validateAutocompleteChoices(
         (data as { choices?: APIApplicationCommandOptionChoice[] } | undefined)?.choices,
@@ -243,6 +246,55 @@ export function handleCallback(
       ...(message && response.type !== T.DeferredChannelMessageWithSource ? { message } : {}),
     },
   } as RESTPostAPIInteractionCallbackWithResponseResult;
+}
+
+/** A modal as the bot sent it (callback type 9): rows of text inputs. */
+export interface ShownModal {
+  custom_id: string;
+  title: string;
+  components: {
+    type: number;
+    components: {
+      type: number;
+      custom_id: string;
+      label: string;
+      placeholder?: string;
+      required?: boolean;
+      min_length?: number;
+      max_length?: number;
+    }[];
+  }[];
+}
+
+/** Discord's limits for a modal of text inputs in action rows (title ≤ 45, 1–5 rows, labels ≤ 45). */
+function validateModal(modal: ShownModal): void {
+  const errors = new FormErrors();
+  const length = (path: (string | number)[], text: unknown, min: number, max: number) => {
+    if (typeof text !== 'string' || text.length < min || text.length > max)
+      errors.add(path, 'BASE_TYPE_BAD_LENGTH', `Must be between ${min} and ${max} in length.`);
+  };
+  length(['data', 'custom_id'], modal.custom_id, 1, 100);
+  length(['data', 'title'], modal.title, 1, 45);
+  if (!Array.isArray(modal.components) || modal.components.length < 1 || modal.components.length > 5)
+    errors.add(['data', 'components'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 5 in length.');
+  for (const [r, row] of (modal.components ?? []).entries()) {
+    const input = row.components?.[0];
+    if (row.type !== 1 || row.components?.length !== 1 || input?.type !== 4) {
+      errors.add(
+        ['data', 'components', r],
+        'UNION_TYPE_CHOICES',
+        'Value of field "type" must be one of (4,).',
+      );
+      continue;
+    }
+    const at = ['data', 'components', r, 'components', 0];
+    length([...at, 'custom_id'], input.custom_id, 1, 100);
+    length([...at, 'label'], input.label, 1, 45);
+    if (input.placeholder !== undefined) length([...at, 'placeholder'], input.placeholder, 0, 100);
+    if (input.max_length !== undefined && (input.max_length < 1 || input.max_length > 4000))
+      errors.add([...at, 'max_length'], 'NUMBER_TYPE_MAX', 'int value should be between 1 and 4000.');
+  }
+  errors.throwIfAny();
 }
 
 function replyMessage(
@@ -387,6 +439,19 @@ export class InteractionHandle {
   /** The initial response type (4 reply, 5 deferred, 6 deferred update, 7 update, 8 autocomplete, 9 modal). */
   get responseType(): InteractionResponseType | undefined {
     return this.record.acknowledged;
+  }
+
+  /** The modal the bot opened in answer (callback type 9), if it did. */
+  get modal(): ShownModal | undefined {
+    const callback = this.record.events.find((e) => e.kind === 'callback');
+    return callback?.kind === 'callback' && callback.type === InteractionResponseType.Modal
+      ? (callback.response as { data: ShownModal }).data
+      : undefined;
+  }
+
+  /** The message the interaction's component was on. */
+  get sourceMessageId(): string | undefined {
+    return this.record.sourceMessageId;
   }
 
   /** Milliseconds from sending the interaction to its initial response (Discord allows 3,000). */
