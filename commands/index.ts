@@ -13,7 +13,7 @@ import recommend from './recommend.ts';
 import retrain from './retrain.ts';
 import settings from './settings.ts';
 import watchlist from './watchlist.ts';
-import { listPageButtons } from '../src/bot/watchlist-server.ts';
+import { addToOurListSelect, listPageButtons } from '../src/bot/watchlist-server.ts';
 import { durationSelect, voteButton } from '../src/bot/movie-night-poll.ts';
 import { scheduleButtonHandler, scheduleModalHandler } from '../src/bot/schedule-event.ts';
 import { saveForLaterSelect } from '../src/bot/watchlist-mine.ts';
@@ -48,5 +48,6 @@ export const buttonHandlers: readonly ComponentHandler[] = [
   scheduleButtonHandler,
   scheduleModalHandler,
   saveForLaterSelect,
+  addToOurListSelect,
   whereToWatchSelect,
 ];

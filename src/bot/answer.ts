@@ -20,6 +20,7 @@ import { ratingRows } from './rating-components.ts';
 import { regionFor, serverRegion } from './settings-region.ts';
 import { markSavedCards, saveForLaterRow } from './watchlist-mine.ts';
 import { memberRatings } from './members.ts';
+import { addToOurListRow } from './watchlist-server.ts';
 
 const MAX_ACTION_ROWS = 5;
 
@@ -70,11 +71,14 @@ export async function sendAnswer(
       fitEmbeds(message.embeds);
     }
   }
-  // Discord allows five rows: the rating menus and the caller's rows first, then "Save for later", then
-  // "Where to watch" while there is room.
+  // Discord allows five rows: the rating menus and the caller's rows first, then (public answers in a
+  // server) "Add one to our list", then "Save for later", then "Where to watch" while there is room: under
+  // a /movienight the list's row takes the place of "Where to watch" (the cards still show the offers).
+  const ourList = audience === 'public' && interaction.inGuild() ? addToOurListRow(movies) : [];
   const rows = [
     ...ratingRows(movies, snapshot.version),
     ...extraRows,
+    ...ourList,
     ...saveForLaterRow(movies, snapshot.version),
     ...(context.posters.enabled ? whereToWatchRow(movies) : []),
   ].slice(0, MAX_ACTION_ROWS);

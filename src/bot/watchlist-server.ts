@@ -14,15 +14,19 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type SlashCommandStringOption,
+  type StringSelectMenuInteraction,
 } from 'discord.js';
 import type { ServingSnapshot } from '../serve/serving-models.ts';
 import { displayTitle } from '../serve/titles.ts';
 import { MAX_SERVER_LIST, ServerList } from '../store/server-list.ts';
-import type { ButtonHandler } from './command.ts';
+import type { ButtonHandler, SelectHandler } from './command.ts';
 import { UserFacingError } from './command.ts';
 import type { SubcommandGroupPart } from './command-parts.ts';
 import type { BotContext } from './context.ts';
 import { asChosen, resolveMovieOption } from './movie-option.ts';
+import { movieSelectRow } from './movie-select-row.ts';
+import type { ActionRow } from './rating-components.ts';
+import type { Recommendation } from '../serve/recommendation.ts';
 import { guildOnly } from './preconditions.ts';
 
 export const LIST_PAGE_SIZE = 20;
@@ -109,6 +113,35 @@ export async function addToServerList(
   }
   return `Added ${title} to our list.`;
 }
+
+const ADD_SELECT_ID = 'ourlist:add';
+
+/**
+ * The "Add one to our list…" row under a public answer in a server (/recommend and /foryou with public,
+ * /movienight): anyone who sees the cards may add one to the server's list.
+ */
+export function addToOurListRow(
+  movies: readonly { recommendation: Recommendation; label: string }[],
+): ActionRow[] {
+  return movieSelectRow(movies, ADD_SELECT_ID, 'Add one to our list (this server’s)…', '🍿');
+}
+
+/** The menu's pick: added to the server's list, and said so privately to whoever picked. */
+export const addToOurListSelect: SelectHandler<Record<string, never>> = {
+  component: 'select',
+  parse: (customId) => (customId === ADD_SELECT_ID ? {} : null),
+  async run(interaction: StringSelectMenuInteraction, _state, context: BotContext) {
+    // The row is only under answers in a server; a forwarded or stale one elsewhere is told why.
+    if (!interaction.guildId) throw new UserFacingError('Our list belongs to a server; this is not one.');
+    const movieId = Number(interaction.values[0]);
+    if (!context.models.current.artifacts.movies.has(movieId)) {
+      throw new UserFacingError('That movie is not in the current model any more. Run the command again.');
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const content = await addToServerList(context, interaction.guildId, movieId);
+    await interaction.editReply({ content, allowedMentions: { parse: [] } });
+  },
+};
 
 async function listedMovie(
   interaction: ChatInputCommandInteraction,

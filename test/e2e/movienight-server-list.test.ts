@@ -11,6 +11,7 @@ import { startTestBot, trainSmallModels, type TestBot } from '../support/bot-har
 
 const ALICE = '1100000000000000501';
 const BOB = '1100000000000000502';
+const EPHEMERAL = 1 << 6;
 const FROM_LIST = /^From your server’s list (\d+)\/(\d+)$/;
 
 /** The movie ids of an answer's cards, from its "Rate one of these movies" menu (card order). */
@@ -23,6 +24,14 @@ function cardMovieIds(message: APIMessage): number[] {
   return menu.options.map((option) => Number(option.value));
 }
 
+/** The "Add one to our list…" menu of an answer, if it has one. */
+function ourListMenu(message: APIMessage) {
+  const rows = (message.components ?? []) as unknown as {
+    components?: { custom_id?: string; options?: { value: string }[] }[];
+  }[];
+  return rows.flatMap((row) => row.components ?? []).find((c) => c.custom_id === 'ourlist:add');
+}
+
 describe('/movienight and the server list', () => {
   let bot: TestBot;
   let artifacts: Artifacts;
@@ -32,7 +41,8 @@ describe('/movienight and the server list', () => {
     const trained = await trainSmallModels();
     if (!trained.result.published) throw new Error('training failed');
     artifacts = trained.result.artifacts;
-    bot = await startTestBot({ modelsDir: trained.modelsDir });
+    // Registered globally (no DISCORD_GUILD_ID), so that /foryou is offered in a DM too.
+    bot = await startTestBot({ modelsDir: trained.modelsDir, env: { DISCORD_GUILD_ID: '' } });
     const movies = [...artifacts.movies.keys()];
     for (const [i, userId] of [ALICE, BOB].entries()) {
       rated.push(movies.slice(60 + i * 3, 63 + i * 3));
@@ -137,5 +147,41 @@ describe('/movienight and the server list', () => {
     expect(labels.filter((label) => FROM_LIST.test(label))).toHaveLength(5);
     const fresh = await night();
     expect(fresh.embeds.filter((embed) => FROM_LIST.test(embed.author?.name ?? ''))).toEqual([]);
+  }, 60_000);
+
+  it('“Add one to our list…” is under public answers in a server, adds privately, and is absent in DMs and private answers', async () => {
+    const list = new ServerList(bot.bot.context.store, bot.fake.guildId);
+    const movieNight = await night();
+    expect(ourListMenu(movieNight)?.options).toHaveLength(10);
+    expect(movieNight.components).toHaveLength(5);
+
+    const shared = await (
+      await bot.fake.command('foryou', { public: true }, { userId: ALICE })
+    ).waitForMessage();
+    expect((shared.flags ?? 0) & EPHEMERAL).toBe(0);
+    const menu = ourListMenu(shared);
+    expect(menu?.options).toHaveLength(10);
+    const movieId = Number(menu!.options![0].value);
+    const before = (await list.entries()).some((entry) => entry.movieId === movieId);
+    const added = await (
+      await bot.fake.selectMenu(shared, 'ourlist:add', [String(movieId)], { userId: BOB })
+    ).waitForMessage();
+    expect((added.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(added.content).toContain(before ? 'is already on our list' : 'Added');
+    expect((await list.entries()).some((entry) => entry.movieId === movieId)).toBe(true);
+    const again = await (
+      await bot.fake.selectMenu(shared, 'ourlist:add', [String(movieId)], { userId: ALICE })
+    ).waitForMessage();
+    expect(again.content).toContain('is already on our list');
+
+    const own = await (await bot.fake.command('foryou', {}, { userId: ALICE })).waitForMessage();
+    expect((own.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(own.embeds).toHaveLength(10);
+    expect(ourListMenu(own)).toBeUndefined();
+    const inDm = await (
+      await bot.fake.command('foryou', { public: true }, { userId: ALICE, place: 'dm', install: 'user' })
+    ).waitForMessage();
+    expect(inDm.embeds).toHaveLength(10);
+    expect(ourListMenu(inDm)).toBeUndefined();
   }, 60_000);
 });
