@@ -5,10 +5,18 @@ import { DEFAULT_USER_ID, startFakeDiscord } from '../support/fake-discord/index
 
 const ADMIN = { permissions: PermissionFlagsBits.Administrator };
 /**
- * Shorter than any training run here (a run on the small models takes 14–20 s on the 2-core machine),
- * and long enough that the hand-over note (sent at 90 % of it) reaches the reply on a loaded machine.
+ * The token life the bot is told: well under any training run here (a retrain of the small models takes
+ * 3 s on a quiet 2-core machine, 14–20 s on a loaded one), so the hand-over (at 90 % of it, 1.35 s) always
+ * comes before the summary.
  */
-const TOKEN_LIFE_MS = 6_000;
+const BOT_TOKEN_LIFE_MS = 1_500;
+/**
+ * The life the fake Discord enforces. In the first test it is longer than the bot's, so the hand-over note
+ * has 1.65 s to reach the reply even on a loaded machine; in the second, the bot is told 15 minutes and
+ * Discord refuses edits after this, well before the run ends.
+ */
+const FAKE_TOKEN_LIFE_MS = 3_000;
+const SHORT_FAKE_TOKEN_LIFE_MS = 1_500;
 const SUMMARY = /^<@(\d+)> ✅ Retrain `\S+` published version `\S+` — now serving\./;
 
 /**
@@ -29,12 +37,12 @@ describe('/retrain run past its interaction token', () => {
   });
 
   it('hands over to the channel it was run in before the token dies, and posts the summary there', async () => {
-    const fake = await startFakeDiscord({ interactionTokenLifeMs: TOKEN_LIFE_MS });
+    const fake = await startFakeDiscord({ interactionTokenLifeMs: FAKE_TOKEN_LIFE_MS });
     bot = await startTestBot({
       fake,
       modelsDir: trained.modelsDir,
       env: { MOVIELENS_DIR: trained.datasetDir, RETRAIN_MAX_RMSE_INCREASE: '1' },
-      adjustConfig: (config) => void (config.discord.interactionTokenLifeMs = TOKEN_LIFE_MS),
+      adjustConfig: (config) => void (config.discord.interactionTokenLifeMs = BOT_TOKEN_LIFE_MS),
     });
     const handle = await fake.command('retrain run', {}, ADMIN);
     const summary = await fake.waitForChannelMessage((m) => SUMMARY.test(m.content), { timeoutMs: 120_000 });
@@ -51,7 +59,7 @@ describe('/retrain run past its interaction token', () => {
 
   it('moves to RETRAIN_CHANNEL_ID when Discord refuses an edit for an expired token', async () => {
     // The bot believes the token lives 15 minutes; Discord says otherwise (e.g. clock skew).
-    const fake = await startFakeDiscord({ interactionTokenLifeMs: TOKEN_LIFE_MS, guilds: 2 });
+    const fake = await startFakeDiscord({ interactionTokenLifeMs: SHORT_FAKE_TOKEN_LIFE_MS, guilds: 2 });
     const retrainChannel = fake.guilds[1].channelId;
     bot = await startTestBot({
       fake,
