@@ -365,3 +365,33 @@ describe('movieNight', () => {
     expect(() => engine.movieNight(Array(7).fill(enough))).toThrow(/1–6 members/);
   });
 });
+
+describe('rankForGroup', () => {
+  it('orders a given list by the group scores (guard included), unpredictable movies last, nothing lost', () => {
+    const engine = createEngine(clusterArtifacts());
+    const likesX = ratingsOf([
+      [1, 5],
+      [2, 5],
+      [3, 4.5],
+    ]);
+    const likesXHatesY = ratingsOf([
+      [1, 4],
+      [4, 0.5],
+      [5, 0.5],
+      [6, 1],
+    ]);
+    const group = [likesX, likesXHatesY];
+    const unknown = 999_999;
+    const list = [Y_GEMS[0], unknown, X_GEMS[3], Y_GEMS[2], X_GEMS[0], GENEROUS];
+    const ranked = engine.rankForGroup(group, list);
+    expect([...ranked].sort((a, b) => a - b)).toEqual([...list].sort((a, b) => a - b));
+    expect(ranked.at(-1)).toBe(unknown);
+    const scores = engine.groupScores(group, list);
+    expect(scores.has(unknown)).toBe(false);
+    const scored = ranked.slice(0, -1).map((id) => scores.get(id)!.score);
+    expect(scored).toEqual([...scored].sort((a, b) => b - a));
+    // The x gems this group likes come before the y gems one member is predicted to dislike.
+    const lastX = Math.max(ranked.indexOf(X_GEMS[0]), ranked.indexOf(X_GEMS[3]));
+    expect(lastX).toBeLessThan(Math.min(ranked.indexOf(Y_GEMS[0]), ranked.indexOf(Y_GEMS[2])));
+  });
+});
