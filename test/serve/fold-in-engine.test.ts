@@ -169,6 +169,13 @@ describe('recommend properties over random fixtures (fold-in)', () => {
 const ratingsOf = (entries: Array<[number, number]>): MemberRating[] =>
   entries.map(([movieId, rating]) => ({ movieId, rating }));
 
+/** A member who loves the x cluster. */
+const LIKES_X = ratingsOf([
+  [1, 5],
+  [2, 5],
+  [3, 4.5],
+]);
+
 describe('forYou', () => {
   it(`needs ${MIN_PERSONAL_RATINGS} ratings of known movies and says how many more`, () => {
     const engine = createEngine(clusterArtifacts());
@@ -268,11 +275,7 @@ describe('forYou', () => {
 describe('movieNight', () => {
   it('combines members, excludes everything any of them rated, and guards a strong dislike', () => {
     const engine = createEngine(clusterArtifacts());
-    const likesX = ratingsOf([
-      [1, 5],
-      [2, 5],
-      [3, 4.5],
-    ]);
+    const likesX = LIKES_X;
     // Likes x too, but hates the y cluster's gems strongly (and x gem 21 in particular: rated it 0.5).
     const likesXHatesY = ratingsOf([
       [1, 4],
@@ -369,18 +372,15 @@ describe('movieNight', () => {
 describe('rankForGroup', () => {
   it('orders a given list by the group scores (guard included), unpredictable movies last, nothing lost', () => {
     const engine = createEngine(clusterArtifacts());
-    const likesX = ratingsOf([
-      [1, 5],
-      [2, 5],
-      [3, 4.5],
-    ]);
-    const likesXHatesY = ratingsOf([
-      [1, 4],
-      [4, 0.5],
-      [5, 0.5],
-      [6, 1],
-    ]);
-    const group = [likesX, likesXHatesY];
+    // The second member likes x too but hates the y cluster.
+    const group = [
+      LIKES_X,
+      ratingsOf([
+        [1, 4],
+        [4, 0.5],
+        [5, 0.5],
+      ]),
+    ];
     const unknown = 999_999;
     const list = [Y_GEMS[0], unknown, X_GEMS[3], Y_GEMS[2], X_GEMS[0], GENEROUS];
     const ranked = engine.rankForGroup(group, list);
