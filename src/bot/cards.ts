@@ -143,7 +143,7 @@ export interface AnswerOptions {
 }
 
 /**
- * An answer: a heading line and ten cards, five "Popular picks" then five "Hidden gems". `posters` maps
+ * An answer: a heading line and ten cards, five "Popular picks" then five "Hidden gems" (after any "From your server’s list" cards, which take their places). `posters` maps
  * movieId → poster URL (missing = no image). The heading defaults to the /recommend line naming the picks.
  */
 export function recommendationMessage(
