@@ -143,8 +143,9 @@ export interface AnswerOptions {
 }
 
 /**
- * An answer: a heading line and ten cards, five "Popular picks" then five "Hidden gems". `posters` maps
- * movieId → poster URL (missing = no image). The heading defaults to the /recommend line naming the picks.
+ * An answer: a heading line and ten cards, five "Popular picks" then five "Hidden gems" (after any "From
+ * your server’s list" cards, which take their places). `posters` maps movieId → poster URL (missing = no
+ * image). The heading defaults to the /recommend line naming the picks.
  */
 export function recommendationMessage(
   result: Recommendations,

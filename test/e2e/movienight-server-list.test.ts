@@ -11,25 +11,28 @@ import { startTestBot, trainSmallModels, type TestBot } from '../support/bot-har
 
 const ALICE = '1100000000000000501';
 const BOB = '1100000000000000502';
+const CAROL = '1100000000000000503';
 const EPHEMERAL = 1 << 6;
 const FROM_LIST = /^From your server’s list (\d+)\/(\d+)$/;
 
-/** The movie ids of an answer's cards, from its "Rate one of these movies" menu (card order). */
-function cardMovieIds(message: APIMessage): number[] {
+/** The buttons and menus of a message, row after row. */
+function components(message: APIMessage): { custom_id?: string; options?: { value: string }[] }[] {
   const rows = (message.components ?? []) as unknown as {
     components?: { custom_id?: string; options?: { value: string }[] }[];
   }[];
-  const menu = rows.flatMap((row) => row.components ?? []).find((c) => c.custom_id?.startsWith('rate:pick:'));
+  return rows.flatMap((row) => row.components ?? []);
+}
+
+/** The movie ids of an answer's cards, from its "Rate one of these movies" menu (card order). */
+function cardMovieIds(message: APIMessage): number[] {
+  const menu = components(message).find((c) => c.custom_id?.startsWith('rate:pick:'));
   if (!menu?.options) throw new Error(`no rating menu on ${JSON.stringify(message.components)}`);
   return menu.options.map((option) => Number(option.value));
 }
 
 /** The "Add one to our list…" menu of an answer, if it has one. */
 function ourListMenu(message: APIMessage) {
-  const rows = (message.components ?? []) as unknown as {
-    components?: { custom_id?: string; options?: { value: string }[] }[];
-  }[];
-  return rows.flatMap((row) => row.components ?? []).find((c) => c.custom_id === 'ourlist:add');
+  return components(message).find((c) => c.custom_id === 'ourlist:add');
 }
 
 describe('/movienight and the server list', () => {
@@ -58,6 +61,15 @@ describe('/movienight and the server list', () => {
   afterAll(async () => {
     await bot?.close();
   });
+
+  /** `count` movies from the catalog's `from`-th on that nobody rated and the server did not watch. */
+  const unseen = async (from: number, count: number) => {
+    const watched = await new ServerList(bot.bot.context.store, bot.fake.guildId).watched();
+    return [...artifacts.movies.keys()]
+      .slice(from)
+      .filter((id) => !watched.has(id) && !rated.flat().includes(id))
+      .slice(0, count);
+  };
 
   const night = async (options: Record<string, string> = {}) => {
     const handle = await bot.fake.command('movienight pick', { member1: BOB, ...options }, { userId: ALICE });
@@ -90,11 +102,7 @@ describe('/movienight and the server list', () => {
 
   it('from:list ranks the server list for the group first, fresh picks fill the ten, and the vote gets those ten', async () => {
     const list = new ServerList(bot.bot.context.store, bot.fake.guildId);
-    const watched = await list.watched();
-    const candidates = [...artifacts.movies.keys()]
-      .slice(100)
-      .filter((id) => !watched.has(id) && !rated.flat().includes(id));
-    const listed = candidates.slice(0, 3);
+    const listed = await unseen(100, 3);
     for (const movieId of listed) {
       const added = await (
         await bot.fake.command('watchlist server add', { movie: `#${movieId}` }, { userId: BOB })
@@ -136,17 +144,29 @@ describe('/movienight and the server list', () => {
 
   it('from:mix takes at most half from the list; from:fresh none', async () => {
     const list = new ServerList(bot.bot.context.store, bot.fake.guildId);
-    const watched = await list.watched();
-    const more = [...artifacts.movies.keys()]
-      .slice(120)
-      .filter((id) => !watched.has(id) && !rated.flat().includes(id))
-      .slice(0, 6);
+    const more = await unseen(120, 6);
     for (const movieId of more) await list.add(movieId);
     const mix = await night({ from: 'mix' });
     const labels = mix.embeds.map((embed) => embed.author?.name ?? '');
     expect(labels.filter((label) => FROM_LIST.test(label))).toHaveLength(5);
     const fresh = await night();
     expect(fresh.embeds.filter((embed) => FROM_LIST.test(embed.author?.name ?? ''))).toEqual([]);
+  }, 60_000);
+
+  it('from:list is kept while the members asked answer (the question is in the store)', async () => {
+    const handle = await bot.fake.command(
+      'movienight pick',
+      { member1: CAROL, from: 'list' },
+      { userId: ALICE },
+    );
+    const question = handle.finalMessage();
+    const answerIn = components(question)
+      .map((c) => c.custom_id ?? '')
+      .find((id) => id.startsWith('movienight:answer:') && id.endsWith(':in'));
+    await bot.fake.clickButton(question, answerIn!, { userId: CAROL });
+    const picked = await handle.waitForMessage((m) => m.embeds.length > 0);
+    expect(picked.embeds).toHaveLength(10);
+    expect(FROM_LIST.test(picked.embeds[0].author?.name ?? '')).toBe(true);
   }, 60_000);
 
   it('“Add one to our list…” is under public answers in a server, adds privately, and is absent in DMs and private answers', async () => {

@@ -169,6 +169,13 @@ describe('recommend properties over random fixtures (fold-in)', () => {
 const ratingsOf = (entries: Array<[number, number]>): MemberRating[] =>
   entries.map(([movieId, rating]) => ({ movieId, rating }));
 
+/** A member who loves the x cluster. */
+const LIKES_X = ratingsOf([
+  [1, 5],
+  [2, 5],
+  [3, 4.5],
+]);
+
 describe('forYou', () => {
   it(`needs ${MIN_PERSONAL_RATINGS} ratings of known movies and says how many more`, () => {
     const engine = createEngine(clusterArtifacts());
@@ -268,11 +275,7 @@ describe('forYou', () => {
 describe('movieNight', () => {
   it('combines members, excludes everything any of them rated, and guards a strong dislike', () => {
     const engine = createEngine(clusterArtifacts());
-    const likesX = ratingsOf([
-      [1, 5],
-      [2, 5],
-      [3, 4.5],
-    ]);
+    const likesX = LIKES_X;
     // Likes x too, but hates the y cluster's gems strongly (and x gem 21 in particular: rated it 0.5).
     const likesXHatesY = ratingsOf([
       [1, 4],
@@ -363,5 +366,32 @@ describe('movieNight', () => {
     ]);
     expect(() => engine.movieNight([])).toThrow(RecommendError);
     expect(() => engine.movieNight(Array(7).fill(enough))).toThrow(/1–6 members/);
+  });
+});
+
+describe('rankForGroup', () => {
+  it('orders a given list by the group scores (guard included), unpredictable movies last, nothing lost', () => {
+    const engine = createEngine(clusterArtifacts());
+    // The second member likes x too but hates the y cluster.
+    const group = [
+      LIKES_X,
+      ratingsOf([
+        [1, 4],
+        [4, 0.5],
+        [5, 0.5],
+      ]),
+    ];
+    const unknown = 999_999;
+    const list = [Y_GEMS[0], unknown, X_GEMS[3], Y_GEMS[2], X_GEMS[0], GENEROUS];
+    const ranked = engine.rankForGroup(group, list);
+    expect([...ranked].sort((a, b) => a - b)).toEqual([...list].sort((a, b) => a - b));
+    expect(ranked.at(-1)).toBe(unknown);
+    const scores = engine.groupScores(group, list);
+    expect(scores.has(unknown)).toBe(false);
+    const scored = ranked.slice(0, -1).map((id) => scores.get(id)!.score);
+    expect(scored).toEqual([...scored].sort((a, b) => b - a));
+    // The x gems this group likes come before the y gems one member is predicted to dislike.
+    const lastX = Math.max(ranked.indexOf(X_GEMS[0]), ranked.indexOf(X_GEMS[3]));
+    expect(lastX).toBeLessThan(Math.min(ranked.indexOf(Y_GEMS[0]), ranked.indexOf(Y_GEMS[2])));
   });
 });
