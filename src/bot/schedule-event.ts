@@ -206,6 +206,11 @@ export const scheduleModalHandler: ModalHandler<EventTarget> = {
         throw new UserFacingError(inVoice ? missingInVoice(voice.id) : MISSING_MANAGE_EVENTS);
       throw error;
     }
+    await nights.rememberEventMovie(
+      eventId,
+      { guildId: interaction.guildId, movieId: target.movieId },
+      start.getTime(),
+    );
     await nights.eventCreated(target.pollMessageId, eventId, start.getTime());
     context.logger.info({ voice: Boolean(inVoice), zoneSet: Boolean(zoneSetting) }, 'movie night scheduled');
     const where = inVoice ? `in <#${voice.id}>` : `at ${place}`;

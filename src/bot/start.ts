@@ -14,6 +14,7 @@ import { startHealthServer, type HealthServer } from './health.ts';
 import { DRAIN_TIMEOUT_MS, InFlight } from './in-flight.ts';
 import { summaryText } from './retrain-messages.ts';
 import { PollWatcher } from './movie-night-poll.ts';
+import { markWatchedWhenEventsComplete } from './event-watched.ts';
 import { createRouter } from './router.ts';
 import { ServingModels } from '../serve/serving-models.ts';
 
@@ -99,6 +100,7 @@ export async function startBot(
   // Announces movie-night polls as they end, including those that ended while this process was down.
   const polls = new PollWatcher(client, context);
   polls.start();
+  markWatchedWhenEventsComplete(client, context);
   const inFlight = new InFlight();
   onInteraction(client, (interaction) =>
     inFlight.isAccepting ? inFlight.track(route(interaction)) : declineWhileStopping(interaction),

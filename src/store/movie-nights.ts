@@ -58,6 +58,14 @@ const claimKey = (answerMessageId: string) => `night:${answerMessageId}:vote`;
 const pollKey = (messageId: string) => `poll:${messageId}`;
 const OPEN_KEY = 'polls:open';
 const eventKey = (pollMessageId: string) => `poll:${pollMessageId}:event`;
+/** A scheduled event's movie, so its completion can mark the movie watched on the server's list. */
+const eventMovieKey = (eventId: string) => `event:${eventId}:movie`;
+
+/** Which server's night a scheduled event shows, and which movie. */
+export interface EventMovie {
+  guildId: string;
+  movieId: number;
+}
 
 type EventClaim = { state: 'creating'; at: number } | { state: 'created'; eventId: string; startsAt: number };
 export type EventClaimResult = { claimed: true } | { claimed: false; eventId?: string; startsAt?: number };
@@ -183,6 +191,28 @@ export class MovieNights {
   /** Creating the event failed: "Schedule it" may be used again. */
   async releaseEvent(pollMessageId: string): Promise<void> {
     await this.store.delete(eventKey(pollMessageId));
+  }
+
+  /**
+   * Remembers the movie of a scheduled event until a week after its start (Discord ends an event a few
+   * minutes after its channel empties), so its completion marks the movie watched.
+   */
+  async rememberEventMovie(
+    eventId: string,
+    movie: EventMovie,
+    startsAt: number,
+    now = Date.now(),
+  ): Promise<void> {
+    await this.store.set(eventMovieKey(eventId), movie, Math.max(0, startsAt - now) + NIGHT_RECORD_TTL_MS);
+  }
+
+  /** The movie of a scheduled event, taken once (a second completion update finds nothing). */
+  async takeEventMovie(eventId: string): Promise<EventMovie | undefined> {
+    return storeTransaction(this.store, [eventMovieKey(eventId)], (tx) => {
+      const movie = tx.get<EventMovie>(eventMovieKey(eventId));
+      if (movie) tx.delete(eventMovieKey(eventId));
+      return movie;
+    });
   }
 
   /** The event exists: later presses point to it. */

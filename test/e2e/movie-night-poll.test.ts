@@ -4,7 +4,7 @@
  * how it was broken; a second press posts nothing; the longest titles fit Discord's poll limits; "Schedule it"
  * on the winner creates one scheduled event at the server's time in the caller's voice channel.
  */
-import { PermissionFlagsBits } from 'discord.js';
+import { GuildScheduledEventStatus, PermissionFlagsBits } from 'discord.js';
 import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artifacts } from '../../src/artifacts/types.ts';
@@ -13,6 +13,7 @@ import { movieNightConsents } from '../../src/bot/movie-night-consent.ts';
 import { pollAnswers } from '../../src/bot/poll-answers.ts';
 import { MISSING_MANAGE_EVENTS, missingInVoice } from '../../src/bot/schedule-event.ts';
 import { MovieNights } from '../../src/store/movie-nights.ts';
+import { ServerList } from '../../src/store/server-list.ts';
 import { updateServerSettings } from '../../src/store/server-settings.ts';
 import { displayTitle } from '../../src/serve/titles.ts';
 import { startTestBot, trainSmallModels, type TestBot } from '../support/bot-harness.ts';
@@ -332,6 +333,15 @@ describe('movie night put to a vote', () => {
       const resent = await bot.fake.submitModal(first, form, { userId: ALICE });
       expect(await sent(resent)).toContain(link);
       expect(eventsNamed(name)).toHaveLength(1);
+
+      // The night happens: when Discord completes the event, the movie counts as watched on the server.
+      const list = new ServerList(bot.bot.context.store, bot.fake.guildId);
+      expect(await list.watched()).not.toContain(winner.movieId);
+      bot.fake.setScheduledEventStatus(event.id, GuildScheduledEventStatus.Active);
+      bot.fake.setScheduledEventStatus(event.id, GuildScheduledEventStatus.Completed);
+      await expect
+        .poll(async () => [...(await list.watched())], { timeout: 10_000 })
+        .toContain(winner.movieId);
     } finally {
       bot.fake.setVoice(ALICE, null);
       await updateServerSettings(bot.bot.context.store, bot.fake.guildId, { timezone: undefined });
