@@ -2,8 +2,9 @@
 // cycles, and the layers `data → model → train → artifacts ← serve ← {bot, retrain, cli}` (an arrow
 // points from the importer's side: train imports data, model and artifacts; serve imports artifacts,
 // model and data types, never train; bot, retrain and cli import serve; nothing imports bot or cli but
-// the entry points). model/ is the inference code training, serving and the evaluation share: it
-// imports only data and the top-level modules. eval/ is evaluation-only: it may read every layer but
+// the entry points). model/ is the inference code training, serving and the evaluation share (the
+// DNMF's forward pass, the taste fold-in, the Cholesky solve, top-k): every layer above data may
+// import it, and it imports only data types and the top-level modules. eval/ is evaluation-only: it may read every layer but
 // bot, retrain and commands, and only cli (and entry points, bench, tests) import it. no-cycle skips
 // `import type` (erased by the compiler); the layer zones do not.
 import js from '@eslint/js';
