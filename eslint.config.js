@@ -4,9 +4,9 @@
 // model and data types, never train; bot, retrain and cli import serve; nothing imports bot or cli but
 // the entry points). model/ is the inference code training, serving and the evaluation share (the
 // DNMF's forward pass, the taste fold-in, the Cholesky solve, top-k): every layer above data may
-// import it, and it imports only data types and the top-level modules. eval/ is evaluation-only: it may read every layer but
-// bot, retrain and commands, and only cli (and entry points, bench, tests) import it. no-cycle skips
-// `import type` (erased by the compiler); the layer zones do not.
+// import it, and it imports only data types and the top-level modules. eval/ is evaluation-only: it
+// may read every layer but bot, retrain and commands, and only cli (and entry points, bench, tests)
+// import it. no-cycle skips `import type` (erased by the compiler); the layer zones do not.
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
