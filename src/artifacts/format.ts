@@ -4,7 +4,7 @@ import { fileDigest, syncDir, writeDurable } from './files.ts';
 import { packNeighbourLists } from './knn-index.ts';
 import { encodeTypedArrays } from './typed-arrays.ts';
 import type { SerializedModel } from '../model/serving-dnmf.ts';
-import type { CatalogEntry, Manifest, MovieInfo, Neighbour, ScoredId, WatchVectors } from './types.ts';
+import type { CatalogEntry, Manifest, MovieInfo, Neighbour, WatchVectors } from './types.ts';
 import { encodeWatchVectors } from './watch-vectors.ts';
 
 export type { SerializedModel } from '../model/serving-dnmf.ts';
@@ -16,27 +16,11 @@ export const FILES = {
   movies: 'movies.json',
   /** The kNN lists, binary (see knn-index.ts and typed-arrays.ts). */
   neighbours: 'knn-neighbours.bin',
-  tables: 'dnmf-tables.json',
   dnmfModel: 'dnmf-model.json',
   dnmfWeights: 'dnmf-weights.bin',
   /** The watch model's movie vectors, binary (watch-vectors.ts); absent in versions from before it. */
   watch: 'watch-model.bin',
 } as const;
-
-/** A DNMF table row on disk: [key, ids, scores] keeps 100k entries compact and quick to parse. */
-export type TableRow = [number, number[], number[]];
-
-export function tableToRows(table: Map<number, ScoredId[]>): TableRow[] {
-  return [...table].map(([key, list]) => [
-    key,
-    list.map((s) => s.id),
-    list.map((s) => Math.round(s.score * 1e4) / 1e4),
-  ]);
-}
-
-export function rowsToTable(rows: TableRow[]): Map<number, ScoredId[]> {
-  return new Map(rows.map(([key, ids, scores]) => [key, ids.map((id, i) => ({ id, score: scores[i] }))]));
-}
 
 export interface VersionContent {
   manifest: Omit<Manifest, 'files'>;
@@ -44,8 +28,6 @@ export interface VersionContent {
   movies: MovieInfo[];
   /** Exact neighbour lists of every kNN movie, nearest first. */
   neighbours: Map<number, Neighbour[]>;
-  /** Legacy all-pairs tables, written only when given (the legacyTables training option). */
-  tables?: { usersPerMovie: Map<number, ScoredId[]>; moviesPerUser: Map<number, ScoredId[]> };
   dnmf: SerializedModel;
   /** The watch model's unit movie vectors (hidden gems for /recommend). */
   watch?: WatchVectors;
@@ -136,22 +118,13 @@ export async function writeVersion(dir: string, content: VersionContent): Promis
     path.join(dir, FILES.neighbours),
     encodeTypedArrays({ kind: 'knn-neighbours' }, { ...lists }),
   );
-  if (content.tables) {
-    await writeDurable(
-      path.join(dir, FILES.tables),
-      json({
-        usersPerMovie: tableToRows(content.tables.usersPerMovie),
-        moviesPerUser: tableToRows(content.tables.moviesPerUser),
-      }),
-    );
-  }
   await writeDurable(path.join(dir, FILES.dnmfModel), json({ meta: content.dnmf.meta, layout }));
   await writeDurable(path.join(dir, FILES.dnmfWeights), bytes);
   if (content.watch) await writeDurable(path.join(dir, FILES.watch), encodeWatchVectors(content.watch));
   const files: Manifest['files'] = {};
   for (const name of Object.values(FILES)) {
     if (name === FILES.manifest) continue;
-    if ((name === FILES.tables && !content.tables) || (name === FILES.watch && !content.watch)) continue;
+    if (name === FILES.watch && !content.watch) continue;
     files[name] = await fileDigest(path.join(dir, name));
   }
   const manifest: Manifest = { ...content.manifest, files };

@@ -1,15 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileDigest } from './files.ts';
-import {
-  checkCatalog,
-  checkDnmfModelFile,
-  checkManifest,
-  checkMovies,
-  checkTables,
-} from './manifest-schema.ts';
+import { checkCatalog, checkDnmfModelFile, checkManifest, checkMovies } from './manifest-schema.ts';
 import { parseJson, type Check } from './schema.ts';
-import { FILES, readBuffers, rowsToTable, unpackBuffers, type SerializedModel } from './format.ts';
+import { FILES, readBuffers, unpackBuffers, type SerializedModel } from './format.ts';
 import { ListNeighbourIndex, neighbourListsFrom } from './knn-index.ts';
 import { readTypedArrays } from './typed-arrays.ts';
 import {
@@ -59,12 +53,9 @@ export async function loadArtifacts(dir: string, options: ServingDnmfOptions = {
       throw new ArtifactError(`${name} does not match its checksum in ${FILES.manifest}`, dir);
     }
   }
-  // The legacy tables exist only in versions trained with legacyTables (listed in the manifest then).
-  const hasTables = FILES.tables in manifest.files;
-  const [catalog, movieList, tables, serialized] = await Promise.all([
+  const [catalog, movieList, serialized] = await Promise.all([
     readJson(dir, FILES.catalog, checkCatalog),
     readJson(dir, FILES.movies, checkMovies),
-    hasTables ? readJson(dir, FILES.tables, checkTables) : { usersPerMovie: [], moviesPerUser: [] },
     loadDnmfModel(dir, { trainedUsers: options.trainedUsers }),
   ]);
   let dnmf: ServingDnmf;
@@ -96,8 +87,6 @@ export async function loadArtifacts(dir: string, options: ServingDnmfOptions = {
     knn,
     dnmf,
     ...(watch ? { watch } : {}),
-    usersPerMovie: rowsToTable(tables.usersPerMovie),
-    moviesPerUser: rowsToTable(tables.moviesPerUser),
   };
 }
 

@@ -3,7 +3,7 @@
  * without `files`, or listing fewer files than a version has, is refused, because the checksums in
  * `files` are what proves the other files are the ones that were verified at publication.
  */
-import { FILES, type TableRow } from './format.ts';
+import { FILES } from './format.ts';
 import {
   arrayOf,
   boolean,
@@ -38,8 +38,9 @@ const fileList: Check<Manifest['files']> = (value, path) => {
     if (name.includes('/') || name.includes('\\') || name.startsWith('.'))
       throw new SchemaError(`${path}.${name}`, 'must name a file inside the version folder');
   }
-  // The legacy all-pairs tables are optional (checkManifest requires them when legacyTables says so).
-  const optionalFiles = new Set<string>([FILES.manifest, FILES.tables, FILES.watch]);
+  // Versions from before the watch model have no watch-model.bin. (Older versions may still list
+  // dnmf-tables.json, the all-pairs tables no code reads any more: its checksum is checked all the same.)
+  const optionalFiles = new Set<string>([FILES.manifest, FILES.watch]);
   const missing = Object.values(FILES).filter((name) => !optionalFiles.has(name) && !(name in files));
   if (missing.length > 0) throw new SchemaError(path, `must list ${missing.join(', ')}`);
   return files;
@@ -90,9 +91,7 @@ const manifestCheck: Check<Manifest> = object({
       trainRmse: optional(number),
       holdoutRmse: optional(number),
     }),
-    tableSize: integer,
     minCandidateRatings: integer,
-    legacyTables: optional(boolean),
   }),
   ratingCounts: object({ hiddenGems: countDistribution, knnNeighbours: countDistribution }),
   runtime: object({ node: string, tfjs: string, backend: string }),
@@ -112,8 +111,6 @@ const manifestCheck: Check<Manifest> = object({
 
 export const checkManifest: Check<Manifest> = (value, path) => {
   const manifest = manifestCheck(value, path);
-  if (manifest.dnmf.legacyTables && !(FILES.tables in manifest.files))
-    throw new SchemaError(`${path}.files`, `must list ${FILES.tables} (dnmf.legacyTables is set)`);
   if (manifest.watch && !(FILES.watch in manifest.files))
     throw new SchemaError(`${path}.files`, `must list ${FILES.watch} (the manifest describes a watch model)`);
   return manifest;
@@ -134,17 +131,6 @@ export const checkMovies: Check<MovieInfo[]> = arrayOf(
     mean: number,
   }),
 );
-
-const tableRow: Check<TableRow> = (value, path) => {
-  const row = tuple(integer, arrayOf(integer), arrayOf(number))(value, path);
-  if (row[1].length !== row[2].length) throw new SchemaError(path, 'must have as many scores as ids');
-  return row;
-};
-
-export const checkTables: Check<{ usersPerMovie: TableRow[]; moviesPerUser: TableRow[] }> = object({
-  usersPerMovie: arrayOf(tableRow),
-  moviesPerUser: arrayOf(tableRow),
-});
 
 /** dnmf-model.json: the model's metadata (checked by DnmfModel.deserialize) and its buffer layout. */
 export const checkDnmfModelFile: Check<{ meta: object; layout: Record<string, [number, number]> }> = object({
