@@ -1,6 +1,6 @@
 /**
  * /import at a heavy member's size: a 2,000-row Letterboxd ratings.csv written from real ml-latest-small titles
- * (test/support/exports.ts: article first, accents, alternate titles, years one off), previewed and confirmed
+ * (src/eval/member-exports.ts: article first, accents, alternate titles, years one off), previewed and confirmed
  * as the bot does it (parse → match → plan → the store's dry run; Confirm = one store transaction on SQLite).
  * Matched against ml-latest-small's 9,742 titles and against 87,585 (ml-32m's count: the real titles repeated
  * with a distinguishing word, as in the title-search benchmark). The matcher is built on the first import of a
@@ -19,7 +19,7 @@ import {
 } from '../src/serve/import/title-matcher.ts';
 import { createStore } from '../src/store/index.ts';
 import { MemberRatings } from '../src/store/member-ratings.ts';
-import { exportLines, letterboxdRatingsCsv } from '../test/support/exports.ts';
+import { exportLines, letterboxdRatingsCsv } from '../src/eval/member-exports.ts';
 import type { Benchmark } from './lib/benchmark.ts';
 import type { Row } from './lib/report.ts';
 import { summarize } from './lib/stats.ts';

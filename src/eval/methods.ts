@@ -4,7 +4,7 @@
  * each baseline answers one.
  */
 import { gemBand } from '../artifacts/gem-band.ts';
-import type { ServingDnmf } from '../artifacts/serving-dnmf.ts';
+import type { ServingDnmf } from '../model/serving-dnmf.ts';
 import type { Engine } from '../serve/engine.ts';
 import { sampleDistinct, type Rng } from '../random.ts';
 import type { CosineTable } from './cosine.ts';

@@ -10,7 +10,7 @@
  * every report: a fold-in of the same geometry, not the exact one.
  */
 import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
-import { solveSymmetric } from '../serve/cholesky.ts';
+import { solveSymmetric } from '../model/cholesky.ts';
 
 export interface WatchFactors {
   dim: number;

@@ -10,7 +10,7 @@
  * Both score the whole band (a few thousand dot products, well within the 20 ms budget).
  */
 import type { Artifacts } from '../artifacts/types.ts';
-import { clipToScale, type UserVector } from '../artifacts/dnmf.ts';
+import { clipToScale, type UserVector } from '../model/dnmf.ts';
 import { gemBandRows } from '../artifacts/gem-band.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
 import { buildPickLift, runToEnd, type PickLift } from './pick-lift.ts';

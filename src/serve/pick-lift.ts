@@ -25,7 +25,7 @@ import { gemBandRows } from '../artifacts/gem-band.ts';
 import { createRng } from '../random.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
 import type { ScoredCandidate } from './recommendation.ts';
-import { RATING_MAX } from '../artifacts/dnmf.ts';
+import { RATING_MAX } from '../model/dnmf.ts';
 
 /** The rating a pick stands for: /recommend's picks are movies the member loves. */
 export const PICK_RATING = RATING_MAX;

@@ -16,7 +16,7 @@
 import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { MemberRating, RecommendationReason, ScoredCandidate } from './recommendation.ts';
-import { foldInTaste, sharesOf, type FoldableWatch, type FoldedTaste } from './taste-fold-in.ts';
+import { foldInTaste, sharesOf, type FoldableWatch, type FoldedTaste } from '../model/taste-fold-in.ts';
 
 export type GroupCombine = 'mean' | 'softmin';
 

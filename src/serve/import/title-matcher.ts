@@ -13,9 +13,13 @@
  *   3. the main title before its subtitle ("Star Wars" ↔ "Star Wars: Episode IV - A New Hope"), only
  *      with the exact year.
  *
- * The tie rule, within a tier: the exact year beats a year ±1 (release years differ between festival and
- * cinema dates), and at the same year distance a main title beats an alternate one. A tie that is still
- * a tie is "ambiguous": never guessed.
+ * The tie rule, within a tier: the row's candidates are the movies within the tier's year window (± 1, or
+ * the exact year for a title before its subtitle). One candidate is a match; two or more are "ambiguous",
+ * listed for the member (closest year first, main title before alternate), never guessed, even when one of
+ * them has the exact year or the main title. Letterboxd's years are TMDB's, which differ by one from
+ * MovieLens's now and then (festival vs cinema release), so an exact year proves nothing when a
+ * same-titled movie lies one year away: "The Island" written 2005 for MovieLens's "The Island (2006)" is
+ * exactly "Island, The (2005)", a different film. No year at all: only an unshared title is a match.
  */
 import type { MovieInfo } from '../../artifacts/types.ts';
 import { hasInWordPunctuation, normalizeForSearch, normalizeJoiningWords } from '../normalize.ts';
@@ -127,7 +131,7 @@ function hasPosting(list: readonly Posting[], posting: Posting): boolean {
 /** The tie rule over one tier's candidates (see the module comment). */
 function decide(postings: Posting[], year: number | undefined, yearSlack: number): MatchResult {
   if (postings.length === 0) return { kind: 'not-found' };
-  // Each movie once, with its best way in (main title over alternate).
+  // Each movie once, with its best way in (main title over alternate: it orders the ambiguous list).
   const best = new Map<number, Posting>();
   for (const posting of postings) {
     const seen = best.get(posting.movieId);
@@ -140,16 +144,15 @@ function decide(postings: Posting[], year: number | undefined, yearSlack: number
       ? { kind: 'matched', movieId: candidates[0].movieId }
       : { kind: 'ambiguous', movieIds: candidates.map((c) => c.movieId) };
   }
-  for (let distance = 0; distance <= yearSlack; distance++) {
-    const atDistance = candidates.filter((c) => c.year !== undefined && Math.abs(c.year - year) === distance);
-    if (atDistance.length === 0) continue;
-    const mains = atDistance.filter((c) => c.main);
-    const winners = mains.length > 0 ? mains : atDistance;
-    return winners.length === 1
-      ? { kind: 'matched', movieId: winners[0].movieId }
-      : { kind: 'ambiguous', movieIds: winners.map((c) => c.movieId) };
-  }
-  return { kind: 'not-found' };
+  // Every movie within the tier's year window is a candidate alike: an exact year does not outrank a year
+  // one off, because Letterboxd's years are TMDB's and differ by one from MovieLens's now and then.
+  const window = candidates
+    .filter((c) => c.year !== undefined && Math.abs(c.year - year) <= yearSlack)
+    .sort((a, b) => Math.abs(a.year! - year) - Math.abs(b.year! - year) || Number(b.main) - Number(a.main));
+  if (window.length === 0) return { kind: 'not-found' };
+  return window.length === 1
+    ? { kind: 'matched', movieId: window[0].movieId }
+    : { kind: 'ambiguous', movieIds: window.map((c) => c.movieId) };
 }
 
 /** The normalised forms a title is looked up by: plain, and with in-word punctuation joined. */

@@ -5,9 +5,9 @@
  * release year one off now and then, quoted fields with commas. Each row remembers the movie it was built
  * from, so a test can count right, wrong and ambiguous matches. Also: films MovieLens does not have.
  */
-import type { Movie } from '../../src/data/types.ts';
-import { createRng, shuffleInPlace, type Rng } from '../../src/random.ts';
-import { moveArticle, parseTitle } from '../../src/serve/titles.ts';
+import type { Movie } from '../data/types.ts';
+import { createRng, shuffleInPlace, type Rng } from '../random.ts';
+import { moveArticle, parseTitle } from '../serve/titles.ts';
 
 export interface ExportLine {
   /** The MovieLens movie the line was written from; undefined for films not in the dataset. */
