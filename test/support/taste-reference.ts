@@ -15,7 +15,7 @@ import {
   type StarsGuard,
   type TasteOptions,
 } from '../../src/serve/taste-source.ts';
-import type { FoldedTaste } from '../../src/serve/taste-fold-in.ts';
+import type { FoldedTaste } from '../../src/model/taste-fold-in.ts';
 
 const GUARDED = 60;
 
