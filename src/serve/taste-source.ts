@@ -16,6 +16,7 @@
 import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { MemberRating, RecommendationReason, ScoredCandidate } from './recommendation.ts';
+import { createRowScanner, type RowScanner } from '../model/simd-kernels.ts';
 import { foldInTaste, sharesOf, type FoldableWatch, type FoldedTaste } from '../model/taste-fold-in.ts';
 
 export type GroupCombine = 'mean' | 'softmin';
@@ -102,7 +103,7 @@ export function foldableWatch(artifacts: Pick<Artifacts, 'watch'>): FoldableWatc
 interface Packed {
   movieIds: Int32Array;
   rows: Int32Array;
-  factors: Float32Array;
+  scanner: RowScanner;
   prices: Float32Array;
 }
 
@@ -134,7 +135,7 @@ export function createTasteSource(
     return {
       movieIds: Int32Array.from(rows, (row) => watch.movieIds[row]),
       rows: Int32Array.from(rows),
-      factors,
+      scanner: createRowScanner(factors, d),
       prices: Float32Array.from(rows, (row) => watch.prices?.[row] ?? 0),
     };
   };
@@ -175,28 +176,8 @@ export function createTasteSource(
     };
   }
 
-  /** x · y_m for every movie of a packed set, into out. */
-  function scan(set: Packed, x: Float64Array, out: Float64Array): Float64Array {
-    const f = set.factors;
-    // Four partial sums: the scan is most of a request on ml-32m's 26,848 band movies.
-    const d4 = d - (d % 4);
-    for (let i = 0, at = 0; i < set.movieIds.length; i++, at += d) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let k = 0;
-      for (; k < d4; k += 4) {
-        s0 += x[k] * f[at + k];
-        s1 += x[k + 1] * f[at + k + 1];
-        s2 += x[k + 2] * f[at + k + 2];
-        s3 += x[k + 3] * f[at + k + 3];
-      }
-      for (; k < d; k++) s0 += x[k] * f[at + k];
-      out[i] = s0 + s1 + s2 + s3;
-    }
-    return out;
-  }
+  /** x · y_m for every movie of a packed set, into out (the kernel: most of a request at ml-32m size). */
+  const scan = (set: Packed, x: Float64Array, out: Float64Array) => set.scanner.scan(x, out);
 
   /** Movies the member rated that led most to this one (positive shares; liked movies first). */
   function because(member: FoldedTaste, movieId: number): { ids: number[]; liked: boolean } {

@@ -2,7 +2,7 @@
  * The served taste source (taste-source.ts, made fast for ml-32m: one exclusion check per movie, reused
  * arrays, the scans and fold-ins in kernels) returns exactly what its straightforward implementation
  * (test/support/taste-reference.ts) does: the same movies in the same order with the same scores and
- * reasons, bit for bit, for members of 3–300 ratings, groups of 1–6, exclusions and the stars path's guard.
+ * reasons, bit for bit (and the same folded-in members), for members of 3–300 ratings, groups of 1–6, exclusions and the stars path's guard.
  * On ml-latest-small trained by the real pipeline where MOVIELENS_DIR is set, else on a generated dataset.
  */
 import { rm } from 'node:fs/promises';
@@ -12,11 +12,11 @@ import type { Artifacts } from '../../src/artifacts/types.ts';
 import { createGemSource } from '../../src/serve/gem-source.ts';
 import { createNeighbourSource } from '../../src/serve/neighbour-source.ts';
 import type { MemberRating } from '../../src/serve/recommendation.ts';
-import { createTasteSource, type TasteOptions } from '../../src/serve/taste-source.ts';
+import { createTasteSource, foldableWatch, type TasteOptions } from '../../src/serve/taste-source.ts';
 import { createRng, type Rng } from '../../src/random.ts';
 import { trainVersion } from '../../src/train/pipeline.ts';
 import { REAL_DATASET_DIR, syntheticDataset, tempDir, writeDatasetFiles } from '../support/dataset.ts';
-import { createReferenceTasteSource } from '../support/taste-reference.ts';
+import { createReferenceTasteSource, referenceFoldInTaste } from '../support/taste-reference.ts';
 
 let artifacts: Artifacts;
 const dirs: string[] = [];
@@ -72,6 +72,11 @@ function compare(options: Partial<TasteOptions>, seed: number): number {
     const marked = new Set(rng() < 0.5 ? known.filter(() => rng() < 0.1) : []);
     const isExcluded = (movieId: number) => rated.has(movieId) || marked.has(movieId);
     const folded = ratings.map((r) => served.fold(r)!);
+    for (const member of folded) {
+      const { x, factor } = referenceFoldInTaste(foldableWatch(artifacts)!, [...member.rows]);
+      expect(member.x).toEqual(x);
+      expect(member.factor).toEqual(factor);
+    }
     const users = ratings.map((r) => gems.foldIn(gems.rowRatings(r)));
     const stars = (movieId: number) => gems.predictions(users, movieId);
     const first = stars.bind(null);

@@ -2,7 +2,7 @@
  * The test oracle for taste-source.ts: its straightforward implementation as it was before the request path
  * was made fast (one scan per member with exclusions asked of every band movie, fresh arrays per request,
  * plain loops). taste-source-exact.test.ts checks that the served source returns exactly what this one does.
- * Only rankings are here (fold-in and reasons' rated movies are shared code).
+ * Also the member's fold-in as it was (one rated movie at a time, plain loops): its vector and factor.
  */
 import { gemBand, inGemBand } from '../../src/artifacts/gem-band.ts';
 import type { Artifacts } from '../../src/artifacts/types.ts';
@@ -15,7 +15,8 @@ import {
   type StarsGuard,
   type TasteOptions,
 } from '../../src/serve/taste-source.ts';
-import type { FoldedTaste } from '../../src/model/taste-fold-in.ts';
+import { choleskyInPlace, solveCholesky } from '../../src/model/cholesky.ts';
+import { factorOf, type FoldableWatch, type FoldedTaste } from '../../src/model/taste-fold-in.ts';
 
 const GUARDED = 60;
 
@@ -262,4 +263,28 @@ function tasteReason(
     because: becauseIds,
     ...(predicted?.[0] !== undefined ? { predictedRating: predicted[0] } : {}),
   };
+}
+
+/** The MF path's fold-in as it was: x_u and the Cholesky factor of A. */
+export function referenceFoldInTaste(
+  watch: FoldableWatch,
+  rows: readonly number[],
+): { x: Float64Array; factor: Float64Array } {
+  const d = watch.dim;
+  const { gramian, lambda, alpha } = watch.foldIn;
+  const a = Float64Array.from(gramian);
+  for (let k = 0; k < d; k++) a[k * d + k] += lambda;
+  const b = new Float64Array(d);
+  const y = new Float64Array(d);
+  for (const row of rows) {
+    factorOf(watch, row, y);
+    for (let r = 0; r < d; r++) {
+      const yr = y[r];
+      b[r] += (1 + alpha) * yr;
+      const at = r * d;
+      for (let c = 0; c <= r; c++) a[at + c] += alpha * yr * y[c];
+    }
+  }
+  choleskyInPlace(a, d);
+  return { x: solveCholesky(a, b, d), factor: a };
 }
