@@ -3,8 +3,11 @@ import path from 'node:path';
 import { fileDigest, syncDir, writeDurable } from './files.ts';
 import { packNeighbourLists } from './knn-index.ts';
 import { encodeTypedArrays } from './typed-arrays.ts';
+import type { SerializedModel } from '../model/serving-dnmf.ts';
 import type { CatalogEntry, Manifest, MovieInfo, Neighbour, ScoredId, WatchVectors } from './types.ts';
 import { encodeWatchVectors } from './watch-vectors.ts';
+
+export type { SerializedModel } from '../model/serving-dnmf.ts';
 
 /** The files of one artifact version; manifest.json is written last and lists the others. */
 export const FILES = {
@@ -33,11 +36,6 @@ export function tableToRows(table: Map<number, ScoredId[]>): TableRow[] {
 
 export function rowsToTable(rows: TableRow[]): Map<number, ScoredId[]> {
   return new Map(rows.map(([key, ids, scores]) => [key, ids.map((id, i) => ({ id, score: scores[i] }))]));
-}
-
-export interface SerializedModel {
-  meta: object;
-  buffers: Record<string, Float32Array>;
 }
 
 export interface VersionContent {

@@ -12,7 +12,12 @@ import { parseJson, type Check } from './schema.ts';
 import { FILES, readBuffers, rowsToTable, unpackBuffers, type SerializedModel } from './format.ts';
 import { ListNeighbourIndex, neighbourListsFrom } from './knn-index.ts';
 import { readTypedArrays } from './typed-arrays.ts';
-import { servingDnmf, TRAINED_USER_GMF, type ServingDnmf, type ServingDnmfOptions } from './serving-dnmf.ts';
+import {
+  servingDnmf,
+  TRAINED_USER_GMF,
+  type ServingDnmf,
+  type ServingDnmfOptions,
+} from '../model/serving-dnmf.ts';
 import type { Artifacts, WatchVectors } from './types.ts';
 import { decodeWatchVectors } from './watch-vectors.ts';
 

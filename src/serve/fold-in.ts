@@ -16,9 +16,9 @@
  * α_i = residual_i / λ_p: the predicted lift of any movie splits exactly into one share per rated movie,
  * which is what the reasons on the cards report.
  */
-import type { UserVector } from '../artifacts/dnmf.ts';
-import type { ServingDnmf } from '../artifacts/serving-dnmf.ts';
-import { solveSymmetric } from './cholesky.ts';
+import type { UserVector } from '../model/dnmf.ts';
+import type { ServingDnmf } from '../model/serving-dnmf.ts';
+import { solveSymmetric } from '../model/cholesky.ts';
 
 export interface RowRating {
   /** The movie's DNMF row. */

@@ -7,7 +7,7 @@
  * Because x_u = A⁻¹ Σ c_i y_i, a movie's score x_u · y_m splits exactly into one share per rated movie,
  * c_i · y_i · (A⁻¹ y_m): what a card names as the movies that led to it.
  */
-import type { WatchFoldIn, WatchVectors } from '../artifacts/types.ts';
+import type { WatchFoldIn, WatchVectors } from './types.ts';
 import { choleskyInPlace, solveCholesky } from './cholesky.ts';
 
 export interface FoldedTaste {
