@@ -17,6 +17,7 @@ import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { MemberRating, RecommendationReason, ScoredCandidate } from './recommendation.ts';
 import { createRowScanner, type RowScanner } from '../model/simd-kernels.ts';
+import { topOf } from '../model/top-k.ts';
 import { foldInTaste, sharesOf, type FoldableWatch, type FoldedTaste } from '../model/taste-fold-in.ts';
 
 export type GroupCombine = 'mean' | 'softmin';
@@ -258,7 +259,7 @@ export function createTasteSource(
         }
       }
       const ranked = guard(
-        topOpen(combined, GUARDED, excluded),
+        topOf(combined, GUARDED, excluded),
         bandSet.movieIds,
         stars,
         opts.dislikeGuard,
@@ -320,22 +321,7 @@ function top(
   movieIds: Int32Array,
   isExcluded: (movieId: number) => boolean,
 ): Ranked[] {
-  return topOpen(keys, k, (index) => isExcluded(movieIds[index]));
-}
-
-/** top() with exclusion asked by index, only of the keys good enough to enter the k best. */
-function topOpen(keys: Float64Array, k: number, isExcluded: (index: number) => boolean): Ranked[] {
-  const best: Ranked[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (Number.isNaN(key) || (best.length === k && !(key > best[k - 1].key))) continue;
-    if (isExcluded(i)) continue;
-    if (best.length === k) best.pop();
-    let at = best.length;
-    while (at > 0 && best[at - 1].key < key) at--;
-    best.splice(at, 0, { index: i, key });
-  }
-  return best;
+  return topOf(keys, k, (i) => isExcluded(movieIds[i]));
 }
 
 /**
