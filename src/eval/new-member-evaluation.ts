@@ -46,6 +46,7 @@ import {
 import { mean, meanOverDraws, pairedBootstrap, type PairedComparison } from './statistics.ts';
 import { trainTemporaryModel } from './temporary-model.ts';
 import { validationSeed } from './validation.ts';
+import { TopK } from '../model/top-k.ts';
 import { createWatchFoldIn, topScored, watchFactorsOf, type WatchFoldIn } from './watch-fold-in.ts';
 
 /** The engine's draw with an RNG that always returns 0 is the ranking's deterministic top (see header). */
@@ -634,11 +635,9 @@ function knnSummed(
   for (const seedId of seeds)
     for (const neighbour of artifacts.knn.nearest(seedId, artifacts.manifest.knn.listLength))
       sums.set(neighbour.movieId, (sums.get(neighbour.movieId) ?? 0) + 1 - neighbour.distance);
-  return [...sums]
-    .filter(([movieId]) => !exclude.has(movieId))
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, k)
-    .map(([movieId]) => movieId);
+  const top = new TopK(k);
+  for (const [movieId, sum] of sums) if (!exclude.has(movieId)) top.offer(movieId, sum);
+  return top.best();
 }
 
 function groupUnit(members: ToldMember[]): GroupUnit {

@@ -16,6 +16,7 @@
 import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { MemberRating, RecommendationReason, ScoredCandidate } from './recommendation.ts';
+import { topOf } from '../model/top-k.ts';
 import { foldInTaste, sharesOf, type FoldableWatch, type FoldedTaste } from '../model/taste-fold-in.ts';
 
 export type GroupCombine = 'mean' | 'softmin';
@@ -311,17 +312,7 @@ function top(
   movieIds: Int32Array,
   isExcluded?: (movieId: number) => boolean,
 ): Ranked[] {
-  const best: Ranked[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (Number.isNaN(key) || (best.length === k && !(key > best[k - 1].key))) continue;
-    if (isExcluded?.(movieIds[i])) continue;
-    if (best.length === k) best.pop();
-    let at = best.length;
-    while (at > 0 && best[at - 1].key < key) at--;
-    best.splice(at, 0, { index: i, key });
-  }
-  return best;
+  return topOf(keys, k, isExcluded && ((i) => isExcluded(movieIds[i])));
 }
 
 /**
