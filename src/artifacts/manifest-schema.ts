@@ -4,6 +4,7 @@
  * `files` are what proves the other files are the ones that were verified at publication.
  */
 import { FILES } from './format.ts';
+import { LEGACY_TASTE_FILES } from './legacy-taste-files.ts';
 import {
   arrayOf,
   boolean,
@@ -15,7 +16,6 @@ import {
   recordOf,
   SchemaError,
   string,
-  tuple,
   type Check,
 } from './schema.ts';
 import type { CatalogEntry, Manifest, MovieInfo } from './types.ts';
@@ -38,11 +38,19 @@ const fileList: Check<Manifest['files']> = (value, path) => {
     if (name.includes('/') || name.includes('\\') || name.startsWith('.'))
       throw new SchemaError(`${path}.${name}`, 'must name a file inside the version folder');
   }
-  // Versions from before the watch model have no watch-model.bin. (Older versions may still list
-  // dnmf-tables.json, the all-pairs tables no code reads any more: its checksum is checked all the same.)
-  const optionalFiles = new Set<string>([FILES.manifest, FILES.watch]);
-  const missing = Object.values(FILES).filter((name) => !optionalFiles.has(name) && !(name in files));
+  // The taste model is taste-model.bin, or in a version written before it the DNMF's two files. (Older
+  // versions may also list dnmf-tables.json, all-pairs tables no code reads any more: its checksum is
+  // checked all the same.)
+  const optionalFiles = new Set<string>([FILES.manifest, FILES.tasteModel]);
+  const { dnmfModel, dnmfWeights } = LEGACY_TASTE_FILES;
+  const twoFileLayout = dnmfModel in files || dnmfWeights in files;
+  const missing = [
+    ...Object.values(FILES).filter((name) => !optionalFiles.has(name) && !(name in files)),
+    ...(twoFileLayout ? [dnmfModel, dnmfWeights] : [FILES.tasteModel]).filter((name) => !(name in files)),
+  ];
   if (missing.length > 0) throw new SchemaError(path, `must list ${missing.join(', ')}`);
+  if (twoFileLayout && FILES.tasteModel in files)
+    throw new SchemaError(path, `must list ${FILES.tasteModel} or ${dnmfModel} and ${dnmfWeights}, not both`);
   return files;
 };
 
@@ -111,8 +119,10 @@ const manifestCheck: Check<Manifest> = object({
 
 export const checkManifest: Check<Manifest> = (value, path) => {
   const manifest = manifestCheck(value, path);
-  if (manifest.watch && !(FILES.watch in manifest.files))
-    throw new SchemaError(`${path}.files`, `must list ${FILES.watch} (the manifest describes a watch model)`);
+  // The watch model is the taste model's MF path: in taste-model.bin, or alone in an older version.
+  const { watch } = LEGACY_TASTE_FILES;
+  if (manifest.watch && !(FILES.tasteModel in manifest.files) && !(watch in manifest.files))
+    throw new SchemaError(`${path}.files`, `must list ${watch} (the manifest describes a watch model)`);
   return manifest;
 };
 
@@ -131,9 +141,3 @@ export const checkMovies: Check<MovieInfo[]> = arrayOf(
     mean: number,
   }),
 );
-
-/** dnmf-model.json: the model's metadata (checked by DnmfModel.deserialize) and its buffer layout. */
-export const checkDnmfModelFile: Check<{ meta: object; layout: Record<string, [number, number]> }> = object({
-  meta: recordOf((value) => value),
-  layout: recordOf(tuple(integer, integer)),
-});

@@ -43,8 +43,8 @@ interface Meta {
   options: Record<string, unknown>;
   shape: DnmfShape;
   globalMean: number;
-  userIds: number[];
-  movieIds: number[];
+  userIds: ArrayLike<number>;
+  movieIds: ArrayLike<number>;
 }
 
 const FORMAT = 'flickpick-dnmf';
