@@ -11,6 +11,7 @@
  */
 import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
 import { solveSymmetric } from '../model/cholesky.ts';
+import { gramian } from '../model/gramian.ts';
 import { TopK } from '../model/top-k.ts';
 
 export interface WatchFactors {
@@ -90,7 +91,7 @@ export function createWatchFoldIn(model: WatchFactors): WatchFoldIn {
   model.movieIds.forEach((movieId, i) => row.set(movieId, i));
   // YᵀY once: the all-pairs part of every member's system.
   const y = model.factors;
-  const gram = model.gramian ? Float64Array.from(model.gramian) : gramianOf(y, model.movieIds.length, d);
+  const gram = model.gramian ? Float64Array.from(model.gramian) : gramian(y, model.movieIds.length, d);
 
   function memberVector(rated: Iterable<number>): Float64Array | undefined {
     const rows = [...new Set(rated)].flatMap((movieId) => {
@@ -127,21 +128,6 @@ export function createWatchFoldIn(model: WatchFactors): WatchFoldIn {
       });
     },
   };
-}
-
-/** VᵀV of `rows` rows of d columns. */
-function gramianOf(v: Float32Array | Float64Array, rows: number, d: number): Float64Array {
-  const gram = new Float64Array(d * d);
-  for (let r = 0; r < rows; r++) {
-    const o = r * d;
-    for (let a = 0; a < d; a++) {
-      const va = v[o + a];
-      if (va === 0) continue;
-      for (let b = a; b < d; b++) gram[a * d + b] += va * v[o + b];
-    }
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[a * d + b] = gram[b * d + a];
-  return gram;
 }
 
 /** The k best-scored candidates (ties: the lower movie id), skipping excluded movies and NaN scores. */
