@@ -1,25 +1,43 @@
 // Lint rules: the recommended JS and TypeScript sets, no `any`, and the one-way house: no import
-// cycles, and the layers `data → train → artifacts ← serve ← {bot, retrain, cli}` (an arrow points
-// from the importer's side: train imports data and artifacts; serve imports artifacts and data
-// types, never train; bot, retrain and cli import serve; nothing imports bot or cli but the entry
-// points). no-cycle skips `import type` (erased by the compiler); the layer zones do not.
+// cycles, and the layers `data → model → train → artifacts ← serve ← {bot, retrain, cli}` (an arrow
+// points from the importer's side: train imports data, model and artifacts; serve imports artifacts,
+// model and data types, never train; bot, retrain and cli import serve; nothing imports bot or cli but
+// the entry points). model/ is the inference code training, serving and the evaluation share (the
+// DNMF's forward pass, the taste fold-in, the Cholesky solve, top-k): every layer above data may
+// import it, and it imports only data types and the top-level modules. eval/ is evaluation-only: it
+// may read every layer but bot, retrain and commands, and only cli (and entry points, bench, tests)
+// import it. no-cycle skips `import type` (erased by the compiler); the layer zones do not.
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['data', 'train', 'artifacts', 'serve', 'bot', 'retrain', 'cli', 'store', 'posters'];
+const LAYERS = [
+  'data',
+  'model',
+  'train',
+  'artifacts',
+  'serve',
+  'eval',
+  'bot',
+  'retrain',
+  'cli',
+  'store',
+  'posters',
+];
 
 /** Every layer `layer` may not import from (under src/, plus commands/). */
 const FORBIDDEN = {
-  data: ['train', 'artifacts', 'serve', 'bot', 'retrain', 'cli', 'store', 'posters'],
-  artifacts: ['train', 'serve', 'bot', 'retrain', 'cli', 'store', 'posters'],
-  train: ['serve', 'bot', 'retrain', 'cli', 'store', 'posters'],
-  serve: ['train', 'bot', 'retrain', 'cli', 'store', 'posters'],
-  store: ['data', 'train', 'artifacts', 'serve', 'bot', 'retrain', 'cli', 'posters'],
-  posters: ['data', 'train', 'artifacts', 'serve', 'bot', 'retrain', 'cli', 'store'],
-  retrain: ['bot', 'cli'],
+  data: ['model', 'train', 'artifacts', 'serve', 'eval', 'bot', 'retrain', 'cli', 'store', 'posters'],
+  model: ['train', 'artifacts', 'serve', 'eval', 'bot', 'retrain', 'cli', 'store', 'posters'],
+  artifacts: ['train', 'serve', 'eval', 'bot', 'retrain', 'cli', 'store', 'posters'],
+  train: ['serve', 'eval', 'bot', 'retrain', 'cli', 'store', 'posters'],
+  serve: ['train', 'eval', 'bot', 'retrain', 'cli', 'store', 'posters'],
+  eval: ['bot', 'retrain', 'cli', 'posters'],
+  store: ['data', 'model', 'train', 'artifacts', 'serve', 'eval', 'bot', 'retrain', 'cli', 'posters'],
+  posters: ['data', 'model', 'train', 'artifacts', 'serve', 'eval', 'bot', 'retrain', 'cli', 'store'],
+  retrain: ['eval', 'bot', 'cli'],
   cli: ['bot'],
-  bot: ['cli'],
+  bot: ['eval', 'cli'],
 };
 
 /** Entry points may import anything: they wire the layers together. */
@@ -38,7 +56,16 @@ const layerZones = [
   })),
   {
     // commands/ is the bot's: only the bot's router imports it.
-    target: ['./src/data', './src/train', './src/artifacts', './src/serve', './src/retrain', './src/cli'],
+    target: [
+      './src/data',
+      './src/model',
+      './src/train',
+      './src/artifacts',
+      './src/serve',
+      './src/eval',
+      './src/retrain',
+      './src/cli',
+    ],
     from: './commands',
     message: 'commands/ is imported by the bot only',
   },

@@ -1,25 +1,29 @@
 /**
  * /import at a heavy member's size: a 2,000-row Letterboxd ratings.csv written from real ml-latest-small titles
- * (test/support/exports.ts: article first, accents, alternate titles, years one off), previewed and confirmed
+ * (src/eval/member-exports.ts: article first, accents, alternate titles, years one off), previewed and confirmed
  * as the bot does it (parse → match → plan → the store's dry run; Confirm = one store transaction on SQLite).
  * Matched against ml-latest-small's 9,742 titles and against 87,585 (ml-32m's count: the real titles repeated
- * with a distinguishing word, as in the title-search benchmark). The matcher is built on the first import of a
- * version; "cold" includes that build, "warm" is every import after it.
+ * with a distinguishing word, as in the title-search benchmark). The bot builds the matcher in the background
+ * from the moment a version loads, in steps (src/serve/serving-models.ts lazyTitleMatcher): measured here as
+ * the same steps pumped with setImmediate (wall time, the longest step: what it holds other work up), then
+ * the version's first preview once it is built; and the worst case, an import arriving the moment the version
+ * loads, which finishes the whole build inside its preview.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadLinks, loadMovies } from '../src/data/movielens.ts';
-import { planImport } from '../src/serve/import/import-plan.ts';
+import { planImport, type ImportPlan } from '../src/serve/import/import-plan.ts';
 import { parseExport } from '../src/serve/import/parse-export.ts';
 import {
   createTitleMatcher,
+  startTitleMatcherBuild,
   type MatchableMovie,
   type TitleMatcher,
 } from '../src/serve/import/title-matcher.ts';
 import { createStore } from '../src/store/index.ts';
 import { MemberRatings } from '../src/store/member-ratings.ts';
-import { exportLines, letterboxdRatingsCsv } from '../test/support/exports.ts';
+import { exportLines, letterboxdRatingsCsv } from '../src/eval/member-exports.ts';
 import type { Benchmark } from './lib/benchmark.ts';
 import type { Row } from './lib/report.ts';
 import { summarize } from './lib/stats.ts';
@@ -54,33 +58,65 @@ export const importBench: Benchmark = {
         ['ml-latest-small titles', small],
         [`ml-32m-sized titles (${large.length})`, large],
       ] as const) {
+        // The bot's background build: the same steps, one per turn of the event loop.
         const buildStarted = performance.now();
-        let matcher: TitleMatcher = createTitleMatcher(table);
-        const buildMs = performance.now() - buildStarted;
+        const build = startTitleMatcherBuild(table);
+        const stepMs: number[] = [];
+        let built: TitleMatcher | undefined;
+        while (!built) {
+          await new Promise((resolve) => setImmediate(resolve));
+          const stepStarted = performance.now();
+          built = build.step();
+          stepMs.push(performance.now() - stepStarted);
+        }
+        const backgroundMs = performance.now() - buildStarted;
+        const stepSummary = summarize(stepMs);
+
+        const memberId = (n: number) =>
+          String(500000000000000000n + BigInt(n) + (table === large ? 100n : 0n));
+
+        // The version's first import, after its background build (what a member meets), then the rest: each
+        // previewed and confirmed for a fresh member.
         const preview: number[] = [];
         const confirm: number[] = [];
-        let matched = 0;
+        let plan: ImportPlan | undefined;
         for (let run = 0; run < RUNS; run++) {
-          if (run > 0) matcher = run === 1 ? createTitleMatcher(table) : matcher;
-          const member = String(500000000000000000n + BigInt(run) + (table === large ? 100n : 0n));
+          const member = memberId(run);
           const started = performance.now();
-          const plan = planImport(parseExport(bytes, 'ratings.csv'), matcher);
+          plan = planImport(parseExport(bytes, 'ratings.csv'), built);
           const batch = { target: plan.target, source: plan.source, entries: plan.entries };
           await members.previewImport(member, batch);
           preview.push(performance.now() - started);
-          matched = plan.entries.length;
           const writeStarted = performance.now();
           await members.importEntries(member, batch);
           confirm.push(performance.now() - writeStarted);
         }
+        const matched = plan!.entries.length;
+        const ambiguous = plan!.ambiguous.length;
+        // The worst case: an import the moment the version loads finishes the whole build in its preview.
+        const atLoadStarted = performance.now();
+        const atLoadPlan = planImport(parseExport(bytes, 'ratings.csv'), createTitleMatcher(table));
+        await members.previewImport(memberId(RUNS), {
+          target: atLoadPlan.target,
+          source: atLoadPlan.source,
+          entries: atLoadPlan.entries,
+        });
+        const atLoadMs = performance.now() - atLoadStarted;
         const previewSummary = summarize(preview);
         const confirmSummary = summarize(confirm);
         rows.push(
           {
-            metric: `import matcher build, ${label}`,
+            metric: `import matcher background build, ${label}`,
             unit: 'ms',
-            measured: buildMs,
-            note: 'once per version, on its first import',
+            measured: backgroundMs,
+            note: `wall time from the version's load, ${stepMs.length} steps, longest ${stepSummary.max.toFixed(1)} ms`,
+          },
+          {
+            metric: `import preview ${ROWS} rows, version's first, ${label}`,
+            unit: 'ms',
+            measured: preview[0],
+            target: 2000,
+            note: `after the background build; ${matched} matched, ${ambiguous} ambiguous`,
           },
           {
             metric: `import preview ${ROWS} rows, ${label}`,
@@ -88,7 +124,13 @@ export const importBench: Benchmark = {
             measured: previewSummary.max,
             target: 2000,
             summary: previewSummary,
-            note: `max of ${RUNS}; ${matched} matched; cold build adds the line above`,
+            note: `max of ${RUNS} (the first included)`,
+          },
+          {
+            metric: `import preview ${ROWS} rows at the version's load, ${label}`,
+            unit: 'ms',
+            measured: atLoadMs,
+            note: 'worst case: arriving before any background step, it finishes the whole build',
           },
           {
             metric: `import confirm ${ROWS} rows (SQLite), ${label}`,
@@ -99,7 +141,16 @@ export const importBench: Benchmark = {
             note: `max of ${RUNS}; one transaction`,
           },
         );
-        raw[label] = { buildMs, matched, preview: previewSummary, confirm: confirmSummary };
+        raw[label] = {
+          backgroundMs,
+          steps: stepSummary,
+          firstPreviewMs: preview[0],
+          atLoadMs,
+          matched,
+          ambiguous,
+          preview: previewSummary,
+          confirm: confirmSummary,
+        };
       }
     } finally {
       await store.disconnect();

@@ -18,7 +18,6 @@ import { PERSONAL } from '../src/bot/install-contexts.ts';
 import { memberRatings, nextStepAfterRating } from '../src/bot/members.ts';
 import { KIND_LABEL, type ExportKind } from '../src/serve/import/export-format.ts';
 import { planImport } from '../src/serve/import/import-plan.ts';
-import { matcherFor } from '../src/serve/import/matcher-cache.ts';
 import { ExportProblem, parseExport } from '../src/serve/import/parse-export.ts';
 
 const DETECT = 'detect';
@@ -54,7 +53,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const snapshot = context.models.current;
   let plan;
   try {
-    plan = planImport(parseExport(bytes, attachment.name, chosen), matcherFor(snapshot.artifacts.movies));
+    plan = planImport(parseExport(bytes, attachment.name, chosen), snapshot.titleMatcher);
   } catch (error) {
     if (error instanceof ExportProblem) throw new UserFacingError(error.message);
     throw error;

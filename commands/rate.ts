@@ -10,6 +10,7 @@ import { UserFacingError } from '../src/bot/command.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { PERSONAL } from '../src/bot/install-contexts.ts';
 import { memberRatings, nextStepAfterRating } from '../src/bot/members.ts';
+import { asChosen, resolveMovieOption } from '../src/bot/movie-option.ts';
 import { STAR_STEPS, starsText } from '../src/bot/rating-components.ts';
 import { displayTitle } from '../src/serve/titles.ts';
 import { isValidStars } from '../src/store/member-ratings.ts';
@@ -37,15 +38,10 @@ export const data = new SlashCommandBuilder()
       .addChoices(STAR_STEPS.map((stars) => ({ name: starsText(stars), value: stars }))),
   );
 
-/**
- * Choices carry "#<movieId>": over every movie, ids and titles overlap ("300", "1917", "2012" are titles and
- * ids of other movies), so a typed number must mean the title, and only a chosen suggestion the id.
- */
-const CHOSEN = /^#(\d{1,9})$/;
-
 export async function autocomplete(interaction: AutocompleteInteraction, context: BotContext): Promise<void> {
-  const choices = context.models.current.movieSearch.suggest(interaction.options.getFocused());
-  await interaction.respond(choices.map((choice) => ({ name: choice.name, value: `#${choice.value}` })));
+  await interaction.respond(
+    context.models.current.movieSearch.suggest(interaction.options.getFocused()).map(asChosen),
+  );
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
@@ -55,23 +51,12 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   if (!isValidStars(stars)) {
     throw new UserFacingError(`**stars**: ${stars} is not a rating. Choose ½ to 5 stars, in half steps.`);
   }
-  const chosen = CHOSEN.exec(typed.trim());
-  const found =
-    chosen && snapshot.artifacts.movies.has(Number(chosen[1]))
-      ? ({ ok: true, movieId: Number(chosen[1]) } as const)
-      : snapshot.movieSearch.resolve(typed, { ids: false });
-  if (!found.ok) {
-    throw new UserFacingError(
-      found.reason === 'ambiguous'
-        ? `**movie**: “${typed}” matches several movies — ${found.candidates.join(', ')}. Pick one from the list.`
-        : `**movie**: FlickPick knows no movie called “${typed}”. Start typing and pick a title from the list.`,
-    );
-  }
-  const movie = snapshot.artifacts.movies.get(found.movieId)!;
+  const movieId = resolveMovieOption(snapshot, 'movie', typed);
+  const movie = snapshot.artifacts.movies.get(movieId)!;
   // Deferred before the write: a busy store must not make the member miss Discord's 3 s. The confirmation
   // replaces "thinking…" only once the store committed the rating.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  await memberRatings(context).rate(interaction.user.id, found.movieId, stars);
+  await memberRatings(context).rate(interaction.user.id, movieId, stars);
   const next = await nextStepAfterRating(context, interaction.user.id);
   await interaction.editReply({
     content: `Saved: **${escapeMarkdown(displayTitle(movie.title))}** ${starsText(stars)}. It won't be recommended to you again. ${next}`,

@@ -6,7 +6,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../src/bot/command.ts';
 import { addSubcommandGroups, partsHandler, type SubcommandGroupPart } from '../src/bot/command-parts.ts';
-import { SERVER_ONLY } from '../src/bot/install-contexts.ts';
+import { PERSONAL } from '../src/bot/install-contexts.ts';
 import { myWatchlist } from '../src/bot/watchlist-mine.ts';
 import { serverWatchlist } from '../src/bot/watchlist-server.ts';
 
@@ -15,9 +15,10 @@ const LISTS: readonly SubcommandGroupPart[] = [serverWatchlist, myWatchlist];
 export const data = new SlashCommandBuilder()
   .setName('watchlist')
   .setDescription('Movies to watch: this server’s list, or your own.')
-  // In servers for now: a list of a member's own could widen this to PERSONAL.
-  .setIntegrationTypes(...SERVER_ONLY.integrationTypes)
-  .setContexts(...SERVER_ONLY.contexts);
+  // Everywhere, for a member's own list (DMs too); the server's list refuses outside a server that added
+  // FlickPick (its part's preconditions).
+  .setIntegrationTypes(...PERSONAL.integrationTypes)
+  .setContexts(...PERSONAL.contexts);
 addSubcommandGroups(data, LISTS);
 
 export const { execute, autocomplete } = partsHandler(LISTS, true);

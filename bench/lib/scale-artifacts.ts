@@ -6,8 +6,8 @@
  * these numbers time the engine's own work; the real kNN lookup cost (stored lists) is in the real-artifacts rows.
  */
 import type { Artifacts, Manifest, MovieInfo, Neighbour, NeighbourIndex } from '../../src/artifacts/types.ts';
-import type { DnmfArrays } from '../../src/artifacts/dnmf.ts';
-import { fromArrays } from '../../src/artifacts/serving-dnmf.ts';
+import type { DnmfArrays } from '../../src/model/dnmf.ts';
+import { fromArrays } from '../../src/model/serving-dnmf.ts';
 import { createRng, type Rng } from '../../src/random.ts';
 
 export const SCALE = { movies: 87_585, users: 200_948, gmfDim: 64, mlpDim: 8, mlpLayers: [16, 8] };
@@ -128,7 +128,7 @@ export function scaleArtifacts(seed = 32): Artifacts {
     for (let k = 0; k < watchDim; k++) row[k] /= norm;
   }
   manifest.watch = { hyperparameters: { dim: watchDim }, movies: watchIds.length };
-  // What the taste model's fold-in reads (serve/taste-fold-in.ts): each factor's norm and YᵀY over them.
+  // What the taste model's fold-in reads (model/taste-fold-in.ts): each factor's norm and YᵀY over them.
   const norms = Float32Array.from(watchIds, () => 0.2 + rng());
   const gramian = new Float64Array(watchDim * watchDim);
   const factor = new Float64Array(watchDim);

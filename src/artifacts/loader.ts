@@ -1,20 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { servingDnmf, type ServingDnmf, type ServingDnmfOptions } from '../model/serving-dnmf.ts';
 import { fileDigest } from './files.ts';
-import {
-  checkCatalog,
-  checkDnmfModelFile,
-  checkManifest,
-  checkMovies,
-  checkTables,
-} from './manifest-schema.ts';
-import { parseJson, type Check } from './schema.ts';
-import { FILES, readBuffers, rowsToTable, unpackBuffers, type SerializedModel } from './format.ts';
+import { FILES, rowsToTable } from './format.ts';
 import { ListNeighbourIndex, neighbourListsFrom } from './knn-index.ts';
+import { checkCatalog, checkManifest, checkMovies, checkTables } from './manifest-schema.ts';
+import { parseJson, type Check } from './schema.ts';
+import { loadTasteModel } from './taste-model.ts';
 import { readTypedArrays } from './typed-arrays.ts';
-import { servingDnmf, TRAINED_USER_GMF, type ServingDnmf, type ServingDnmfOptions } from './serving-dnmf.ts';
-import type { Artifacts, WatchVectors } from './types.ts';
-import { decodeWatchVectors } from './watch-vectors.ts';
+import type { Artifacts } from './types.ts';
 
 /** An artifact version that cannot be served: a file is missing, altered or inconsistent. */
 export class ArtifactError extends Error {
@@ -56,15 +50,17 @@ export async function loadArtifacts(dir: string, options: ServingDnmfOptions = {
   }
   // The legacy tables exist only in versions trained with legacyTables (listed in the manifest then).
   const hasTables = FILES.tables in manifest.files;
-  const [catalog, movieList, tables, serialized] = await Promise.all([
+  const [catalog, movieList, tables, taste] = await Promise.all([
     readJson(dir, FILES.catalog, checkCatalog),
     readJson(dir, FILES.movies, checkMovies),
     hasTables ? readJson(dir, FILES.tables, checkTables) : { usersPerMovie: [], moviesPerUser: [] },
-    loadDnmfModel(dir, { trainedUsers: options.trainedUsers }),
+    loadTasteModel(dir, manifest.files, { trainedUsers: options.trainedUsers }).catch((error: unknown) => {
+      throw new ArtifactError(`cannot read the taste model: ${(error as Error).message}`, dir);
+    }),
   ]);
   let dnmf: ServingDnmf;
   try {
-    dnmf = servingDnmf(serialized, options);
+    dnmf = servingDnmf(taste.dnmf, options);
   } catch (error) {
     throw new ArtifactError(`cannot read the DNMF model: ${(error as Error).message}`, dir);
   }
@@ -76,14 +72,7 @@ export async function loadArtifacts(dir: string, options: ServingDnmfOptions = {
   } catch (error) {
     throw new ArtifactError(`cannot read ${FILES.neighbours}: ${(error as Error).message}`, dir);
   }
-  let watch: WatchVectors | undefined;
-  if (FILES.watch in manifest.files) {
-    try {
-      watch = decodeWatchVectors(await readFile(path.join(dir, FILES.watch)));
-    } catch (error) {
-      throw new ArtifactError(`cannot read ${FILES.watch}: ${(error as Error).message}`, dir);
-    }
-  }
+  const watch = taste.mf;
   return {
     manifest,
     catalog,
@@ -94,19 +83,4 @@ export async function loadArtifacts(dir: string, options: ServingDnmfOptions = {
     usersPerMovie: rowsToTable(tables.usersPerMovie),
     moviesPerUser: rowsToTable(tables.moviesPerUser),
   };
-}
-
-/**
- * The trained DNMF weights of a version (serving scores with them; evaluation and training read them too).
- * With `trainedUsers: false` the trained users' GMF table is not read (servingDnmf drops it anyway).
- */
-export async function loadDnmfModel(
-  dir: string,
-  options: { trainedUsers?: boolean } = {},
-): Promise<SerializedModel> {
-  const { meta, layout } = await readJson(dir, FILES.dnmfModel, checkDnmfModelFile);
-  const file = path.join(dir, FILES.dnmfWeights);
-  if (options.trainedUsers !== false) return { meta, buffers: unpackBuffers(layout, await readFile(file)) };
-  const wanted = Object.entries(layout).filter(([name]) => name !== TRAINED_USER_GMF);
-  return { meta, buffers: await readBuffers(file, Object.fromEntries(wanted)) };
 }

@@ -4,6 +4,7 @@
  * `files` are what proves the other files are the ones that were verified at publication.
  */
 import { FILES, type TableRow } from './format.ts';
+import { LEGACY_TASTE_FILES } from './legacy-taste-files.ts';
 import {
   arrayOf,
   boolean,
@@ -38,10 +39,18 @@ const fileList: Check<Manifest['files']> = (value, path) => {
     if (name.includes('/') || name.includes('\\') || name.startsWith('.'))
       throw new SchemaError(`${path}.${name}`, 'must name a file inside the version folder');
   }
-  // The legacy all-pairs tables are optional (checkManifest requires them when legacyTables says so).
-  const optionalFiles = new Set<string>([FILES.manifest, FILES.tables, FILES.watch]);
-  const missing = Object.values(FILES).filter((name) => !optionalFiles.has(name) && !(name in files));
+  // The legacy all-pairs tables are optional (checkManifest requires them when legacyTables says so). The
+  // taste model is taste-model.bin, or in a version written before it the DNMF's two files.
+  const optionalFiles = new Set<string>([FILES.manifest, FILES.tables, FILES.tasteModel]);
+  const { dnmfModel, dnmfWeights } = LEGACY_TASTE_FILES;
+  const twoFileLayout = dnmfModel in files || dnmfWeights in files;
+  const missing = [
+    ...Object.values(FILES).filter((name) => !optionalFiles.has(name) && !(name in files)),
+    ...(twoFileLayout ? [dnmfModel, dnmfWeights] : [FILES.tasteModel]).filter((name) => !(name in files)),
+  ];
   if (missing.length > 0) throw new SchemaError(path, `must list ${missing.join(', ')}`);
+  if (twoFileLayout && FILES.tasteModel in files)
+    throw new SchemaError(path, `must list ${FILES.tasteModel} or ${dnmfModel} and ${dnmfWeights}, not both`);
   return files;
 };
 
@@ -114,8 +123,10 @@ export const checkManifest: Check<Manifest> = (value, path) => {
   const manifest = manifestCheck(value, path);
   if (manifest.dnmf.legacyTables && !(FILES.tables in manifest.files))
     throw new SchemaError(`${path}.files`, `must list ${FILES.tables} (dnmf.legacyTables is set)`);
-  if (manifest.watch && !(FILES.watch in manifest.files))
-    throw new SchemaError(`${path}.files`, `must list ${FILES.watch} (the manifest describes a watch model)`);
+  // The watch model is the taste model's MF path: in taste-model.bin, or alone in an older version.
+  const { watch } = LEGACY_TASTE_FILES;
+  if (manifest.watch && !(FILES.tasteModel in manifest.files) && !(watch in manifest.files))
+    throw new SchemaError(`${path}.files`, `must list ${watch} (the manifest describes a watch model)`);
   return manifest;
 };
 
@@ -144,10 +155,4 @@ const tableRow: Check<TableRow> = (value, path) => {
 export const checkTables: Check<{ usersPerMovie: TableRow[]; moviesPerUser: TableRow[] }> = object({
   usersPerMovie: arrayOf(tableRow),
   moviesPerUser: arrayOf(tableRow),
-});
-
-/** dnmf-model.json: the model's metadata (checked by DnmfModel.deserialize) and its buffer layout. */
-export const checkDnmfModelFile: Check<{ meta: object; layout: Record<string, [number, number]> }> = object({
-  meta: recordOf((value) => value),
-  layout: recordOf(tuple(integer, integer)),
 });

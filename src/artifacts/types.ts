@@ -9,7 +9,11 @@ export interface CountDistribution {
   max: number;
 }
 
-import type { ServingDnmf } from './serving-dnmf.ts';
+import type { ServingDnmf } from '../model/serving-dnmf.ts';
+import type { WatchVectors } from '../model/types.ts';
+
+// The taste model's MF-path types live in the shared inference layer (src/model/); re-exported for callers.
+export type { WatchFoldIn, WatchVectors } from '../model/types.ts';
 
 /** The artifacts one training run writes to models/<version>/ and the bot serves from. */
 
@@ -129,38 +133,6 @@ export interface Artifacts {
   moviesPerUser: Map<number, ScoredId[]>;
   /** The watch model's movie vectors, when the version has them (see Manifest.watch). */
   watch?: WatchVectors;
-}
-
-/** Unit-length movie vectors of the watch model (train/watch-model.ts): a dot product is a cosine. */
-export interface WatchVectors {
-  dim: number;
-  /** Ascending. */
-  movieIds: Int32Array;
-  /** Row i is movieIds[i]'s vector. */
-  vectors: Float32Array;
-  /**
-   * movieIds[i]'s exposure price (train/watch-prices.ts): subtracted from a gem's summed cosine so that no
-   * movie fills most answers. Absent in versions from before it; those serve their gems by the DNMF fold-in.
-   */
-  prices?: Float32Array;
-  /**
-   * What folding a member in needs (serve/taste-fold-in.ts): absent in versions from before it, which serve
-   * /foryou and /movienight gems from the DNMF alone.
-   */
-  foldIn?: WatchFoldIn;
-}
-
-/**
- * The MF path's exact fold-in (implicit's recalculate_user): a member who rated movies u gets
- * x = (YᵀY + α Σ_{i∈u} y_i y_iᵀ + λI)⁻¹ (1 + α) Σ_{i∈u} y_i, with y_i = vectors[i] · norms[i].
- */
-export interface WatchFoldIn {
-  /** ‖y_i‖ of each movie's fitted factor, aligned with movieIds. */
-  norms: Float32Array;
-  /** YᵀY over every fitted factor, d × d row-major. */
-  gramian: Float64Array;
-  lambda: number;
-  alpha: number;
 }
 
 /** Nearest-neighbour lookups over the kNN movies (the stored exact lists in production). */

@@ -1,4 +1,4 @@
-import { PermissionFlagsBits } from 'discord.js';
+import { ApplicationIntegrationType, PermissionFlagsBits } from 'discord.js';
 import type { ComponentPrecondition, Precondition } from './command.ts';
 
 /**
@@ -19,6 +19,20 @@ export const adminOnly: Precondition = (interaction, context) => {
 /** Commands that need a guild (member permissions make no sense in DMs). */
 export const guildOnly: Precondition = (interaction) =>
   interaction.inGuild() ? null : 'This command only works in a server.';
+
+/**
+ * A server's own data (its list, its settings) only where the server added FlickPick: a command a member
+ * runs through their own install in someone else's server is in a guild, but that server never chose the
+ * bot. Discord names the installs that authorised the interaction; a guild install there is this guild's.
+ */
+export const installedServer: Precondition = (interaction) => {
+  if (!interaction.inGuild())
+    return `That part of /${interaction.commandName} belongs to a server: use it in one.`;
+  const owners = interaction.authorizingIntegrationOwners;
+  if (owners && owners[ApplicationIntegrationType.GuildInstall] !== interaction.guildId)
+    return `That part of /${interaction.commandName} belongs to a server that has added FlickPick; this one has not (you are using your own install).`;
+  return null;
+};
 
 /**
  * Server settings (time zone, …) belong to whoever may manage the server: Manage Server, as Discord

@@ -6,7 +6,7 @@ import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import type { SubcommandPart } from './command-parts.ts';
 import type { BotContext } from './context.ts';
 import { movieNightConsents } from './movie-night-consent.ts';
-import { guildOnly } from './preconditions.ts';
+import { installedServer } from './preconditions.ts';
 
 export const movieNightSetting: SubcommandPart = {
   name: 'movienight',
@@ -18,7 +18,7 @@ export const movieNightSetting: SubcommandPart = {
           .setName('count-me-in')
           .setDescription('True: count me in without asking on this server. False: ask me each time.'),
       ),
-  preconditions: [guildOnly],
+  preconditions: [installedServer],
   async execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
     // Deferred first: the store may be busy, and the member must hear back within Discord's 3 s.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });

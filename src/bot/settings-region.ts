@@ -1,12 +1,14 @@
 /**
  * `/settings region [country] [server]`: the country whose streaming services cards show. A member's own
- * choice wins; without one, the server's (set with `server: True`, Manage Server only); without that, none
- * (cards then show the trailer but no services).
+ * choice wins; without one, the server's (set with `server: True`, Manage Server only, in a server that
+ * added FlickPick); without that, none (cards then show the trailer but no services). A member's own region
+ * is theirs everywhere (stored by their id alone), so it can be set in DMs too.
  */
 import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import { memberSettings, setMemberRegion } from '../store/member-settings.ts';
 import { serverSettings, updateServerSettings } from '../store/server-settings.ts';
 import { UserFacingError } from './command.ts';
+import { installedServer } from './preconditions.ts';
 import type { SubcommandPart } from './command-parts.ts';
 import type { BotContext } from './context.ts';
 
@@ -62,6 +64,8 @@ export const regionSetting: SubcommandPart = {
     const typed = interaction.options.getString('country');
     const forServer = interaction.options.getBoolean('server') ?? false;
     const guildId = interaction.guildId;
+    const notServer = forServer ? await installedServer(interaction, context) : null;
+    if (notServer !== null) throw new UserFacingError(notServer);
     if (forServer && !(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)) {
       throw new UserFacingError(
         'Only members with the **Manage Server** permission can set the server’s region.',
@@ -99,7 +103,9 @@ export const regionSetting: SubcommandPart = {
     await interaction.editReply(
       code
         ? `Cards now show where to watch in **${regionName(code)}** for you. Streaming data by JustWatch.`
-        : 'Your region is cleared; cards use this server’s default, if it has one.',
+        : guildId
+          ? 'Your region is cleared; cards use this server’s default, if it has one.'
+          : 'Your region is cleared; in a server, cards use its default, if it has one.',
     );
   },
 };

@@ -5,7 +5,7 @@ import { serverSettings, updateServerSettings } from '../store/server-settings.t
 import { UserFacingError } from './command.ts';
 import type { SubcommandPart } from './command-parts.ts';
 import type { BotContext } from './context.ts';
-import { guildOnly, serverManager } from './preconditions.ts';
+import { installedServer, serverManager } from './preconditions.ts';
 import { canonicalTimeZone, discordTimestamp, suggestTimeZones } from './time-zones.ts';
 
 export const timezoneSetting: SubcommandPart = {
@@ -20,7 +20,7 @@ export const timezoneSetting: SubcommandPart = {
           .setAutocomplete(true)
           .setMaxLength(64),
       ),
-  preconditions: [guildOnly, serverManager],
+  preconditions: [installedServer, serverManager],
   async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const typed = String(interaction.options.getFocused());
     await interaction.respond(suggestTimeZones(typed).map((zone) => ({ name: zone, value: zone })));

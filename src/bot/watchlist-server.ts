@@ -27,7 +27,7 @@ import { asChosen, resolveMovieOption } from './movie-option.ts';
 import { movieSelectRow } from './movie-select-row.ts';
 import type { ActionRow } from './rating-components.ts';
 import type { Recommendation } from '../serve/recommendation.ts';
-import { guildOnly } from './preconditions.ts';
+import { installedServer } from './preconditions.ts';
 
 export const LIST_PAGE_SIZE = 20;
 /** Long ml-32m titles are cut so a page stays within an embed description (4,096 characters). */
@@ -187,7 +187,7 @@ export const serverWatchlist: SubcommandGroupPart = {
           .addStringOption(movieOption('The movie you watched')),
       )
       .addSubcommand((sub) => sub.setName('show').setDescription('Show this server’s list (only to you).')),
-  preconditions: [guildOnly],
+  preconditions: [installedServer],
   async autocomplete(interaction: AutocompleteInteraction, context: BotContext): Promise<void> {
     const snapshot = context.models.current;
     const typed = String(interaction.options.getFocused());

@@ -27,6 +27,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                    [--draws 5] [--seed N] [--markdown] [--engine '{"option":value}']
                                  users held out of training tell /foryou and /movienight N ratings;
                                  lists, baselines and paired intervals (README "New members")
+  evaluate-ranking --protocol new-members ... --told-via letterboxd
+                                 also tell them through /import (a Letterboxd export of the N ratings,
+                                 the real matching); /foryou paired with the direct telling
   evaluate-ranking ... --validation (instead of --test B.csv)
                                  the same on a split of A only, for choosing hyperparameters
   evaluate-ranking ... --per-user FILE / --compare-with FILE
@@ -68,6 +71,7 @@ async function main(argv: string[]): Promise<void> {
       validation: { type: 'boolean', default: false },
       members: { type: 'string' },
       told: { type: 'string' },
+      'told-via': { type: 'string' },
       draws: { type: 'string' },
       markdown: { type: 'boolean', default: false },
       engine: { type: 'string' },
@@ -130,6 +134,7 @@ async function main(argv: string[]): Promise<void> {
         validation: values.validation,
         members: integer('members', values.members),
         told: values.told,
+        toldVia: values['told-via'],
         draws: integer('draws', values.draws),
         markdown: values.markdown,
         engine: values.engine,

@@ -4,10 +4,11 @@
  * each baseline answers one.
  */
 import { gemBand } from '../artifacts/gem-band.ts';
-import type { ServingDnmf } from '../artifacts/serving-dnmf.ts';
+import type { ServingDnmf } from '../model/serving-dnmf.ts';
 import type { Engine } from '../serve/engine.ts';
 import { sampleDistinct, type Rng } from '../random.ts';
 import type { CosineTable } from './cosine.ts';
+import { TopK } from '../model/top-k.ts';
 
 export interface Served {
   movieId: number;
@@ -116,22 +117,15 @@ function summedCosine(facts: TrainingFacts, candidates: number[], k: number) {
   const columns = candidates.map((movieId) => facts.cosine.column(movieId));
   return (picks: readonly number[], exclude: ReadonlySet<number>) => {
     const rows = picks.flatMap((pick) => facts.cosine.row(pick) ?? []);
-    // The best k so far, best first: thousands of candidates per request, so no full sort.
-    const best: { movieId: number; score: number }[] = [];
-    const beats = (a: { movieId: number; score: number }, b: { movieId: number; score: number }) =>
-      a.score > b.score || (a.score === b.score && a.movieId < b.movieId);
+    // Thousands of candidates per request, so no full sort.
+    const best = new TopK(k);
     candidates.forEach((movieId, i) => {
       if (exclude.has(movieId) || picks.includes(movieId)) return;
       let score = 0;
       for (const row of rows) score += row[columns[i]] ?? 0;
-      const entry = { movieId, score };
-      if (best.length === k && !beats(entry, best[k - 1])) return;
-      let at = best.length === k ? k - 1 : best.length;
-      while (at > 0 && beats(entry, best[at - 1])) at--;
-      best.splice(at, 0, entry);
-      if (best.length > k) best.pop();
+      best.offer(movieId, score);
     });
-    return best.map((s) => s.movieId);
+    return best.best();
   };
 }
 
@@ -180,16 +174,14 @@ export function dnmfEmbeddingBandMethod(
     },
     (picks, exclude) => {
       const pickVectors = picks.flatMap((pick) => unit(pick) ?? []);
-      return candidates
-        .map((movieId, i) => {
-          let score = 0;
-          for (const p of pickVectors) for (let j = 0; j < g; j++) score += p[j] * vectors[i][j];
-          return { movieId, score };
-        })
-        .filter((s) => !exclude.has(s.movieId) && !picks.includes(s.movieId))
-        .sort((a, b) => b.score - a.score || a.movieId - b.movieId)
-        .slice(0, k)
-        .map((s) => s.movieId);
+      const best = new TopK(k);
+      candidates.forEach((movieId, i) => {
+        if (exclude.has(movieId) || picks.includes(movieId)) return;
+        let score = 0;
+        for (const p of pickVectors) for (let j = 0; j < g; j++) score += p[j] * vectors[i][j];
+        best.offer(movieId, score);
+      });
+      return best.best();
     },
   );
 }

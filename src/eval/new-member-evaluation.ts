@@ -46,6 +46,9 @@ import {
 import { mean, meanOverDraws, pairedBootstrap, type PairedComparison } from './statistics.ts';
 import { trainTemporaryModel } from './temporary-model.ts';
 import { validationSeed } from './validation.ts';
+import { TopK } from '../model/top-k.ts';
+import { createTitleMatcher } from '../serve/import/title-matcher.ts';
+import { emptyTally, toldViaLetterboxd, type ToldVia } from './told-via-import.ts';
 import { createWatchFoldIn, topScored, watchFactorsOf, type WatchFoldIn } from './watch-fold-in.ts';
 
 /** The engine's draw with an RNG that always returns 0 is the ranking's deterministic top (see header). */
@@ -81,6 +84,11 @@ export interface NewMemberEvaluationOptions {
   validation?: boolean;
   /** A trained model to use instead of training one (tests; must not have seen the members). */
   artifacts?: Artifacts;
+  /**
+   * 'letterboxd': also tell each member's N ratings through /import (a Letterboxd export of them, the real
+   * parse and match: told-via-import.ts) and compare /foryou, paired, with the same members told directly.
+   */
+  toldVia?: ToldVia;
 }
 
 export const DEFAULT_NEW_MEMBER_RUN = { seed: 1, draws: 5, k: 5, resamples: 2000 };
@@ -161,6 +169,7 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
       members: members.length,
       groups: groups.length,
       told: protocol.told,
+      ...(options.toldVia && options.toldVia !== 'direct' ? { toldVia: ['direct', options.toldVia] } : {}),
       trainRows: trainRows.ratings.length,
       band,
       engine: { method: engine.method, settings: engine.settings, options: options.engineOptions ?? {} },
@@ -180,6 +189,7 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
   ];
 
   const personalMethods = personalListMethods(engine, artifacts, facts, foldIn, k);
+  let importMatcher: ReturnType<typeof createTitleMatcher> | undefined;
   const groupMethods = groupListMethods(engine, facts, foldIn, k);
   for (const n of protocol.told) {
     const told = members.map((member) => tell(member, n, protocol.likedThreshold));
@@ -205,6 +215,7 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
         ['foryou.popular', 'knn-summed'],
       ]),
     );
+    if (options.toldVia === 'letterboxd') lines.push(...toldViaImport(told, n, personal));
 
     const groupUnits = groups.map((group) =>
       groupUnit(group.map((m) => tell(m, n, protocol.likedThreshold))),
@@ -232,6 +243,43 @@ export async function evaluateNewMembers(options: NewMemberEvaluationOptions): P
     say(`N = ${n} measured in ${seconds(started)} s`);
   }
   return lines;
+
+  /**
+   * The same members telling the same N ratings through a Letterboxd export and /import's matching: the
+   * import's tally, and /foryou's lists paired with the direct ones.
+   */
+  function toldViaImport(
+    told: readonly ToldMember[],
+    n: number,
+    direct: Map<string, Measured>,
+  ): ResultLine[] {
+    const matcher = (importMatcher ??= createTitleMatcher(artifacts.movies.values()));
+    const tally = emptyTally();
+    const imported = told.map((member) => toldViaLetterboxd(member, options.movies, matcher, seed, tally));
+    const forYou = personalMethods.filter((method) => method.name === 'foryou');
+    const measured = measure(forYou, imported, (unit) => ({ any: unit.relevant }));
+    const both = new Map([
+      ...direct,
+      ...[...measured].map(([list, m]) => [`${list} via letterboxd`, m] as const),
+    ]);
+    return [
+      {
+        name: 'new-members.told-via',
+        told: n,
+        via: 'letterboxd',
+        members: told.length,
+        ...tally,
+        rewriting:
+          'src/eval/member-exports.ts (the test exports): article first, accents, alternate titles, 10 % of years one off',
+      },
+      ...compare(
+        both,
+        n,
+        'any',
+        [...measured.keys()].map((list) => [`${list} via letterboxd`, list] as [string, string]),
+      ),
+    ];
+  }
 
   function keepPerUnit(measured: Map<string, Measured>, prefix: string, ids: readonly string[]): void {
     if (!options.perUnit) return;
@@ -634,11 +682,9 @@ function knnSummed(
   for (const seedId of seeds)
     for (const neighbour of artifacts.knn.nearest(seedId, artifacts.manifest.knn.listLength))
       sums.set(neighbour.movieId, (sums.get(neighbour.movieId) ?? 0) + 1 - neighbour.distance);
-  return [...sums]
-    .filter(([movieId]) => !exclude.has(movieId))
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, k)
-    .map(([movieId]) => movieId);
+  const top = new TopK(k);
+  for (const [movieId, sum] of sums) if (!exclude.has(movieId)) top.offer(movieId, sum);
+  return top.best();
 }
 
 function groupUnit(members: ToldMember[]): GroupUnit {

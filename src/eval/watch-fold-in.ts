@@ -10,7 +10,8 @@
  * every report: a fold-in of the same geometry, not the exact one.
  */
 import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
-import { solveSymmetric } from '../serve/cholesky.ts';
+import { solveSymmetric } from '../model/cholesky.ts';
+import { TopK } from '../model/top-k.ts';
 
 export interface WatchFactors {
   dim: number;
@@ -143,17 +144,16 @@ function gramianOf(v: Float32Array | Float64Array, rows: number, d: number): Flo
   return gram;
 }
 
-/** The k best-scored candidates (ties: lower movie id), skipping excluded movies and NaN scores. */
+/** The k best-scored candidates (ties: the lower movie id), skipping excluded movies and NaN scores. */
 export function topScored(
   candidates: readonly number[],
   scores: Float64Array,
   k: number,
   exclude: (movieId: number) => boolean,
 ): number[] {
-  const open: number[] = [];
+  const best = new TopK(k);
   candidates.forEach((movieId, i) => {
-    if (!Number.isNaN(scores[i]) && !exclude(movieId)) open.push(i);
+    if (best.admits(movieId, scores[i]) && !exclude(movieId)) best.offer(movieId, scores[i]);
   });
-  open.sort((i, j) => scores[j] - scores[i] || candidates[i] - candidates[j]);
-  return open.slice(0, k).map((i) => candidates[i]);
+  return best.best();
 }

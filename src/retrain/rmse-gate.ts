@@ -9,7 +9,7 @@
  * two versions' own validation RMSEs, which come from different slices and are only roughly
  * comparable (the margin absorbs that).
  */
-import { loadDnmfModel } from '../artifacts/loader.ts';
+import { loadTasteModel } from '../artifacts/taste-model.ts';
 import type { Manifest } from '../artifacts/types.ts';
 import type { RatingTable } from '../data/types.ts';
 import { DnmfModel, type SerializedDnmf } from '../train/dnmf/index.ts';
@@ -35,7 +35,9 @@ export interface RmseGate {
 }
 
 async function servingHoldoutRmse(serving: ServingModelRef, holdout: RatingTable): Promise<number> {
-  const model = DnmfModel.deserialize((await loadDnmfModel(serving.dir)) as SerializedDnmf);
+  // The serving version's stars path, read by the same loader as serving (whatever layout it was written in).
+  const { dnmf } = await loadTasteModel(serving.dir, serving.manifest.files);
+  const model = DnmfModel.deserialize(dnmf as SerializedDnmf);
   return scorePredictor(model, holdout).rmse;
 }
 

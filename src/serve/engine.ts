@@ -28,9 +28,9 @@ import type {
 import { takenMovies, type TakenMovies } from './taken-movies.ts';
 import { RecommendError } from './recommend-error.ts';
 import { createRng, type Rng } from '../random.ts';
-import type { UserVector } from '../artifacts/dnmf.ts';
+import type { UserVector } from '../model/dnmf.ts';
 import { createTasteSource, type StarsGuard, type TasteOptions, type TasteSource } from './taste-source.ts';
-import type { FoldedTaste } from './taste-fold-in.ts';
+import type { FoldedTaste } from '../model/taste-fold-in.ts';
 
 export type { MemberRating } from './recommendation.ts';
 

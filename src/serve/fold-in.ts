@@ -16,9 +16,10 @@
  * α_i = residual_i / λ_p: the predicted lift of any movie splits exactly into one share per rated movie,
  * which is what the reasons on the cards report.
  */
-import type { UserVector } from '../artifacts/dnmf.ts';
-import type { ServingDnmf } from '../artifacts/serving-dnmf.ts';
-import { solveSymmetric } from './cholesky.ts';
+import type { UserVector } from '../model/dnmf.ts';
+import type { ServingDnmf } from '../model/serving-dnmf.ts';
+import { solveSymmetric } from '../model/cholesky.ts';
+import { addOuterProducts } from '../model/simd-kernels.ts';
 
 export interface RowRating {
   /** The movie's DNMF row. */
@@ -105,18 +106,17 @@ function solvePrimal({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
   const size = g + 1;
   const a = new Float64Array(size * size);
   const rhs = new Float64Array(size);
-  const z = new Float64Array(size);
+  const z = new Float64Array(n * size);
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < g; k++) z[k] = x[i * g + k];
-    z[g] = 1;
+    for (let k = 0; k < g; k++) z[i * size + k] = x[i * g + k];
+    z[i * size + g] = 1;
     for (let r = 0; r < size; r++) {
-      const zr = z[r];
-      if (zr === 0) continue;
-      rhs[r] += zr * y[i];
-      const rowOffset = r * size;
-      for (let c = 0; c <= r; c++) a[rowOffset + c] += zr * z[c];
+      const zr = z[i * size + r];
+      if (zr !== 0) rhs[r] += zr * y[i];
     }
   }
+  // ZᵀZ, lower triangle only (the factorisation reads no more): most of a fold-in's cost.
+  addOuterProducts(a, z, n, size, 1, true);
   for (let k = 0; k < g; k++) a[k * size + k] += lambdaP;
   a[g * size + g] += lambdaB;
   const theta = solveSymmetric(a, rhs, size);

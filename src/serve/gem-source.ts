@@ -10,12 +10,12 @@
  * Both score the whole band (a few thousand dot products, well within the 20 ms budget).
  */
 import type { Artifacts } from '../artifacts/types.ts';
-import { clipToScale, type UserVector } from '../artifacts/dnmf.ts';
+import { clipToScale, type UserVector } from '../model/dnmf.ts';
 import { gemBandRows } from '../artifacts/gem-band.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
 import { buildPickLift, runToEnd, type PickLift } from './pick-lift.ts';
 import { buildWatchGems, pricedWatch, type WatchGems } from './watch-gems.ts';
-import { topRows } from './ranked-draw.ts';
+import { topIndicesBy } from '../model/top-k.ts';
 import type { ScoredCandidate } from './recommendation.ts';
 
 /** Candidates a personal or group ranking returns (the draw window and exclusions need more than 5). */
@@ -146,7 +146,7 @@ export function* buildGemSource(
     personal(user, isExcluded, describe) {
       const rows = openBandRows(isExcluded);
       for (const m of rows) scratch[m] = predict(user, m);
-      const best = topRows(rows, scratch, PERSONAL_RANKED);
+      const best = topIndicesBy(rows, scratch, PERSONAL_RANKED);
       const ranked = best.map((m) => ({
         movieId: dnmf.movieIds[m],
         score: scratch[m],
@@ -168,7 +168,7 @@ export function* buildGemSource(
       // get every member's own (clipped) prediction for the mean and the dislike guard.
       const mean = averageUser(users);
       for (const m of rows) scratch[m] = predict(mean, m);
-      const shortlist = topRows(rows, scratch, GROUP_SHORTLIST);
+      const shortlist = topIndicesBy(rows, scratch, GROUP_SHORTLIST);
       for (const m of rows) scratch[m] = Number.NaN;
       const scored = shortlist.map((m) => {
         return { m, ...groupScore(users.map((user) => clipToScale(predict(user, m)))) };

@@ -6,6 +6,7 @@
  */
 import type { Artifacts } from '../artifacts/types.ts';
 import type { RecommendationReason, ScoredCandidate } from './recommendation.ts';
+import { TopK } from '../model/top-k.ts';
 
 /** Neighbours read per source: deep enough that a list is not only the source's few closest movies. */
 export const NEIGHBOURS_PER_SOURCE = 100;
@@ -52,7 +53,8 @@ export function createNeighbourSource(
   let stampOf = new Uint32Array(1024);
   let stamp = 0;
   let touched = new Int32Array(1024);
-  const best = new Int32Array(COMBINED_RANKED);
+  // Reused by every request (cleared, not reallocated): keyed by movie id, so ties go to the lower id.
+  const best = new TopK(COMBINED_RANKED);
 
   function denseRow(movieId: number): number {
     let row = rowOf.get(movieId);
@@ -91,10 +93,6 @@ export function createNeighbourSource(
     return entry;
   }
 
-  /** Does (total, movieId) of row a rank before row b's? Ties: the lower movie id. */
-  const before = (a: number, b: number) =>
-    totalOf[a] > totalOf[b] || (totalOf[a] === totalOf[b] && movieOfRow[a] < movieOfRow[b]);
-
   return {
     warm(movieId) {
       neighboursOf(movieId);
@@ -126,20 +124,11 @@ export function createNeighbourSource(
         }
         return { list, until: i };
       });
-      // The best COMBINED_RANKED rows, best first (insertion into a short sorted buffer).
-      let filled = 0;
-      for (let t = 0; t < touchedCount; t++) {
-        const row = touched[t];
-        if (filled === COMBINED_RANKED && !before(row, best[filled - 1])) continue;
-        let at = Math.min(filled, COMBINED_RANKED - 1);
-        while (at > 0 && before(row, best[at - 1])) {
-          best[at] = best[at - 1];
-          at--;
-        }
-        best[at] = row;
-        if (filled < COMBINED_RANKED) filled++;
-      }
-      return Array.from(best.subarray(0, filled), (row) => {
+      // The best COMBINED_RANKED rows, best first.
+      best.clear();
+      for (let t = 0; t < touchedCount; t++) best.offer(movieOfRow[touched[t]], totalOf[touched[t]]);
+      return best.best().map((movieId) => {
+        const row = rowOf.get(movieId)!;
         const matches: Near[] = [];
         sources.forEach((source, s) => {
           const { list, until } = read[s];

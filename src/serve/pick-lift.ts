@@ -25,7 +25,8 @@ import { gemBandRows } from '../artifacts/gem-band.ts';
 import { createRng } from '../random.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
 import type { ScoredCandidate } from './recommendation.ts';
-import { RATING_MAX } from '../artifacts/dnmf.ts';
+import { RATING_MAX } from '../model/dnmf.ts';
+import { TopK } from '../model/top-k.ts';
 
 /** The rating a pick stands for: /recommend's picks are movies the member loves. */
 export const PICK_RATING = RATING_MAX;
@@ -162,31 +163,18 @@ export function* buildPickLift(
       const extra = alphas.slice(3);
       // The best RANKED open movies, selected in one pass: most fail the floor test, and only those that
       // pass are checked against the exclusions. Equal scores keep the lower index (a fixed order).
-      const best = new Int32Array(RANKED);
-      const bestScores = new Float64Array(RANKED);
-      let filled = 0;
-      let floor = -Infinity;
+      const best = new TopK(RANKED);
       for (let b = 0; b < size; b++) {
         let lift = a0 * t0[b] + a1 * t1[b] + a2 * t2[b] - meanLift[b];
         for (let j = 0; j < extra.length; j++) lift += extra[j] * tables[j + 3][b];
         // Only movies the picks lift more than a typical triple does: anything else does not depend on them.
         if (!(lift > 0)) continue;
         const score = lift * inverseSd[b] + bandLogCount[b];
-        if (!(score > floor) || isExcluded(dnmf.movieIds[bandRows[b]])) continue;
-        let at = Math.min(filled, RANKED - 1);
-        while (at > 0 && bestScores[at - 1] < score) {
-          best[at] = best[at - 1];
-          bestScores[at] = bestScores[at - 1];
-          at--;
-        }
-        best[at] = b;
-        bestScores[at] = score;
-        if (filled < RANKED) filled++;
-        if (filled === RANKED) floor = bestScores[RANKED - 1];
+        if (!best.admits(b, score) || isExcluded(dnmf.movieIds[bandRows[b]])) continue;
+        best.offer(b, score);
       }
       // Reasons only for what a draw can reach (gems are drawn first, so nothing else is taken yet).
-      return Array.from(best.subarray(0, filled), (b, i) => {
-        const score = bestScores[i];
+      return best.entries().map(({ index: b, key: score }) => {
         const lift = (score - bandLogCount[b]) * sd[b];
         const pickIds = known
           .map((pickId, j) => ({ pickId, share: alphas[j] * tables[j][b] }))

@@ -24,23 +24,3 @@ export function drawRanked(
   // Shown best first, whatever order they were drawn in.
   return chosen.sort((a, b) => b.score - a.score || a.movieId - b.movieId);
 }
-
-/** The best k of scores over `rows` (indices into scores), best first; ties broken by the smaller row. */
-export function topRows(rows: ArrayLike<number>, scores: Float64Array, k: number): number[] {
-  const best: number[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    const score = scores[row];
-    if (Number.isNaN(score)) continue;
-    if (best.length === k) {
-      const last = best[k - 1];
-      if (score < scores[last] || (score === scores[last] && row > last)) continue;
-      best.pop();
-    }
-    let at = best.length;
-    while (at > 0 && (scores[best[at - 1]] < score || (scores[best[at - 1]] === score && best[at - 1] > row)))
-      at--;
-    best.splice(at, 0, row);
-  }
-  return best;
-}

@@ -5,8 +5,10 @@ import {
   startMovieSearchBuild,
   type CatalogSearch,
 } from './catalog-search.ts';
-import type { TitleSearch, TitleSearchBuild } from './title-search.ts';
+import type { TitleSearch } from './title-search.ts';
 import { createEngine, type Engine } from './engine.ts';
+import { startTitleMatcherBuild, type TitleMatcher } from './import/title-matcher.ts';
+import { lazyStepwise } from './stepwise-build.ts';
 
 /** One loaded version with everything derived from it, built once when it is swapped in. */
 export interface ServingSnapshot {
@@ -16,6 +18,8 @@ export interface ServingSnapshot {
   search: CatalogSearch;
   /** Every movie of the dataset, for what members rate (/rate). */
   movieSearch: TitleSearch;
+  /** Export titles and IMDb ids → this version's movies (/import). */
+  titleMatcher: TitleMatcher;
   loadedAt: Date;
 }
 
@@ -23,6 +27,7 @@ export function createSnapshot(
   artifacts: Artifacts,
   warm: 'now' | 'later' = 'now',
   movieSearch: TitleSearch = lazyMovieSearch(artifacts, false),
+  titleMatcher: TitleMatcher = lazyTitleMatcher(artifacts, false),
 ): ServingSnapshot {
   return {
     version: artifacts.manifest.version,
@@ -30,6 +35,7 @@ export function createSnapshot(
     engine: createEngine(artifacts, { warm }),
     search: createCatalogSearch(artifacts),
     movieSearch,
+    titleMatcher,
     loadedAt: new Date(),
   };
 }
@@ -42,8 +48,14 @@ export class ServingModels {
   private snapshot: ServingSnapshot;
 
   constructor(artifacts: Artifacts) {
-    // Start-up: the all-title search (a second on ml-32m) is built in steps after the bot is ready.
-    this.snapshot = createSnapshot(artifacts, 'now', lazyMovieSearch(artifacts, true));
+    // Start-up: the all-title search and the import matcher (a second or two each on ml-32m) are built in
+    // steps after the bot is ready.
+    this.snapshot = createSnapshot(
+      artifacts,
+      'now',
+      lazyMovieSearch(artifacts, true),
+      lazyTitleMatcher(artifacts, true),
+    );
   }
 
   get current(): ServingSnapshot {
@@ -63,7 +75,12 @@ export class ServingModels {
    */
   async swapGently(artifacts: Artifacts): Promise<ServingSnapshot> {
     // The search over every title is the other big build (a second or two on ml-32m): also in steps.
-    const next = createSnapshot(artifacts, 'later', await createMovieSearchGently(artifacts));
+    const next = createSnapshot(
+      artifacts,
+      'later',
+      await createMovieSearchGently(artifacts),
+      lazyTitleMatcher(artifacts, true),
+    );
     await next.engine.warmed;
     const previous = this.snapshot;
     this.snapshot = next;
@@ -77,18 +94,7 @@ export class ServingModels {
  * that second finishes the same build at once.
  */
 export function lazyMovieSearch(artifacts: Artifacts, background: boolean): TitleSearch {
-  let build: TitleSearchBuild | undefined;
-  let built: TitleSearch | undefined;
-  const started = () => (build ??= startMovieSearchBuild(artifacts));
-  if (background) {
-    const pump = () => {
-      if (built) return;
-      built = started().step();
-      if (!built) setImmediate(pump);
-    };
-    setImmediate(pump);
-  }
-  const search = () => (built ??= started().finish());
+  const search = lazyStepwise(() => startMovieSearchBuild(artifacts), background);
   return {
     suggest: (query, exclude, limit) => search().suggest(query, exclude, limit),
     resolve: (typed, options) => search().resolve(typed, options),
@@ -96,5 +102,18 @@ export function lazyMovieSearch(artifacts: Artifacts, background: boolean): Titl
     get size() {
       return search().size;
     },
+  };
+}
+
+/**
+ * The /import matcher over every title, the same way: with `background`, built in steps from the moment the
+ * version loads (87k titles take 1–2 s of CPU: the first import's preview no longer pays for it), and an
+ * import arriving before the build is done finishes it at once.
+ */
+export function lazyTitleMatcher(artifacts: Pick<Artifacts, 'movies'>, background: boolean): TitleMatcher {
+  const matcher = lazyStepwise(() => startTitleMatcherBuild(artifacts.movies.values()), background);
+  return {
+    matchTitle: (name, year) => matcher().matchTitle(name, year),
+    matchImdb: (imdbId) => matcher().matchImdb(imdbId),
   };
 }

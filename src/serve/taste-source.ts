@@ -20,7 +20,9 @@
 import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import type { Artifacts } from '../artifacts/types.ts';
 import type { MemberRating, RecommendationReason, ScoredCandidate } from './recommendation.ts';
-import { foldInTaste, sharesOf, type FoldableWatch, type FoldedTaste } from './taste-fold-in.ts';
+import { createRowScanner, type RowScanner } from '../model/simd-kernels.ts';
+import { topOf } from '../model/top-k.ts';
+import { foldInTaste, sharesOf, type FoldableWatch, type FoldedTaste } from '../model/taste-fold-in.ts';
 
 export type GroupCombine = 'mean' | 'softmin';
 
@@ -134,7 +136,7 @@ export function foldableWatch(artifacts: Pick<Artifacts, 'watch'>): FoldableWatc
 interface Packed {
   movieIds: Int32Array;
   rows: Int32Array;
-  factors: Float32Array;
+  scanner: RowScanner;
   prices: Float32Array;
 }
 
@@ -166,7 +168,7 @@ export function createTasteSource(
     return {
       movieIds: Int32Array.from(rows, (row) => watch.movieIds[row]),
       rows: Int32Array.from(rows),
-      factors,
+      scanner: createRowScanner(factors, d),
       prices: Float32Array.from(rows, (row) => watch.prices?.[row] ?? 0),
     };
   };
@@ -179,35 +181,38 @@ export function createTasteSource(
   aboveSet.movieIds.forEach((movieId, i) => aboveIndex.set(movieId, i));
 
   /**
-   * x · y_m over a packed set (NaN for excluded movies, when asked; rankings that only need their top
-   * instead ask top() to skip them, which looks up far fewer movies).
+   * Scratch reused by every request (the engine answers one request at a time and every ranking below
+   * turns its scores into candidates before returning): no per-request arrays of the band's size, whose
+   * allocation costs a young-generation collection every few requests at ml-32m size.
    */
-  function scan(set: Packed, x: Float64Array, isExcluded?: (movieId: number) => boolean): Float64Array {
-    const out = new Float64Array(set.movieIds.length);
-    const f = set.factors;
-    // Four partial sums: the scan is most of a request on ml-32m's 26,848 band movies.
-    const d4 = d - (d % 4);
-    for (let i = 0, at = 0; i < out.length; i++, at += d) {
-      if (isExcluded?.(set.movieIds[i])) {
-        out[i] = Number.NaN;
-        continue;
-      }
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let k = 0;
-      for (; k < d4; k += 4) {
-        s0 += x[k] * f[at + k];
-        s1 += x[k + 1] * f[at + k + 1];
-        s2 += x[k + 2] * f[at + k + 2];
-        s3 += x[k + 3] * f[at + k + 3];
-      }
-      for (; k < d; k++) s0 += x[k] * f[at + k];
-      out[i] = s0 + s1 + s2 + s3;
-    }
-    return out;
+  const bandScores = new Float64Array(bandSet.movieIds.length);
+  const bandKeys = new Float64Array(bandSet.movieIds.length);
+  const aboveScores = new Float64Array(aboveSet.movieIds.length);
+  const aboveKeys = new Float64Array(aboveSet.movieIds.length);
+  /** One raw score array per member of a group (grown to the largest group seen). */
+  const memberScores: Float64Array[] = [];
+  /** The group's pooled viewer's scores (groupPooledWeight). */
+  let pooledScores: Float64Array | undefined;
+  /** Per band movie during a request: 0 not asked yet, 1 open, 2 excluded (see excludedOnce). */
+  const bandExclusion = new Uint8Array(bandSet.movieIds.length);
+
+  /**
+   * Asks isExcluded at most once per band movie per request: a group's ranking asks about the same movies
+   * for every member, and the callback (a Set lookup or two) would otherwise cost more than the scores.
+   */
+  function excludedOnce(isExcluded: (movieId: number) => boolean): (index: number) => boolean {
+    bandExclusion.fill(0);
+    return (index) => {
+      const known = bandExclusion[index];
+      if (known !== 0) return known === 2;
+      const excluded = isExcluded(bandSet.movieIds[index]);
+      bandExclusion[index] = excluded ? 2 : 1;
+      return excluded;
+    };
   }
+
+  /** x · y_m for every movie of a packed set, into out (the kernel: most of a request at ml-32m size). */
+  const scan = (set: Packed, x: Float64Array, out: Float64Array) => set.scanner.scan(x, out);
 
   /** Movies the member rated that led most to this one (positive shares; liked movies first). */
   function because(member: FoldedTaste, movieId: number): { ids: number[]; liked: boolean } {
@@ -249,8 +254,9 @@ export function createTasteSource(
     because,
 
     gems(member, isExcluded, stars) {
-      const scores = scan(bandSet, member.x);
-      const keys = scores.map((s, i) => s - opts.priceWeight * bandSet.prices[i]);
+      const scores = scan(bandSet, member.x, bandScores);
+      const keys = bandKeys;
+      for (let i = 0; i < keys.length; i++) keys[i] = scores[i] - opts.priceWeight * bandSet.prices[i];
       const ranked = guard(
         top(keys, GUARDED, bandSet.movieIds, isExcluded),
         bandSet.movieIds,
@@ -265,57 +271,68 @@ export function createTasteSource(
     },
 
     group(members, isExcluded, stars) {
-      /** Scores scaled by their best band score: 1 = the viewer's favourite, whatever their number of ratings. */
-      const scaledScores = (x: Float64Array) => {
-        const scores = scan(bandSet, x, isExcluded);
+      const excluded = excludedOnce(isExcluded);
+      const count = bandSet.movieIds.length;
+      // Each member's raw scores, and their best over the movies still open: scores are divided by it so
+      // 1 = the viewer's favourite, whatever their number of ratings. Only a movie that would raise the
+      // best is asked about, so a few per member are, not the whole band.
+      const raw = members.map((member, j) =>
+        scan(bandSet, member.x, (memberScores[j] ??= new Float64Array(count))),
+      );
+      const bests = raw.map((scores) => {
         let best = 0;
-        for (const s of scores) if (s > best) best = s;
-        if (best > 0) for (let i = 0; i < scores.length; i++) scores[i] /= best;
-        return scores;
-      };
-      const perMember = members.map((member) => scaledScores(member.x));
-      const pooledScores =
-        opts.groupPooledWeight > 0 && members.length > 1 ? scaledScores(pooledTaste(members).x) : undefined;
+        for (let i = 0; i < count; i++) if (scores[i] > best && !excluded(i)) best = scores[i];
+        return best;
+      });
+      const scaled = (j: number, i: number) => (bests[j] > 0 ? raw[j][i] / bests[j] : raw[j][i]);
+      // The pooled viewer (every member's ratings in one solve), scaled by its own best the same way.
+      let pooled: Float64Array | undefined;
+      if (opts.groupPooledWeight > 0 && members.length > 1) {
+        pooled = scan(bandSet, pooledTaste(members).x, (pooledScores ??= new Float64Array(count)));
+        let best = 0;
+        for (let i = 0; i < count; i++) if (pooled[i] > best && !excluded(i)) best = pooled[i];
+        if (best > 0) for (let i = 0; i < count; i++) pooled[i] /= best;
+      }
 
-      const combined = new Float64Array(bandSet.movieIds.length);
+      const combined = bandKeys;
       const t = opts.softMinTemperature;
-      for (let i = 0; i < combined.length; i++) {
+      for (let i = 0; i < count; i++) {
         if (opts.groupCombine === 'mean') {
           let sum = 0;
-          for (const scores of perMember) sum += scores[i];
-          combined[i] = sum / perMember.length;
+          for (let j = 0; j < raw.length; j++) sum += scaled(j, i);
+          combined[i] = sum / raw.length;
         } else {
           // −t·ln(mean exp(−s/t)): near the lowest member's score, softened by the others'.
           let low = Infinity;
-          for (const scores of perMember) low = Math.min(low, scores[i]);
+          for (let j = 0; j < raw.length; j++) low = Math.min(low, scaled(j, i));
           let sum = 0;
-          for (const scores of perMember) sum += Math.exp(-(scores[i] - low) / t);
-          combined[i] = low - t * Math.log(sum / perMember.length);
+          for (let j = 0; j < raw.length; j++) sum += Math.exp(-(scaled(j, i) - low) / t);
+          combined[i] = low - t * Math.log(sum / raw.length);
         }
-        if (pooledScores)
-          combined[i] = (1 - opts.groupPooledWeight) * combined[i] + opts.groupPooledWeight * pooledScores[i];
+        if (pooled)
+          combined[i] = (1 - opts.groupPooledWeight) * combined[i] + opts.groupPooledWeight * pooled[i];
         if (opts.groupLeastMiseryWeight > 0) {
           let low = Infinity;
-          for (const scores of perMember) low = Math.min(low, scores[i]);
+          for (let j = 0; j < raw.length; j++) low = Math.min(low, scaled(j, i));
           combined[i] += opts.groupLeastMiseryWeight * low;
         }
       }
       const ranked = guard(
-        top(combined, GUARDED, bandSet.movieIds),
+        topOf(combined, GUARDED, excluded),
         bandSet.movieIds,
         stars,
         opts.dislikeGuard,
       ).slice(0, TASTE_RANKED);
       return ranked.map(({ index, key, predicted }) => {
-        const scaled = perMember.map((scores) => scores[index]);
+        const scores = raw.map((_, j) => scaled(j, index));
         return {
           movieId: bandSet.movieIds[index],
           score: key,
           reason: {
             kind: 'taste-group' as const,
             memberCount: members.length,
-            lowestScaledScore: Math.min(...scaled),
-            meanScaledScore: scaled.reduce((sum, s) => sum + s, 0) / scaled.length,
+            lowestScaledScore: Math.min(...scores),
+            meanScaledScore: scores.reduce((sum, s) => sum + s, 0) / scores.length,
             ...(predicted ? { lowestPredicted: Math.min(...predicted) } : {}),
           },
         };
@@ -323,11 +340,12 @@ export function createTasteSource(
     },
 
     popular(member, isExcluded, knn, stars) {
-      const scores = scan(aboveSet, member.x);
+      const scores = scan(aboveSet, member.x, aboveScores);
       const knnBest = knn.reduce((max, c) => Math.max(max, c.score), 0);
       const n = member.movieIds.length;
       const priorWeight = opts.popularityWeight * Math.max(1, opts.fewRatings / Math.max(n, 1));
-      const keys = Float64Array.from(scores, (s, i) => s + priorWeight * popularityPrior[i]);
+      const keys = aboveKeys;
+      for (let i = 0; i < keys.length; i++) keys[i] = scores[i] + priorWeight * popularityPrior[i];
       if (knnBest > 0) {
         for (const candidate of knn) {
           const i = aboveIndex.get(candidate.movieId);
@@ -362,19 +380,9 @@ function top(
   keys: Float64Array,
   k: number,
   movieIds: Int32Array,
-  isExcluded?: (movieId: number) => boolean,
+  isExcluded: (movieId: number) => boolean,
 ): Ranked[] {
-  const best: Ranked[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (Number.isNaN(key) || (best.length === k && !(key > best[k - 1].key))) continue;
-    if (isExcluded?.(movieIds[i])) continue;
-    if (best.length === k) best.pop();
-    let at = best.length;
-    while (at > 0 && best[at - 1].key < key) at--;
-    best.splice(at, 0, { index: i, key });
-  }
-  return best;
+  return topOf(keys, k, (i) => isExcluded(movieIds[i]));
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import type { Choice } from './choice.ts';
 import { hasInWordPunctuation, normalizeForSearch, normalizeJoiningWords } from './normalize.ts';
+import { stepsOf, type StepwiseBuild } from './stepwise-build.ts';
 import { displayTitle, parseTitle, truncatedDisplayTitle } from './titles.ts';
 
 /** Discord's autocomplete limits: 25 choices, names of at most 100 characters. */
@@ -59,30 +60,10 @@ export function createTitleSearch(entries: Iterable<TitleEntry>): TitleSearch {
 }
 
 /** An index under construction: `step()` adds a few hundred movies (the search once done), `finish()` the rest. */
-export interface TitleSearchBuild {
-  step(): TitleSearch | undefined;
-  finish(): TitleSearch;
-}
+export type TitleSearchBuild = StepwiseBuild<TitleSearch>;
 
 export function startTitleSearchBuild(entries: Iterable<TitleEntry>): TitleSearchBuild {
-  const steps = buildSteps(entries);
-  let done: TitleSearch | undefined;
-  const step = () => {
-    if (!done) {
-      const next = steps.next();
-      if (next.done) done = next.value;
-    }
-    return done;
-  };
-  return {
-    step,
-    finish() {
-      for (;;) {
-        const search = step();
-        if (search) return search;
-      }
-    },
-  };
+  return stepsOf(buildSteps(entries));
 }
 
 /**

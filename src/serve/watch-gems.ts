@@ -13,6 +13,7 @@
 import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
 import type { ScoredCandidate } from './recommendation.ts';
+import { TopK } from '../model/top-k.ts';
 
 /** Candidates returned per request: more than a list's draw window (10) and its own length (5), and no more. */
 export const WATCH_RANKED = 20;
@@ -90,10 +91,7 @@ export function* buildWatchGems(
       // knownPicks[j] is the pick of tables[j].
       if (tables.length === 0) return [];
       const knownPicks = picks.filter((pickId) => cosinesOf(pickId) !== undefined);
-      const best = new Int32Array(WATCH_RANKED);
-      const bestKeys = new Float64Array(WATCH_RANKED);
-      let filled = 0;
-      let floor = -Infinity;
+      const best = new TopK(WATCH_RANKED);
       // Three picks in /recommend: three plain reads per movie (no per-movie loop over the tables, which
       // cost as much as the rest of the scan on ml-32m's 26,848 band movies); other counts go through `extra`.
       const [t0, t1 = zeros, t2 = zeros] = tables;
@@ -102,19 +100,10 @@ export function* buildWatchGems(
         let score = t0[b] + t1[b] + t2[b];
         for (let j = 0; j < extra.length; j++) score += extra[j][b];
         const key = score - bandPrices[b];
-        if (!(key > floor) || isExcluded(bandIds[b])) continue;
-        let at = Math.min(filled, WATCH_RANKED - 1);
-        while (at > 0 && bestKeys[at - 1] < key) {
-          best[at] = best[at - 1];
-          bestKeys[at] = bestKeys[at - 1];
-          at--;
-        }
-        best[at] = b;
-        bestKeys[at] = key;
-        if (filled < WATCH_RANKED) filled++;
-        if (filled === WATCH_RANKED) floor = bestKeys[WATCH_RANKED - 1];
+        if (!best.admits(b, key) || isExcluded(bandIds[b])) continue;
+        best.offer(b, key);
       }
-      return Array.from(best.subarray(0, filled), (b, i) => {
+      return best.entries().map(({ index: b, key }) => {
         let totalSimilarity = 0;
         for (const table of tables) totalSimilarity += table[b];
         const matches = knownPicks
@@ -123,7 +112,7 @@ export function* buildWatchGems(
           .sort((x, y) => y.similarity - x.similarity || x.movieId - y.movieId);
         return {
           movieId: bandIds[b],
-          score: bestKeys[i],
+          score: key,
           reason: {
             kind: 'watch-similar' as const,
             matches,

@@ -12,6 +12,7 @@
 import type { Neighbour } from '../artifacts/types.ts';
 import type { RatingTable } from '../data/types.ts';
 import type { MovieStats } from './popularity.ts';
+import { TopK } from '../model/top-k.ts';
 
 export interface KnnOptions {
   minRatings: number;
@@ -140,8 +141,8 @@ export function nearestNeighbours(
   const dots = new Float64Array(n);
   const touched = new Int32Array(n);
   const isTouched = new Uint8Array(n);
-  const bestRow = new Int32Array(want + 1);
-  const bestDistance = new Float64Array(want + 1);
+  // The nearest `want` by the highest −distance (ties: the lower row, i.e. the lower movie id).
+  const nearest = new TopK(want);
   const result = new Map<number, Neighbour[]>();
   for (let i = from; i < to; i++) {
     let touchedCount = 0;
@@ -157,37 +158,20 @@ export function nearestNeighbours(
         dots[j] += value * userValues[q];
       }
     }
-    // Keep the best `want` in a sorted array: most candidates fail the comparison with the last one.
-    let kept = 0;
-    const consider = (j: number, distance: number) => {
-      if (kept === want) {
-        const last = bestDistance[want - 1];
-        if (distance > last || (distance === last && j > bestRow[want - 1])) return;
-      }
-      let at = kept < want ? kept++ : want - 1;
-      while (
-        at > 0 &&
-        (bestDistance[at - 1] > distance || (bestDistance[at - 1] === distance && bestRow[at - 1] > j))
-      ) {
-        bestDistance[at] = bestDistance[at - 1];
-        bestRow[at] = bestRow[at - 1];
-        at--;
-      }
-      bestDistance[at] = distance;
-      bestRow[at] = j;
-    };
+    nearest.clear();
     for (let t = 0; t < touchedCount; t++) {
       const j = touched[t];
-      if (j !== i) consider(j, 1 - dots[j] / (norms[i] * norms[j]));
+      if (j !== i) nearest.offer(j, dots[j] / (norms[i] * norms[j]) - 1);
     }
     // Fewer co-rated movies than wanted: the rest are orthogonal (distance 1), lowest ids first.
-    for (let j = 0; kept < want && j < n; j++) if (j !== i && !isTouched[j]) consider(j, 1);
+    for (let j = 0; nearest.size < want && j < n; j++) if (j !== i && !isTouched[j]) nearest.offer(j, -1);
     for (let t = 0; t < touchedCount; t++) {
       dots[touched[t]] = 0;
       isTouched[touched[t]] = 0;
     }
-    const list: Neighbour[] = new Array(kept);
-    for (let r = 0; r < kept; r++) list[r] = { movieId: movieIds[bestRow[r]], distance: bestDistance[r] };
+    const list: Neighbour[] = new Array(nearest.size);
+    for (let r = 0; r < nearest.size; r++)
+      list[r] = { movieId: movieIds[nearest.indices[r]], distance: 0 - nearest.keys[r] };
     result.set(movieIds[i], list);
   }
   return result;

@@ -17,6 +17,7 @@
  * passes over the band per reference triple; it runs on the watch model's worker thread, beside the DNMF.
  */
 import { createRng } from '../random.ts';
+import { TopK } from '../model/top-k.ts';
 
 export interface ExposurePriceOptions {
   /** Most share of reference triples whose top listLength a band movie may enter. */
@@ -106,8 +107,8 @@ export function exposurePrices(
 
   const price = new Float64Array(size);
   const capCount = Math.floor(cap * referenceTriples);
-  const values = new Float64Array(k + 1);
-  const rows = new Int32Array(k + 1);
+  const top = new TopK(k + 1);
+  const { keys: values, indices: rows } = top;
   // Per movie, its capCount + 1 largest margins this round, largest first (row m at m·width), and the
   // smallest of them apart, so most margins are turned away by one compare.
   const width = capCount + 1;
@@ -121,7 +122,7 @@ export function exposurePrices(
     for (let t = 0; t < referenceTriples; t++) {
       const [a, b, c] = [first[t], second[t], third[t]];
       // The triple's top k + 1 adjusted scores, then every movie's margin in it.
-      topAdjusted(a, b, c, price, values, rows);
+      topAdjusted(a, b, c, price, top);
       const stamp = round * referenceTriples + t + 1;
       for (let j = 0; j < k; j++) memberOf[rows[j]] = stamp;
       keepMargins(a, b, c, values[k - 1], values[k], memberOf, stamp, margins, floorOf, width);
@@ -138,30 +139,16 @@ export function exposurePrices(
   return { prices, options };
 }
 
-/** The largest values.length adjusted scores a + b + c − price, largest first, and their rows. */
+/** The top.k largest adjusted scores a + b + c − price, largest first, and their rows (into top). */
 function topAdjusted(
   a: Float32Array,
   b: Float32Array,
   c: Float32Array,
   price: Float64Array,
-  values: Float64Array,
-  rows: Int32Array,
+  top: TopK,
 ): void {
-  const last = values.length - 1;
-  values.fill(-Infinity);
-  rows.fill(-1);
-  for (let m = 0; m < price.length; m++) {
-    const v = a[m] + b[m] + c[m] - price[m];
-    if (!(v > values[last])) continue;
-    let at = last;
-    while (at > 0 && values[at - 1] < v) {
-      values[at] = values[at - 1];
-      rows[at] = rows[at - 1];
-      at--;
-    }
-    values[at] = v;
-    rows[at] = m;
-  }
+  top.clear();
+  for (let m = 0; m < price.length; m++) top.offer(m, a[m] + b[m] + c[m] - price[m]);
 }
 
 /**

@@ -63,6 +63,29 @@ describe('manifest schema', () => {
     expect(() => checkManifest({ ...manifest, files: escaping }, 'm')).toThrow(SchemaError);
   });
 
+  it('wants the taste model: taste-model.bin, or both files of the older layout, never a mix', () => {
+    const files = { ...(manifest.files as Record<string, { bytes: number; sha256: string }>) };
+    const taste = files['taste-model.bin'];
+    expect(taste).toBeDefined();
+    delete files['taste-model.bin'];
+    expect(() => checkManifest({ ...manifest, files }, 'manifest.json')).toThrow(
+      'manifest.json.files must list taste-model.bin',
+    );
+    const older = { ...files, 'dnmf-model.json': taste, 'watch-model.bin': taste };
+    expect(() => checkManifest({ ...manifest, files: older }, 'manifest.json')).toThrow(
+      'manifest.json.files must list dnmf-weights.bin',
+    );
+    const { watch: _watch, ...beforeWatch } = manifest;
+    const beforeWatchFiles = { ...files, 'dnmf-model.json': taste, 'dnmf-weights.bin': taste };
+    expect(checkManifest({ ...beforeWatch, files: beforeWatchFiles }, 'm').files).toBe(beforeWatchFiles);
+    expect(() => checkManifest({ ...manifest, files: beforeWatchFiles }, 'manifest.json')).toThrow(
+      'manifest.json.files must list watch-model.bin (the manifest describes a watch model)',
+    );
+    expect(() =>
+      checkManifest({ ...manifest, files: { ...beforeWatchFiles, 'taste-model.bin': taste } }, 'm'),
+    ).toThrow('m.files must list taste-model.bin or dnmf-model.json and dnmf-weights.bin, not both');
+  });
+
   it('names the field and what it found', () => {
     const dnmf = manifest.dnmf as { metrics: object };
     const broken = { ...manifest, dnmf: { ...dnmf, metrics: { ...dnmf.metrics, validationRmse: null } } };

@@ -3,10 +3,7 @@
  * the same as from the full load: /recommend, and /foryou, whose fold-in uses the trained users' mean.
  */
 import { describe, expect, it } from 'vitest';
-import { truncate } from 'node:fs/promises';
-import path from 'node:path';
-import { FILES } from '../../src/artifacts/format.ts';
-import { loadArtifacts, loadDnmfModel } from '../../src/artifacts/loader.ts';
+import { loadArtifacts } from '../../src/artifacts/loader.ts';
 import { ModelRepository } from '../../src/artifacts/repository.ts';
 import { FOR_SERVING } from '../../src/artifacts/servable.ts';
 import { createRng } from '../../src/random.ts';
@@ -47,23 +44,5 @@ describe('loading a version for serving', () => {
     const someUser = [...full.dnmf.userRows.keys()][0];
     expect(() => b.forTrainedUser(someUser, ratings)).toThrow(/not in the DNMF model/);
   }, 60_000);
-
-  it('reads the weights without the trained users’ GMF table, buffer by buffer, and refuses a short file', async () => {
-    const { modelsDir } = await trainSmallModels(12);
-    const dir = (await new ModelRepository(modelsDir).currentDir())!;
-    const full = await loadDnmfModel(dir);
-    const slim = await loadDnmfModel(dir, { trainedUsers: false });
-    expect(Object.keys(full.buffers)).toContain('userGmf');
-    expect(Object.keys(slim.buffers).sort()).toEqual(
-      Object.keys(full.buffers)
-        .filter((name) => name !== 'userGmf')
-        .sort(),
-    );
-    for (const [name, buffer] of Object.entries(slim.buffers)) expect(buffer).toEqual(full.buffers[name]);
-
-    const weights = path.join(dir, FILES.dnmfWeights);
-    const floats = Object.values(full.buffers).reduce((n, b) => n + b.length, 0);
-    await truncate(weights, floats * 4 - 8);
-    await expect(loadDnmfModel(dir, { trainedUsers: false })).rejects.toThrow(/outside the .* floats/);
-  }, 60_000);
+  // The slim read itself (the full read minus the trained users' GMF table): taste-model.test.ts.
 });

@@ -12,7 +12,7 @@ import { createStore, DEFAULT_SQLITE_FILE } from '../../src/store/index.ts';
 import { MemberRatings } from '../../src/store/member-ratings.ts';
 import { parseTitle } from '../../src/serve/titles.ts';
 import { startTestBot, trainSmallModels, type TestBot } from '../support/bot-harness.ts';
-import { csvField } from '../support/exports.ts';
+import { csvField } from '../../src/eval/member-exports.ts';
 
 const EPHEMERAL = 1 << 6;
 const ALICE = '1100000000000000401';

@@ -100,6 +100,7 @@ describe('evaluate-ranking --protocol new-members on a generated dataset', () =>
       protocol,
       dnmf: { epochs: 2 },
       perUnit,
+      toldVia: 'letterboxd',
     });
   }, 90_000);
 
@@ -108,6 +109,34 @@ describe('evaluate-ranking --protocol new-members on a generated dataset', () =>
   const named = (name: string) => lines.filter((line) => line.name === name);
   const list = (told: number, name: string) =>
     named('new-members').find((line) => line.told === told && line.list === name)!;
+
+  it('--told-via letterboxd: an import that places every told rating tells /foryou exactly what typing does', () => {
+    // The generated titles are unshared ("Movie 12 (1962)"), so the Letterboxd rewriting (article first, a
+    // year one off now and then) is matched back in full, and /foryou answers as it does told directly.
+    for (const told of [5, 10]) {
+      const via = named('new-members.told-via').find((line) => line.told === told)!;
+      expect(via).toMatchObject({
+        via: 'letterboxd',
+        members: 30,
+        rows: 30 * told,
+        right: 30 * told,
+        wrong: 0,
+      });
+      const pairs = named('new-members.compare').filter(
+        (line) => line.told === told && String(line.a).endsWith(' via letterboxd'),
+      );
+      expect(pairs.map((line) => line.b).sort()).toEqual([
+        'foryou.gems',
+        'foryou.gems@top',
+        'foryou.popular',
+        'foryou.popular@top',
+      ]);
+      for (const line of pairs) {
+        expect(line.difference).toBe(0);
+        expect(line.meanA).toBe(line.meanB);
+      }
+    }
+  });
 
   it('holds the members out of training and says how it was run', async () => {
     const [head] = lines;
@@ -237,6 +266,8 @@ describe('evaluate-ranking --protocol new-members on a generated dataset', () =>
       '10,5',
       '--draws',
       '2',
+      '--told-via',
+      'letterboxd',
     ];
     const run = await runCli([...args, '--test', path.join(dir, 'test.csv')], env);
     expect(run.stderr).toContain('new members held out');

@@ -3,7 +3,7 @@ import { meanOverDraws, pairedBootstrap, quantile } from '../../src/eval/statist
 import { ratingTable } from '../support/dataset.ts';
 import { validationSeed, validationSplit } from '../../src/eval/validation.ts';
 import { createWatchFoldIn, topScored, watchFactorsOf } from '../../src/eval/watch-fold-in.ts';
-import { solveSymmetric } from '../../src/serve/cholesky.ts';
+import { solveSymmetric } from '../../src/model/cholesky.ts';
 import type { Artifacts } from '../../src/artifacts/types.ts';
 import { buildServerList, expectedRandomNdcg, scoreServerLists } from '../../src/eval/server-list.ts';
 import { ndcgAtK } from '../../src/eval/metrics.ts';

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Keyv } from 'keyv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/artifacts/types.ts';
+import { loadTasteModel } from '../../src/artifacts/taste-model.ts';
 import { summaryText } from '../../src/bot/retrain-messages.ts';
 import { loadDataset } from '../../src/data/movielens.ts';
 import { RetrainService, type RetrainSummary } from '../../src/retrain/service.ts';
@@ -63,8 +64,9 @@ async function run(trigger: 'command' | 'schedule'): Promise<RetrainSummary> {
 }
 
 async function trainingUsers(version: string): Promise<number[]> {
-  const file = path.join(world.repository.versionDir(version), 'dnmf-model.json');
-  return (JSON.parse(await readFile(file, 'utf8')) as { meta: { userIds: number[] } }).meta.userIds;
+  const { files } = await world.repository.manifest(version);
+  const { dnmf } = await loadTasteModel(world.repository.versionDir(version), files);
+  return Array.from((dnmf.meta as { userIds: ArrayLike<number> }).userIds);
 }
 
 /** Every byte of every file of a version, and every log line so far, searched for the text. */

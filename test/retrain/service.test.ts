@@ -9,7 +9,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Keyv } from 'keyv';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadArtifacts, loadDnmfModel } from '../../src/artifacts/loader.ts';
+import { loadArtifacts } from '../../src/artifacts/loader.ts';
+import { loadTasteModel } from '../../src/artifacts/taste-model.ts';
 import { loadDataset } from '../../src/data/movielens.ts';
 import { DnmfModel, type SerializedDnmf } from '../../src/train/dnmf/index.ts';
 import { scorePredictor } from '../../src/train/evaluate.ts';
@@ -185,8 +186,10 @@ describe('a retrain that publishes', () => {
     const newVersion = await world.repository.manifest(summary.version!);
     // Both scored on the new data's fixed hold-out, which neither trained on.
     const holdout = splitHoldout((await loadDataset(world.datasetDir)).ratings).holdout;
+    const initial = await world.repository.manifest(world.initialVersion);
     const serving = DnmfModel.deserialize(
-      (await loadDnmfModel(world.repository.versionDir(world.initialVersion))) as SerializedDnmf,
+      (await loadTasteModel(world.repository.versionDir(world.initialVersion), initial.files))
+        .dnmf as SerializedDnmf,
     );
     expect(summary).toMatchObject({
       trigger: 'command',

@@ -11,8 +11,8 @@ import type {
   NeighbourIndex,
   ScoredId,
 } from '../../src/artifacts/types.ts';
-import type { DnmfArrays } from '../../src/artifacts/dnmf.ts';
-import { fromArrays, type ServingDnmf, type UserRegularisation } from '../../src/artifacts/serving-dnmf.ts';
+import type { DnmfArrays } from '../../src/model/dnmf.ts';
+import { fromArrays, type ServingDnmf, type UserRegularisation } from '../../src/model/serving-dnmf.ts';
 
 export interface MovieSpec {
   movieId: number;

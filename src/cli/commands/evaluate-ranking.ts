@@ -3,6 +3,7 @@ import { loadLinks, loadMovies, loadRatings, sha256File } from '../../data/movie
 import type { RatingTable } from '../../data/types.ts';
 import { evaluateNewMembers } from '../../eval/new-member-evaluation.ts';
 import { newMemberTables } from '../../eval/new-member-table.ts';
+import { TOLD_VIA, type ToldVia } from '../../eval/told-via-import.ts';
 import { DEFAULT_RANKING, evaluateRanking } from '../../eval/ranking-evaluation.ts';
 import { validationSplit } from '../../eval/validation.ts';
 import { compareRuns, readPerUnit, writePerUnit, type PerUnitHits } from '../../eval/per-unit.ts';
@@ -33,6 +34,8 @@ export interface EvaluateRankingArgs {
   members?: number;
   /** Ratings each new member tells, e.g. "5,10,25". */
   told?: string;
+  /** New-member protocol: 'letterboxd' also tells the ratings through /import (told-via-import.ts). */
+  toldVia?: string;
   /** Seeds each drawn list is scored over (default 5). */
   draws?: number;
   /** New-member protocol: print the README's markdown tables instead of the JSON lines. */
@@ -61,9 +64,13 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
     throw new UsageError('--validation evaluates on a split of the train rows: leave out --test');
   if (
     protocol !== 'new-members' &&
-    ((args.members ?? args.told ?? args.draws) !== undefined || args.markdown)
+    ((args.members ?? args.told ?? args.draws ?? args.toldVia) !== undefined || args.markdown)
   )
-    throw new UsageError('--members, --told, --draws and --markdown belong to --protocol new-members');
+    throw new UsageError(
+      '--members, --told, --told-via, --draws and --markdown belong to --protocol new-members',
+    );
+  if (args.toldVia !== undefined && !(TOLD_VIA as readonly string[]).includes(args.toldVia))
+    throw new UsageError(`--told-via must be one of ${TOLD_VIA.join(', ')}, got "${args.toldVia}"`);
   if (protocol !== 'new-members' && args.engine !== undefined)
     throw new UsageError('--engine belongs to --protocol new-members');
   const engineOptions = args.engine === undefined ? undefined : parseEngineOptions(args.engine);
@@ -108,6 +115,7 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
       extra: test?.ratings,
       validation: args.validation,
       draws: args.draws,
+      toldVia: args.toldVia as ToldVia | undefined,
       engineOptions,
       perUnit,
       protocol: {

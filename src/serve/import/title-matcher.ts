@@ -13,13 +13,18 @@
  *   3. the main title before its subtitle ("Star Wars" ↔ "Star Wars: Episode IV - A New Hope"), only
  *      with the exact year.
  *
- * The tie rule, within a tier: the exact year beats a year ±1 (release years differ between festival and
- * cinema dates), and at the same year distance a main title beats an alternate one. A tie that is still
- * a tie is "ambiguous": never guessed.
+ * The tie rule, within a tier: the row's candidates are the movies within the tier's year window (± 1, or
+ * the exact year for a title before its subtitle). One candidate is a match; two or more are "ambiguous",
+ * listed for the member (closest year first, main title before alternate), never guessed, even when one of
+ * them has the exact year or the main title. Letterboxd's years are TMDB's, which differ by one from
+ * MovieLens's now and then (festival vs cinema release), so an exact year proves nothing when a
+ * same-titled movie lies one year away: "The Island" written 2005 for MovieLens's "The Island (2006)" is
+ * exactly "Island, The (2005)", a different film. No year at all: only an unshared title is a match.
  */
 import type { MovieInfo } from '../../artifacts/types.ts';
 import { hasInWordPunctuation, normalizeForSearch, normalizeJoiningWords } from '../normalize.ts';
 import { moveArticle, parseTitle } from '../titles.ts';
+import { stepsOf, type StepwiseBuild } from '../stepwise-build.ts';
 
 export type MatchResult =
   | { kind: 'matched'; movieId: number }
@@ -48,6 +53,21 @@ const AKA = /^a\.?k\.?a\.?\s+/i;
 export type MatchableMovie = Pick<MovieInfo, 'movieId' | 'title' | 'imdbId'>;
 
 export function createTitleMatcher(movies: Iterable<MatchableMovie>): TitleMatcher {
+  return startTitleMatcherBuild(movies).finish();
+}
+
+/** Movies indexed per step: a few milliseconds of work, so a background build never holds the bot up. */
+const MOVIES_PER_STEP = 500;
+
+/** A matcher under construction: `step()` indexes a few hundred movies (the matcher once done), `finish()` the rest. */
+export type TitleMatcherBuild = StepwiseBuild<TitleMatcher>;
+
+export function startTitleMatcherBuild(movies: Iterable<MatchableMovie>): TitleMatcherBuild {
+  return stepsOf(buildSteps(movies));
+}
+
+/** The index, built movie after movie, pausing every MOVIES_PER_STEP movies. */
+function* buildSteps(movies: Iterable<MatchableMovie>): Generator<void, TitleMatcher> {
   const whole = new Map<string, Posting[]>();
   const withoutArticle = new Map<string, Posting[]>();
   const beforeSubtitle = new Map<string, Posting[]>();
@@ -56,27 +76,49 @@ export function createTitleMatcher(movies: Iterable<MatchableMovie>): TitleMatch
   const add = (index: Map<string, Posting[]>, key: string, posting: Posting) => {
     if (key === '') return;
     const list = index.get(key);
-    if (!list) index.set(key, [posting]);
-    else if (!hasPosting(list, posting)) list.push(posting);
+    if (list) list.push(posting);
+    else index.set(key, [posting]);
   };
-  const addForms = (text: string, posting: Posting) => {
-    for (const key of forms(text)) {
-      add(whole, key, posting);
-      add(withoutArticle, key.replace(LEADING_ARTICLE, ''), posting);
-    }
+  /**
+   * Adds a movie under each of its keys once: a key its main title gives is not added again for an
+   * alternate (the main posting wins ties anyway). Collecting the keys first spares the normaliser the many
+   * titles whose forms coincide ("Heat" with and without its article).
+   */
+  const addMovie = (mainTexts: string[], alternateTexts: string[], main: Posting, alternate: Posting) => {
+    // A handful of keys per movie: arrays with includes() beat Sets here (87k movies, GC-bound).
+    const mainKeys = unique(mainTexts.flatMap(forms), []);
+    const alternateKeys = unique(unique(alternateTexts, []).flatMap(forms), mainKeys);
+    const mainBare = unique(
+      mainKeys.map((key) => key.replace(LEADING_ARTICLE, '')),
+      [],
+    );
+    const alternateBare = unique(
+      alternateKeys.map((key) => key.replace(LEADING_ARTICLE, '')),
+      mainBare,
+    );
+    for (const key of mainKeys) add(whole, key, main);
+    for (const key of alternateKeys) add(whole, key, alternate);
+    for (const key of mainBare) add(withoutArticle, key, main);
+    for (const key of alternateBare) add(withoutArticle, key, alternate);
   };
 
+  let indexed = 0;
   for (const movie of movies) {
+    if (++indexed % MOVIES_PER_STEP === 0) yield;
     const parsed = parseTitle(movie.title);
     const main: Posting = { movieId: movie.movieId, year: parsed.year, main: true };
     const alternate: Posting = { ...main, main: false };
-    addForms(parsed.main, main);
-    addForms(parsed.mainWithoutArticle, main);
+    const alternateTexts: string[] = [];
     for (const written of parsed.alternates) {
       const { moved, withoutArticle: bare } = moveArticle(written.replace(AKA, ''));
-      addForms(moved, alternate);
-      addForms(bare, alternate);
+      alternateTexts.push(moved, bare);
     }
+    addMovie(
+      parsed.main === parsed.mainWithoutArticle ? [parsed.main] : [parsed.main, parsed.mainWithoutArticle],
+      alternateTexts,
+      main,
+      alternate,
+    );
     const colon = parsed.main.search(/:| - /);
     if (colon > 0) for (const key of forms(parsed.main.slice(0, colon))) add(beforeSubtitle, key, main);
     if (movie.imdbId) {
@@ -112,22 +154,17 @@ export function createTitleMatcher(movies: Iterable<MatchableMovie>): TitleMatch
   };
 }
 
-/**
- * Movies are indexed one after the other, so a movie's postings under a key are the last ones of its list:
- * the duplicate check looks back only over those (a scan of the whole list made the 87k-title build quadratic
- * on common keys).
- */
-function hasPosting(list: readonly Posting[], posting: Posting): boolean {
-  for (let i = list.length - 1; i >= 0 && list[i].movieId === posting.movieId; i--) {
-    if (list[i].main === posting.main) return true;
-  }
-  return false;
+/** `values` without repeats and without any of `taken`, in order. */
+function unique(values: readonly string[], taken: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (const value of values) if (!kept.includes(value) && !taken.includes(value)) kept.push(value);
+  return kept;
 }
 
 /** The tie rule over one tier's candidates (see the module comment). */
 function decide(postings: Posting[], year: number | undefined, yearSlack: number): MatchResult {
   if (postings.length === 0) return { kind: 'not-found' };
-  // Each movie once, with its best way in (main title over alternate).
+  // Each movie once, with its best way in (main title over alternate: it orders the ambiguous list).
   const best = new Map<number, Posting>();
   for (const posting of postings) {
     const seen = best.get(posting.movieId);
@@ -140,16 +177,15 @@ function decide(postings: Posting[], year: number | undefined, yearSlack: number
       ? { kind: 'matched', movieId: candidates[0].movieId }
       : { kind: 'ambiguous', movieIds: candidates.map((c) => c.movieId) };
   }
-  for (let distance = 0; distance <= yearSlack; distance++) {
-    const atDistance = candidates.filter((c) => c.year !== undefined && Math.abs(c.year - year) === distance);
-    if (atDistance.length === 0) continue;
-    const mains = atDistance.filter((c) => c.main);
-    const winners = mains.length > 0 ? mains : atDistance;
-    return winners.length === 1
-      ? { kind: 'matched', movieId: winners[0].movieId }
-      : { kind: 'ambiguous', movieIds: winners.map((c) => c.movieId) };
-  }
-  return { kind: 'not-found' };
+  // Every movie within the tier's year window is a candidate alike: an exact year does not outrank a year
+  // one off, because Letterboxd's years are TMDB's and differ by one from MovieLens's now and then.
+  const window = candidates
+    .filter((c) => c.year !== undefined && Math.abs(c.year - year) <= yearSlack)
+    .sort((a, b) => Math.abs(a.year! - year) - Math.abs(b.year! - year) || Number(b.main) - Number(a.main));
+  if (window.length === 0) return { kind: 'not-found' };
+  return window.length === 1
+    ? { kind: 'matched', movieId: window[0].movieId }
+    : { kind: 'ambiguous', movieIds: window.map((c) => c.movieId) };
 }
 
 /** The normalised forms a title is looked up by: plain, and with in-word punctuation joined. */

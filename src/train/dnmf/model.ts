@@ -14,8 +14,8 @@ export interface DnmfMeta {
   shape: DnmfShape;
   globalMean: number;
   /** Raw ids in row order of the embedding tables. */
-  userIds: number[];
-  movieIds: number[];
+  userIds: ArrayLike<number>;
+  movieIds: ArrayLike<number>;
 }
 
 export interface SerializedDnmf {

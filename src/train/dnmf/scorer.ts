@@ -1,9 +1,9 @@
 /**
  * Batched typed-array inference for the DNMF's legacy all-pairs tables. The forward pass itself is
- * src/artifacts/dnmf.ts (shared with serving); this adds scoring one user against every movie a block at
+ * src/model/dnmf.ts (shared with serving); this adds scoring one user against every movie a block at
  * a time, so the later layers run as tiled dot products.
  */
-import { DnmfScorer } from '../../artifacts/dnmf.ts';
+import { DnmfScorer } from '../../model/dnmf.ts';
 import { dotProductsTiled, dotsWithVector } from './tiled-dot.ts';
 import type { DnmfWeights } from './weights.ts';
 

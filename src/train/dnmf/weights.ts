@@ -2,11 +2,11 @@
  * The DNMF's parameters as plain typed arrays. Training keeps the embedding tables here (only the rows
  * a batch touches move); inference and serialisation read them directly.
  */
-import type { DenseLayer, DnmfArrays, DnmfShape } from '../../artifacts/dnmf.ts';
+import type { DenseLayer, DnmfArrays, DnmfShape } from '../../model/dnmf.ts';
 import { normal } from './random.ts';
 
 // One definition of the parameter shapes, shared with the serving side's forward pass.
-export type { DenseLayer, DnmfShape } from '../../artifacts/dnmf.ts';
+export type { DenseLayer, DnmfShape } from '../../model/dnmf.ts';
 /** Training's name for the DNMF's parameters as typed arrays. */
 export type DnmfWeights = DnmfArrays;
 

@@ -4,10 +4,13 @@
  * lacks ("Amélie"), the alternate (often English or original) title instead of MovieLens's main one, a
  * release year one off now and then, quoted fields with commas. Each row remembers the movie it was built
  * from, so a test can count right, wrong and ambiguous matches. Also: films MovieLens does not have.
+ *
+ * Shared by the matching tests, the import bench and the new-member evaluation's `--told-via letterboxd`
+ * (a member's told ratings brought in as such an export), so all three rewrite titles the same way.
  */
-import type { Movie } from '../../src/data/types.ts';
-import { createRng, shuffleInPlace, type Rng } from '../../src/random.ts';
-import { moveArticle, parseTitle } from '../../src/serve/titles.ts';
+import type { Movie } from '../data/types.ts';
+import { createRng, shuffleInPlace, type Rng } from '../random.ts';
+import { moveArticle, parseTitle } from '../serve/titles.ts';
 
 export interface ExportLine {
   /** The MovieLens movie the line was written from; undefined for films not in the dataset. */
@@ -70,6 +73,20 @@ export function letterboxdName(title: string, rng: Rng): string {
   return parsed.main;
 }
 
+/** How often an export's year is one off MovieLens's (TMDB's release year vs MovieLens's). */
+export const YEAR_OFF_BY_ONE = 0.1;
+
+/** One movie written as a Letterboxd line would name it: its name and (now and then one off) year. */
+export function letterboxdLine(
+  movie: Pick<Movie, 'movieId' | 'title'>,
+  rng: Rng,
+  yearOffByOne = YEAR_OFF_BY_ONE,
+): Omit<ExportLine, 'stars'> {
+  const year = parseTitle(movie.title).year;
+  const shifted = year !== undefined && rng() < yearOffByOne ? year + (rng() < 0.5 ? -1 : 1) : year;
+  return { movieId: movie.movieId, name: letterboxdName(movie.title, rng), year: shifted };
+}
+
 /** `count` real MovieLens movies (plus `missing` films it lacks), as export lines with ratings. */
 export function exportLines(
   movies: Map<number, Movie>,
@@ -77,18 +94,11 @@ export function exportLines(
   options: { seed?: number; missing?: number; yearOffByOne?: number } = {},
 ): ExportLine[] {
   const rng = createRng(options.seed ?? 17);
-  const offByOne = options.yearOffByOne ?? 0.1;
   const all = shuffleInPlace([...movies.values()], rng).slice(0, count);
-  const lines: ExportLine[] = all.map((movie) => {
-    const year = parseTitle(movie.title).year;
-    const shifted = year !== undefined && rng() < offByOne ? year + (rng() < 0.5 ? -1 : 1) : year;
-    return {
-      movieId: movie.movieId,
-      name: letterboxdName(movie.title, rng),
-      year: shifted,
-      stars: halfStar(rng),
-    };
-  });
+  const lines: ExportLine[] = all.map((movie) => ({
+    ...letterboxdLine(movie, rng, options.yearOffByOne),
+    stars: halfStar(rng),
+  }));
   for (const [name, year] of NOT_IN_MOVIELENS.slice(0, options.missing ?? 0)) {
     lines.push({ movieId: undefined, name, year, stars: halfStar(rng) });
   }

@@ -3,7 +3,12 @@
  * the model's own regularisation (so a member folded in at request time is fitted like a trained user).
  */
 import { DnmfScorer, type DenseLayer, type DnmfArrays, type DnmfShape } from './dnmf.ts';
-import type { SerializedModel } from './format.ts';
+
+/** A DNMF as a version stores it: its metadata and its named weight buffers. */
+export interface SerializedModel {
+  meta: object;
+  buffers: Record<string, Float32Array>;
+}
 
 /** The penalties a user row pays in training (see DnmfOptions): what a fold-in must use too. */
 export interface UserRegularisation {
@@ -38,8 +43,8 @@ interface Meta {
   options: Record<string, unknown>;
   shape: DnmfShape;
   globalMean: number;
-  userIds: number[];
-  movieIds: number[];
+  userIds: ArrayLike<number>;
+  movieIds: ArrayLike<number>;
 }
 
 const FORMAT = 'flickpick-dnmf';

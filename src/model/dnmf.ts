@@ -1,7 +1,7 @@
 /**
  * The DNMF's forward pass, shared by training (RMSE, the legacy tables) and serving (request-time
- * scoring against the movie side). It lives in artifacts because serving may not import train: one
- * scorer for both, read from the weights a version serialises (dnmf-model.json + dnmf-weights.bin).
+ * scoring against the movie side). It lives in src/model/, the inference layer both may import (serving
+ * may not import train): one scorer for both, read from the weights a version stores (taste-model.bin).
  *
  * The first MLP layer acts on concat(user, movie), so it splits into a user half and a movie half,
  * each computed once per row: scoring a pair costs the GMF dot product plus the layers after the first.

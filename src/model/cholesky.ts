@@ -1,6 +1,7 @@
 /**
  * Cholesky factorisation and solve for the small symmetric positive definite systems of the fold-ins
- * (the DNMF's ridge regression in fold-in.ts, the MF path's member solve in taste-fold-in.ts). A ridge
+ * (the DNMF's ridge regression in serve/fold-in.ts, the MF path's member solve in taste-fold-in.ts, the
+ * evaluation's plain fold-in baseline). A ridge
  * penalty keeps every such system positive definite.
  */
 

@@ -9,7 +9,7 @@ import type { RatingTable } from '../../src/data/types.ts';
 import type { WatchVectors } from '../../src/artifacts/types.ts';
 import { decodeWatchVectors, encodeWatchVectors } from '../../src/artifacts/watch-vectors.ts';
 import { createRng } from '../../src/random.ts';
-import { factorOf, foldInTaste, sharesOf, type FoldableWatch } from '../../src/serve/taste-fold-in.ts';
+import { factorOf, foldInTaste, sharesOf, type FoldableWatch } from '../../src/model/taste-fold-in.ts';
 import { trainWatchModel } from '../../src/train/watch-model.ts';
 
 function ratings(): RatingTable {

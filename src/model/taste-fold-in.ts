@@ -7,8 +7,9 @@
  * Because x_u = A⁻¹ Σ c_i y_i, a movie's score x_u · y_m splits exactly into one share per rated movie,
  * c_i · y_i · (A⁻¹ y_m): what a card names as the movies that led to it.
  */
-import type { WatchFoldIn, WatchVectors } from '../artifacts/types.ts';
+import type { WatchFoldIn, WatchVectors } from './types.ts';
 import { choleskyInPlace, solveCholesky } from './cholesky.ts';
+import { addOuterProducts } from './simd-kernels.ts';
 
 export interface FoldedTaste {
   /** The member's vector x_u. */
@@ -42,20 +43,16 @@ export function foldInTaste(
   if (rated.length === 0) return undefined;
   const d = watch.dim;
   const { gramian, lambda, alpha } = watch.foldIn;
-  const a = Float64Array.from(gramian);
+  const a = new Float64Array(gramian);
   for (let k = 0; k < d; k++) a[k * d + k] += lambda;
   const b = new Float64Array(d);
-  const y = new Float64Array(d);
-  for (const { row } of rated) {
-    factorOf(watch, row, y);
-    for (let r = 0; r < d; r++) {
-      const yr = y[r];
-      b[r] += (1 + alpha) * yr;
-      const at = r * d;
-      // Lower triangle only: the factorisation reads no more.
-      for (let c = 0; c <= r; c++) a[at + c] += alpha * yr * y[c];
-    }
+  const factors = new Float64Array(rated.length * d);
+  rated.forEach(({ row }, i) => factorOf(watch, row, factors.subarray(i * d, (i + 1) * d)));
+  for (let i = 0; i < rated.length; i++) {
+    for (let r = 0; r < d; r++) b[r] += (1 + alpha) * factors[i * d + r];
   }
+  // Σ α y_i y_iᵀ, lower triangle only (the factorisation reads no more): most of a fold-in's cost.
+  addOuterProducts(a, factors, rated.length, d, alpha, false);
   choleskyInPlace(a, d);
   return {
     x: solveCholesky(a, b, d),
