@@ -108,9 +108,7 @@ export function scaleArtifacts(seed = 32): Artifacts {
     dnmf: {
       hyperparameters: {},
       metrics: { validationRmse: 0, bestEpoch: 0, epochs: 0 },
-      tableSize: 0,
       minCandidateRatings: 10,
-      legacyTables: false,
     },
     ratingCounts: { hiddenGems: counts, knnNeighbours: counts },
     runtime: { node: process.version, tfjs: 'none', backend: 'none' },
@@ -153,7 +151,5 @@ export function scaleArtifacts(seed = 32): Artifacts {
       prices: new Float32Array(watchIds.length),
       foldIn: { norms, gramian, lambda: 10, alpha: 10 },
     },
-    usersPerMovie: new Map(),
-    moviesPerUser: new Map(),
   };
 }

@@ -5,7 +5,7 @@ import { fileDigest, syncDir, writeDurable } from './files.ts';
 import { packNeighbourLists } from './knn-index.ts';
 import { encodeTasteModel, TASTE_MODEL_FILE } from './taste-model.ts';
 import { encodeTypedArrays } from './typed-arrays.ts';
-import type { CatalogEntry, Manifest, MovieInfo, Neighbour, ScoredId, WatchVectors } from './types.ts';
+import type { CatalogEntry, Manifest, MovieInfo, Neighbour, WatchVectors } from './types.ts';
 
 export type { SerializedModel } from '../model/serving-dnmf.ts';
 
@@ -16,7 +16,6 @@ export const FILES = {
   movies: 'movies.json',
   /** The kNN lists, binary (see knn-index.ts and typed-arrays.ts). */
   neighbours: 'knn-neighbours.bin',
-  tables: 'dnmf-tables.json',
   /**
    * The taste model, both paths in one binary file (taste-model.ts). Versions written before it hold
    * dnmf-model.json, dnmf-weights.bin and watch-model.bin instead (legacy-taste-files.ts reads them).
@@ -24,29 +23,12 @@ export const FILES = {
   tasteModel: TASTE_MODEL_FILE,
 } as const;
 
-/** A DNMF table row on disk: [key, ids, scores] keeps 100k entries compact and quick to parse. */
-export type TableRow = [number, number[], number[]];
-
-export function tableToRows(table: Map<number, ScoredId[]>): TableRow[] {
-  return [...table].map(([key, list]) => [
-    key,
-    list.map((s) => s.id),
-    list.map((s) => Math.round(s.score * 1e4) / 1e4),
-  ]);
-}
-
-export function rowsToTable(rows: TableRow[]): Map<number, ScoredId[]> {
-  return new Map(rows.map(([key, ids, scores]) => [key, ids.map((id, i) => ({ id, score: scores[i] }))]));
-}
-
 export interface VersionContent {
   manifest: Omit<Manifest, 'files'>;
   catalog: CatalogEntry[];
   movies: MovieInfo[];
   /** Exact neighbour lists of every kNN movie, nearest first. */
   neighbours: Map<number, Neighbour[]>;
-  /** Legacy all-pairs tables, written only when given (the legacyTables training option). */
-  tables?: { usersPerMovie: Map<number, ScoredId[]>; moviesPerUser: Map<number, ScoredId[]> };
   /** The taste model's stars path, the DNMF (DnmfModel.serialize()). */
   dnmf: SerializedModel;
   /** The taste model's MF path: the watch model's movie vectors, prices and fold-in. */
@@ -64,15 +46,6 @@ export async function writeVersion(dir: string, content: VersionContent): Promis
     path.join(dir, FILES.neighbours),
     encodeTypedArrays({ kind: 'knn-neighbours' }, { ...lists }),
   );
-  if (content.tables) {
-    await writeDurable(
-      path.join(dir, FILES.tables),
-      json({
-        usersPerMovie: tableToRows(content.tables.usersPerMovie),
-        moviesPerUser: tableToRows(content.tables.moviesPerUser),
-      }),
-    );
-  }
   await writeDurable(
     path.join(dir, FILES.tasteModel),
     encodeTasteModel({ dnmf: content.dnmf, mf: content.watch }),
@@ -80,7 +53,6 @@ export async function writeVersion(dir: string, content: VersionContent): Promis
   const files: Manifest['files'] = {};
   for (const name of Object.values(FILES)) {
     if (name === FILES.manifest) continue;
-    if (name === FILES.tables && !content.tables) continue;
     files[name] = await fileDigest(path.join(dir, name));
   }
   const manifest: Manifest = { ...content.manifest, files };

@@ -6,6 +6,15 @@
  */
 import type { Artifacts, Manifest } from './types.ts';
 
+/**
+ * Training ratings a movie needs to be a hidden gem (the manifest's minCandidateRatings). Hidden gems should
+ * be less known, not noise: a movie with one or two ratings has a bias that is still mostly its raters' taste
+ * and an embedding fitted to a couple of people, so with nothing else it would win many lists on uncertainty
+ * alone. 10 ratings is where the mean is no longer anecdotal (the DNMF's bias shrinkage, λ = 2, moves it by
+ * at most 1/6); on ml-latest-small it keeps 2,269 of 9,724 movies as candidates (3,446 have a single rating).
+ */
+export const DEFAULT_MIN_CANDIDATE_RATINGS = 10;
+
 export interface GemBand {
   minRatings: number;
   /** Exclusive. */

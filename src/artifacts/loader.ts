@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { servingDnmf, type ServingDnmf, type ServingDnmfOptions } from '../model/serving-dnmf.ts';
 import { fileDigest } from './files.ts';
-import { FILES, rowsToTable } from './format.ts';
+import { FILES } from './format.ts';
 import { ListNeighbourIndex, neighbourListsFrom } from './knn-index.ts';
-import { checkCatalog, checkManifest, checkMovies, checkTables } from './manifest-schema.ts';
+import { checkCatalog, checkManifest, checkMovies } from './manifest-schema.ts';
 import { parseJson, type Check } from './schema.ts';
 import { loadTasteModel } from './taste-model.ts';
 import { readTypedArrays } from './typed-arrays.ts';
@@ -48,12 +48,9 @@ export async function loadArtifacts(dir: string, options: ServingDnmfOptions = {
       throw new ArtifactError(`${name} does not match its checksum in ${FILES.manifest}`, dir);
     }
   }
-  // The legacy tables exist only in versions trained with legacyTables (listed in the manifest then).
-  const hasTables = FILES.tables in manifest.files;
-  const [catalog, movieList, tables, taste] = await Promise.all([
+  const [catalog, movieList, taste] = await Promise.all([
     readJson(dir, FILES.catalog, checkCatalog),
     readJson(dir, FILES.movies, checkMovies),
-    hasTables ? readJson(dir, FILES.tables, checkTables) : { usersPerMovie: [], moviesPerUser: [] },
     loadTasteModel(dir, manifest.files, { trainedUsers: options.trainedUsers }).catch((error: unknown) => {
       throw new ArtifactError(`cannot read the taste model: ${(error as Error).message}`, dir);
     }),
@@ -80,7 +77,5 @@ export async function loadArtifacts(dir: string, options: ServingDnmfOptions = {
     knn,
     dnmf,
     ...(watch ? { watch } : {}),
-    usersPerMovie: rowsToTable(tables.usersPerMovie),
-    moviesPerUser: rowsToTable(tables.moviesPerUser),
   };
 }

@@ -3,7 +3,7 @@
  * without `files`, or listing fewer files than a version has, is refused, because the checksums in
  * `files` are what proves the other files are the ones that were verified at publication.
  */
-import { FILES, type TableRow } from './format.ts';
+import { FILES } from './format.ts';
 import { LEGACY_TASTE_FILES } from './legacy-taste-files.ts';
 import {
   arrayOf,
@@ -16,7 +16,6 @@ import {
   recordOf,
   SchemaError,
   string,
-  tuple,
   type Check,
 } from './schema.ts';
 import type { CatalogEntry, Manifest, MovieInfo } from './types.ts';
@@ -39,9 +38,10 @@ const fileList: Check<Manifest['files']> = (value, path) => {
     if (name.includes('/') || name.includes('\\') || name.startsWith('.'))
       throw new SchemaError(`${path}.${name}`, 'must name a file inside the version folder');
   }
-  // The legacy all-pairs tables are optional (checkManifest requires them when legacyTables says so). The
-  // taste model is taste-model.bin, or in a version written before it the DNMF's two files.
-  const optionalFiles = new Set<string>([FILES.manifest, FILES.tables, FILES.tasteModel]);
+  // The taste model is taste-model.bin, or in a version written before it the DNMF's two files. (Older
+  // versions may also list dnmf-tables.json, all-pairs tables no code reads any more: its checksum is
+  // checked all the same.)
+  const optionalFiles = new Set<string>([FILES.manifest, FILES.tasteModel]);
   const { dnmfModel, dnmfWeights } = LEGACY_TASTE_FILES;
   const twoFileLayout = dnmfModel in files || dnmfWeights in files;
   const missing = [
@@ -99,9 +99,7 @@ const manifestCheck: Check<Manifest> = object({
       trainRmse: optional(number),
       holdoutRmse: optional(number),
     }),
-    tableSize: integer,
     minCandidateRatings: integer,
-    legacyTables: optional(boolean),
   }),
   ratingCounts: object({ hiddenGems: countDistribution, knnNeighbours: countDistribution }),
   runtime: object({ node: string, tfjs: string, backend: string }),
@@ -121,8 +119,6 @@ const manifestCheck: Check<Manifest> = object({
 
 export const checkManifest: Check<Manifest> = (value, path) => {
   const manifest = manifestCheck(value, path);
-  if (manifest.dnmf.legacyTables && !(FILES.tables in manifest.files))
-    throw new SchemaError(`${path}.files`, `must list ${FILES.tables} (dnmf.legacyTables is set)`);
   // The watch model is the taste model's MF path: in taste-model.bin, or alone in an older version.
   const { watch } = LEGACY_TASTE_FILES;
   if (manifest.watch && !(FILES.tasteModel in manifest.files) && !(watch in manifest.files))
@@ -145,14 +141,3 @@ export const checkMovies: Check<MovieInfo[]> = arrayOf(
     mean: number,
   }),
 );
-
-const tableRow: Check<TableRow> = (value, path) => {
-  const row = tuple(integer, arrayOf(integer), arrayOf(number))(value, path);
-  if (row[1].length !== row[2].length) throw new SchemaError(path, 'must have as many scores as ids');
-  return row;
-};
-
-export const checkTables: Check<{ usersPerMovie: TableRow[]; moviesPerUser: TableRow[] }> = object({
-  usersPerMovie: arrayOf(tableRow),
-  moviesPerUser: arrayOf(tableRow),
-});

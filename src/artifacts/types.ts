@@ -34,12 +34,6 @@ export interface Neighbour {
   distance: number;
 }
 
-export interface ScoredId {
-  id: number;
-  /** Predicted rating. */
-  score: number;
-}
-
 export interface MovieInfo {
   movieId: number;
   title: string;
@@ -82,11 +76,7 @@ export interface Manifest {
       /** RMSE on the fixed MovieLens hold-out (see `holdout`), which no version trains on. */
       holdoutRmse?: number;
     };
-    /** Rows per legacy table; 0 when the version has none (production). */
-    tableSize: number;
     minCandidateRatings: number;
-    /** Whether the version holds the legacy all-pairs tables (dnmf-tables.json). */
-    legacyTables?: boolean;
   };
   /** Rating counts of the movies each model recommends (hidden gems should be less known, not noise). */
   ratingCounts: { hiddenGems: CountDistribution; knnNeighbours: CountDistribution };
@@ -124,13 +114,6 @@ export interface Artifacts {
   knn: NeighbourIndex;
   /** The trained DNMF, scored at request time (hidden gems, fold-in of members). */
   dnmf: ServingDnmf;
-  /**
-   * Legacy all-pairs tables, only in versions trained with legacyTables (for the 'fan-tables' engine
-   * method); empty otherwise. movieId → top users by predicted rating among users who have not rated it.
-   */
-  usersPerMovie: Map<number, ScoredId[]>;
-  /** userId → top unrated movies by predicted rating (legacy, as usersPerMovie). */
-  moviesPerUser: Map<number, ScoredId[]>;
   /** The watch model's movie vectors, when the version has them (see Manifest.watch). */
   watch?: WatchVectors;
 }

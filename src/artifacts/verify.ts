@@ -2,14 +2,12 @@ import type { Artifacts } from './types.ts';
 
 /**
  * Checks a loaded version is complete enough to serve: the catalog is full, every catalog movie has
- * its neighbours, the DNMF knows every catalog movie, and (in versions that hold them) the legacy tables
- * cover every DNMF movie and every user. Returns the problems
- * found (empty when the version is good), so a caller can report them all at once.
+ * its neighbours, the DNMF (and the watch model, where there is one) knows every catalog movie. Returns
+ * the problems found (empty when the version is good), so a caller can report them all at once.
  */
 export function verifyArtifacts(artifacts: Artifacts): string[] {
   const problems: string[] = [];
-  const { manifest, catalog, movies, knn, dnmf, usersPerMovie, moviesPerUser } = artifacts;
-  const legacyTables = manifest.dnmf.legacyTables === true;
+  const { manifest, catalog, movies, knn, dnmf } = artifacts;
   const expectedCatalog = Math.min(manifest.popularity.size, manifest.popularity.eligible);
   if (catalog.length !== expectedCatalog) {
     problems.push(`catalog has ${catalog.length} movies, expected ${expectedCatalog}`);
@@ -22,7 +20,6 @@ export function verifyArtifacts(artifacts: Artifacts): string[] {
       problems.push(`catalog movie ${entry.movieId} has ${found} neighbours, expected ${expectedNeighbours}`);
     }
   }
-  const users = new Set<number>();
   let ratedMovies = 0;
   for (const movie of movies.values()) if (movie.count > 0) ratedMovies++;
   // Picks come from the catalog, so the DNMF must know every catalog movie. Other movies can be
@@ -38,21 +35,6 @@ export function verifyArtifacts(artifacts: Artifacts): string[] {
     for (const entry of catalog)
       if (!known.has(entry.movieId))
         problems.push(`catalog movie ${entry.movieId} is not in the watch model`);
-  }
-  if (legacyTables) {
-    for (const movieId of dnmf.movieRows.keys()) {
-      if (!usersPerMovie.has(movieId)) problems.push(`movie ${movieId} has no row in usersPerMovie`);
-    }
-  }
-  for (const list of usersPerMovie.values()) for (const s of list) users.add(s.id);
-  for (const user of users) {
-    if (!moviesPerUser.has(user)) problems.push(`user ${user} has no row in moviesPerUser`);
-  }
-  for (const [user, list] of moviesPerUser) {
-    if (list.length === 0) problems.push(`user ${user} has an empty moviesPerUser row`);
-    if (list.some((s) => !movies.has(s.id))) problems.push(`user ${user} is recommended an unknown movie`);
-    if (list.some((s, i) => i > 0 && s.score > list[i - 1].score))
-      problems.push(`user ${user}'s row is not sorted`);
   }
   if (ratedMovies === 0) problems.push('no rated movies');
   if (!Number.isFinite(manifest.dnmf.metrics.validationRmse))

@@ -3,12 +3,6 @@ import { describeProgress } from '../train/progress-text.ts';
 
 export { describeProgress };
 
-/** Logs (not terminals) get table progress in 10 % steps, not one line per percent. */
-function coarse(p: TrainProgress): TrainProgress {
-  if (p.done === undefined || !p.total) return p;
-  return { ...p, done: Math.floor((10 * p.done) / p.total) * (p.total / 10) };
-}
-
 /**
  * Progress for long steps on stderr: one line rewritten in place on a terminal, a line per change
  * otherwise (so CI logs stay readable). Elapsed time is shown from the first event.
@@ -17,8 +11,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): (
   const started = Date.now();
   let last = '';
   return (p) => {
-    const shown = stream.isTTY ? p : coarse(p);
-    const withoutTime = describeProgress(shown);
+    const withoutTime = describeProgress(p);
     const line = `${withoutTime} (${((Date.now() - started) / 1000).toFixed(1)} s)`;
     if (withoutTime === last) return;
     last = withoutTime;

@@ -82,7 +82,7 @@ export async function foldInQuality(
   trainedIn: Artifacts,
   train: RatingTable,
   users: readonly EvalUser[],
-  model: Omit<TemporaryModelOptions, 'ratings' | 'legacyTables'> & { movies: Map<number, Movie> },
+  model: Omit<TemporaryModelOptions, 'ratings'> & { movies: Map<number, Movie> },
   options: FoldInOptions,
 ): Promise<Record<string, unknown>> {
   const base = { name: 'fold-in', target: `folded-in hits >= ${FOLD_IN_TARGET} x trained-in hits` };

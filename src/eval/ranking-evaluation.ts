@@ -89,8 +89,7 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
     watchPrices: options.watchPrices,
     logger: options.logger,
   };
-  // One model serves both today's method ('fan-tables', which needs the old tables) and the default.
-  const artifacts = await trainTemporaryModel({ ...model, ratings: options.train, legacyTables: true });
+  const artifacts = await trainTemporaryModel({ ...model, ratings: options.train });
   say(`trained in ${seconds(started)} s`);
 
   // The baselines' band: the gems' own (the engine's gem band) unless asked otherwise.
@@ -107,9 +106,6 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
     const foldInEngine = createEngine(artifacts, { method: 'fold-in' });
     engines.push(engineMethod('fold-in', foldInEngine, engineHyperparameters(artifacts, foldInEngine), k));
   }
-  // The serving method before issue 7, kept in the engine as a named method for this comparison.
-  const fanTables = createEngine(artifacts, { method: 'fan-tables' });
-  engines.push(engineMethod('fan-tables', fanTables, engineHyperparameters(artifacts, fanTables), k));
   const methods: Method[] = [
     ...engines,
     randomBandMethod(facts, band, k),
@@ -251,7 +247,6 @@ function engineHyperparameters(artifacts: Artifacts, engine: Engine): Record<str
       bestEpoch: dnmf.metrics.bestEpoch,
       validationRmse: round(dnmf.metrics.validationRmse),
     },
-    tableSize: dnmf.tableSize,
     minCandidateRatings: dnmf.minCandidateRatings,
   };
 }

@@ -19,8 +19,6 @@ export interface TemporaryModelOptions {
   watch?: Partial<WatchModelOptions>;
   watchPrices?: Partial<ExposurePriceOptions>;
   logger?: Logger;
-  /** Also compute what the engine's 'fan-tables' method (today's serving) needs. */
-  legacyTables?: boolean;
 }
 
 /** Trains, loads the published version into memory, and deletes the repository again. */
@@ -34,7 +32,6 @@ export async function trainTemporaryModel(options: TemporaryModelOptions): Promi
       dnmf: options.dnmf,
       watch: options.watch,
       watchPrices: options.watchPrices,
-      legacyTables: options.legacyTables,
       dataset: {
         movies: options.movies,
         ratings: options.ratings,

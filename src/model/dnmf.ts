@@ -1,5 +1,5 @@
 /**
- * The DNMF's forward pass, shared by training (RMSE, the legacy tables) and serving (request-time
+ * The DNMF's forward pass, shared by training (RMSE) and serving (request-time
  * scoring against the movie side). It lives in src/model/, the inference layer both may import (serving
  * may not import train): one scorer for both, read from the weights a version stores (taste-model.bin).
  *

@@ -10,11 +10,11 @@ import type { MemberTrainingRatings } from '../train/training-data.ts';
 import type { GateScores } from './rmse-gate.ts';
 
 /** The pipeline options that can cross a process boundary (functions and loaded data cannot). */
-export type PortableTrainOptions = Pick<TrainOptions, 'dnmf' | 'tableSize' | 'minCandidateRatings'>;
+export type PortableTrainOptions = Pick<TrainOptions, 'dnmf' | 'minCandidateRatings'>;
 
 export function portableTrainOptions(options: Partial<TrainOptions> = {}): PortableTrainOptions {
-  const { dnmf, tableSize, minCandidateRatings } = options;
-  return { dnmf, tableSize, minCandidateRatings };
+  const { dnmf, minCandidateRatings } = options;
+  return { dnmf, minCandidateRatings };
 }
 
 /** Members' ratings as plain arrays (IPC is JSON). */

@@ -59,7 +59,7 @@ export interface RetrainServiceOptions {
   /** Members' ratings to train on as extra users (pseudonymous ids only); defaults to the store's. */
   memberRatings?: MemberRatingsSource;
   /**
-   * Test seam: pipeline options for the training process. Only `dnmf`, `tableSize` and
+   * Test seam: pipeline options for the training process. Only `dnmf` and
    * `minCandidateRatings` are used; the rest cannot cross the process boundary.
    */
   trainOptions?: Partial<TrainOptions>;

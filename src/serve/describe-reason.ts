@@ -32,10 +32,6 @@ export function describeReason(
   const audience = options.audience ?? 'public';
   const names = (ids: readonly number[]) => joinNames(namedList(ids, artifacts));
   switch (reason.kind) {
-    case 'knn':
-      return `People who liked ${pickName(reason.pickId, artifacts)} rated this highly too.`;
-    case 'dnmf':
-      return `People expected to love ${pickName(reason.pickId, artifacts)} tend to love this too.`;
     case 'knn-combined': {
       const ids = reason.matches.map((match) => match.movieId);
       if (reason.basis === 'picks') return `People who liked ${names(ids)} rated this highly too.`;

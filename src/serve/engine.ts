@@ -9,7 +9,6 @@
  */
 import { pricedWatch } from './watch-gems.ts';
 import type { Artifacts } from '../artifacts/types.ts';
-import { createFanTables, type FanTablesMethod } from './fan-tables.ts';
 import { buildGemSource, createGemSource, DISLIKE_BELOW, groupScore, type GemSource } from './gem-source.ts';
 import type { FoldedUser } from './fold-in.ts';
 import { createNeighbourSource, NEIGHBOURS_PER_SOURCE, type NeighbourSource } from './neighbour-source.ts';
@@ -54,10 +53,8 @@ export const DRAW_WINDOW_FACTOR = 2;
 /**
  * How /recommend finds its hidden gems. 'watch' (default where the version has a watch model with exposure
  * prices): the watch model (watch-gems.ts). 'fold-in' (default otherwise): the DNMF with the picks folded in (pick-lift.ts).
- * 'fan-tables': the serving method before issue 7 (fan-tables.ts), for the ranking evaluation's baseline;
- * only on versions trained with legacyTables. /foryou and /movienight use the DNMF in all three.
  */
-export type EngineMethod = 'watch' | 'fold-in' | 'fan-tables';
+export type EngineMethod = 'watch' | 'fold-in';
 
 export interface RecommendOptions {
   /** Source of randomness; a fresh Math.random-seeded one per request when omitted. Seed it in tests. */
@@ -149,11 +146,6 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       `version ${artifacts.manifest.version} has no watch model with exposure prices: the 'watch' method needs one`,
     );
   }
-  if (method === 'fan-tables' && artifacts.manifest.dnmf.legacyTables !== true) {
-    throw new Error(
-      `version ${artifacts.manifest.version} has no legacy DNMF tables: the 'fan-tables' method needs one trained with legacyTables`,
-    );
-  }
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
@@ -178,14 +170,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   // /foryou and /movienight rank with the taste model's MF path where the version stores its fold-in.
   const taste: TasteSource | undefined =
     options.taste === false ? undefined : createTasteSource(artifacts, options.taste ?? {});
-  // Enough for any legacy request: its share per pick (2) after losing two other picks and five movies.
-  const enough = PICK_COUNT - 1 + DEFAULT_PER_SOURCE + Math.ceil(DEFAULT_PER_SOURCE / PICK_COUNT);
-  const warm = options.warm ?? 'now';
-  const fanTables: FanTablesMethod | undefined =
-    method === 'fan-tables' ? createFanTables(artifacts, catalogIds, warm, enough) : undefined;
-  const warmed = fanTables
-    ? fanTables.warmed
-    : warmSources(buildGemsPausing, gemsOf, neighboursOf, catalogIds, warm);
+  const warmed = warmSources(buildGemsPausing, gemsOf, neighboursOf, catalogIds, options.warm ?? 'now');
 
   function answer(
     picks: readonly number[],
@@ -193,7 +178,6 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     isCatalogExcluded: boolean,
     extraTaken: Iterable<number>,
     choose: (taken: TakenMovies, perSource: number, rng: Rng) => Lists,
-    legacyOrder = false,
   ): Recommendations {
     const rng = options.rng ?? createRng();
     const perSource = options.perSource ?? DEFAULT_PER_SOURCE;
@@ -206,8 +190,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     const isTaken = (movieId: number) => taken.has(movieId) || (isCatalogExcluded && catalogIds.has(movieId));
     const finish = (drawn: Candidate[]): Recommendation[] => {
       const filled = [...drawn, ...fallbackFor(perSource - drawn.length)];
-      const ordered = legacyOrder ? orderForDisplay(filled, picks) : filled;
-      return ordered.map((candidate) => ({
+      return filled.map((candidate) => ({
         movieId: candidate.movieId,
         // Sources only propose movies present in artifacts.movies.
         movie: artifacts.movies.get(candidate.movieId)!,
@@ -319,24 +302,13 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
 
     recommend(picks, options = {}) {
       validatePicks(artifacts, picks);
-      return answer(
-        picks,
-        options,
-        true,
-        [],
-        (taken, perSource, rng) => {
-          if (fanTables) {
-            // The legacy pools already leave out the catalog; the rest is in taken.
-            return fanTables.lists(picks, taken, perSource, rng);
-          }
-          const isTaken = (movieId: number) => taken.has(movieId) || catalogIds.has(movieId);
-          // Hidden gems first: their band is narrower, so a movie both lists could hold goes there.
-          const gemList = draw(gemsOf().forPicks(picks, isTaken), taken, perSource, rng);
-          const popular = draw(neighboursOf().combined(picks, isTaken, 'picks'), taken, perSource, rng);
-          return { popular, gems: gemList };
-        },
-        method === 'fan-tables',
-      );
+      return answer(picks, options, true, [], (taken, perSource, rng) => {
+        const isTaken = (movieId: number) => taken.has(movieId) || catalogIds.has(movieId);
+        // Hidden gems first: their band is narrower, so a movie both lists could hold goes there.
+        const gemList = draw(gemsOf().forPicks(picks, isTaken), taken, perSource, rng);
+        const popular = draw(neighboursOf().combined(picks, isTaken, 'picks'), taken, perSource, rng);
+        return { popular, gems: gemList };
+      });
     },
 
     forYou(ratings, options = {}) {
@@ -483,8 +455,6 @@ function warmSources(
 
 function copyReason(reason: RecommendationReason): RecommendationReason {
   switch (reason.kind) {
-    case 'dnmf':
-      return { ...reason, userIds: [...reason.userIds] };
     case 'knn-combined':
       return { ...reason, matches: reason.matches.map((match) => ({ ...match })) };
     case 'dnmf-fold-in':
@@ -551,28 +521,5 @@ function validateRatings(ratings: readonly MemberRating[]): void {
       throw new RecommendError('bad-rating', `Movie ${movieId} is rated more than once.`, [movieId]);
     }
     seen.add(movieId);
-  }
-}
-
-/** Legacy display order: grouped by pick in the order the user picked, best first within a pick. */
-function orderForDisplay(candidates: readonly Candidate[], picks: readonly number[]): Candidate[] {
-  const group = (candidate: Candidate) =>
-    candidate.reason.kind === 'knn' || candidate.reason.kind === 'dnmf'
-      ? picks.indexOf(candidate.reason.pickId)
-      : picks.length;
-  return [...candidates].sort((a, b) => group(a) - group(b) || legacyScore(b) - legacyScore(a));
-}
-
-function legacyScore(candidate: Candidate): number {
-  const reason = candidate.reason;
-  switch (reason.kind) {
-    case 'knn':
-      return reason.similarity;
-    case 'dnmf':
-      return reason.predictedRating;
-    case 'popular-fallback':
-      return reason.weightedRating;
-    default:
-      return 0;
   }
 }

@@ -4,24 +4,6 @@ import type { MovieInfo } from '../artifacts/types.ts';
 /** Why a movie is recommended; the bot renders this for the user, so it must be true. */
 export type RecommendationReason =
   | {
-      kind: 'knn';
-      /** The pick whose neighbour this is. */
-      pickId: number;
-      /** Cosine similarity of the two movies' rating vectors, 1 − distance. */
-      similarity: number;
-      /** 1 = the pick's nearest neighbour; above 10 when the search had to widen. */
-      neighbourRank: number;
-    }
-  | {
-      kind: 'dnmf';
-      /** The pick whose predicted fans led here. */
-      pickId: number;
-      /** The users predicted to love the pick who also have this movie in their top table. */
-      userIds: number[];
-      /** Mean predicted rating of this movie for those users. */
-      predictedRating: number;
-    }
-  | {
       /**
        * Item kNN, combining several sources (the three picks, or a member's best-rated movies): the
        * movie's cosine similarities to the sources whose neighbour lists hold it, summed.

@@ -8,7 +8,7 @@ import {
 import type { TitleSearch } from './title-search.ts';
 import { createEngine, type Engine } from './engine.ts';
 import { startTitleMatcherBuild, type TitleMatcher } from './import/title-matcher.ts';
-import { lazyStepwise } from './stepwise-build.ts';
+import { buildGently, lazyStepwise } from './stepwise-build.ts';
 
 /** One loaded version with everything derived from it, built once when it is swapped in. */
 export interface ServingSnapshot {
@@ -74,13 +74,13 @@ export class ServingModels {
    * switch happens once it is warm, so neither the swap nor the first requests after it stall.
    */
   async swapGently(artifacts: Artifacts): Promise<ServingSnapshot> {
-    // The search over every title is the other big build (a second or two on ml-32m): also in steps.
-    const next = createSnapshot(
-      artifacts,
-      'later',
-      await createMovieSearchGently(artifacts),
-      lazyTitleMatcher(artifacts, true),
-    );
+    // The search over every title and the /import matcher are the other big builds (a second or two each on
+    // ml-32m): also in steps, and done before the switch, so the new version's first import never waits.
+    const [movieSearch, titleMatcher] = await Promise.all([
+      createMovieSearchGently(artifacts),
+      buildGently(startTitleMatcherBuild(artifacts.movies.values())),
+    ]);
+    const next = createSnapshot(artifacts, 'later', movieSearch, titleMatcher);
     await next.engine.warmed;
     const previous = this.snapshot;
     this.snapshot = next;

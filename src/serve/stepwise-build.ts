@@ -48,3 +48,12 @@ export function stepsOf<T>(steps: Generator<void, T>): StepwiseBuild<T> {
     },
   };
 }
+
+/** The whole build, one step per turn of the event loop (for a version being swapped in while the bot runs). */
+export async function buildGently<T>(build: StepwiseBuild<T>): Promise<T> {
+  for (;;) {
+    const value = build.step();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

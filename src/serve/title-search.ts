@@ -14,7 +14,7 @@
  */
 import type { Choice } from './choice.ts';
 import { hasInWordPunctuation, normalizeForSearch, normalizeJoiningWords } from './normalize.ts';
-import { stepsOf, type StepwiseBuild } from './stepwise-build.ts';
+import { buildGently, stepsOf, type StepwiseBuild } from './stepwise-build.ts';
 import { displayTitle, parseTitle, truncatedDisplayTitle } from './titles.ts';
 
 /** Discord's autocomplete limits: 25 choices, names of at most 100 characters. */
@@ -70,13 +70,8 @@ export function startTitleSearchBuild(entries: Iterable<TitleEntry>): TitleSearc
  * The same index built in steps between other work (setImmediate after every few hundred movies), for a bot
  * that swaps in a new version while it keeps answering: 87k titles take a second or two of CPU.
  */
-export async function createTitleSearchGently(entries: Iterable<TitleEntry>): Promise<TitleSearch> {
-  const build = startTitleSearchBuild(entries);
-  for (;;) {
-    const search = build.step();
-    if (search) return search;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+export function createTitleSearchGently(entries: Iterable<TitleEntry>): Promise<TitleSearch> {
+  return buildGently(startTitleSearchBuild(entries));
 }
 
 function* buildSteps(entries: Iterable<TitleEntry>): Generator<void, TitleSearch> {

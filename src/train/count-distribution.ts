@@ -1,4 +1,4 @@
-import type { CountDistribution, ScoredId, Neighbour } from '../artifacts/types.ts';
+import type { CountDistribution, Neighbour } from '../artifacts/types.ts';
 import type { MovieStats } from './popularity.ts';
 
 export type { CountDistribution };
@@ -23,6 +23,5 @@ export function countDistribution(
   };
 }
 
-export const tableMovieIds = (table: Map<number, ScoredId[]>) => [...table.values()].flat().map((s) => s.id);
 export const neighbourMovieIds = (table: Map<number, Neighbour[]>) =>
   [...table.values()].flat().map((n) => n.movieId);

@@ -4,15 +4,10 @@ import { loadArtifacts } from '../artifacts/loader.ts';
 import type { ModelRepository } from '../artifacts/repository.ts';
 import type { Artifacts, Manifest, MovieInfo } from '../artifacts/types.ts';
 import { verifyArtifacts } from '../artifacts/verify.ts';
-import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
+import { DEFAULT_MIN_CANDIDATE_RATINGS, gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import { loadDataset } from '../data/movielens.ts';
 import type { Dataset, RatingTable } from '../data/types.ts';
-import {
-  computeTopTables,
-  DEFAULT_MIN_CANDIDATE_RATINGS,
-  trainDnmf,
-  type DnmfOptions,
-} from './dnmf/index.ts';
+import { trainDnmf, type DnmfOptions } from './dnmf/index.ts';
 import { buildSparseRatings, DEFAULT_KNN, nearestNeighbours, sampledRecall } from './knn.ts';
 import { trainWatchModelInWorker, type WatchModelOptions } from './watch-model.ts';
 import type { ExposurePriceOptions } from './watch-prices.ts';
@@ -28,7 +23,7 @@ import {
   type MemberTrainingRatings,
 } from './training-data.ts';
 
-export type TrainStep = 'load' | 'popularity' | 'knn' | 'watch' | 'dnmf' | 'tables' | 'write' | 'verify';
+export type TrainStep = 'load' | 'popularity' | 'knn' | 'watch' | 'dnmf' | 'write' | 'verify';
 
 export interface TrainProgress {
   step: TrainStep;
@@ -36,9 +31,6 @@ export interface TrainProgress {
   epoch?: number;
   maxEpochs?: number;
   validationRmse?: number;
-  /** Set while computing the DNMF tables. */
-  done?: number;
-  total?: number;
 }
 
 export interface TrainOptions {
@@ -51,14 +43,6 @@ export interface TrainOptions {
   watch?: Partial<WatchModelOptions>;
   /** The gem band's exposure prices (train/watch-prices.ts). */
   watchPrices?: Partial<ExposurePriceOptions>;
-  /**
-   * Also compute the legacy all-pairs DNMF tables (O(users × movies) predictions) for the engine's
-   * 'fan-tables' method, the ranking evaluation's baseline. Off in production: serving scores the DNMF
-   * at request time instead.
-   */
-  legacyTables?: boolean;
-  /** Rows per legacy DNMF table (top users per movie, top movies per user). */
-  tableSize?: number;
   /** A movie needs this many ratings to be a hidden-gem candidate (see README). */
   minCandidateRatings?: number;
   /**
@@ -158,23 +142,12 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
   watchTraining.catch(() => {});
 
   const { model, report } = await time('dnmf', () =>
-    trainDnmf(dnmfRatings, options.dnmf, (p) => {
-      if (p.phase === 'train') {
-        progress({ step: 'dnmf', epoch: p.epoch, maxEpochs: p.maxEpochs, validationRmse: p.validationRmse });
-      }
-    }),
+    trainDnmf(dnmfRatings, options.dnmf, (p) =>
+      progress({ step: 'dnmf', epoch: p.epoch, maxEpochs: p.maxEpochs, validationRmse: p.validationRmse }),
+    ),
   );
   const watch = await watchTraining;
   const holdoutRmse = holdout.ratings.length > 0 ? scorePredictor(model, holdout).rmse : undefined;
-  const legacyTables = options.legacyTables ?? false;
-  const tableSize = legacyTables ? (options.tableSize ?? 10) : 0;
-  const tables = legacyTables
-    ? await time('tables', () =>
-        computeTopTables(model, ratings, { k: tableSize, minCandidateRatings }, (p) => {
-          if (p.phase === 'tables') progress({ step: 'tables', done: p.done, total: p.total });
-        }),
-      )
-    : undefined;
 
   const movieInfos: MovieInfo[] = [...movies.values()].map((m) => ({
     ...m,
@@ -216,12 +189,10 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
         trainRmse: report.trainRmse,
         holdoutRmse,
       },
-      tableSize,
       minCandidateRatings,
-      legacyTables,
     },
     ratingCounts: {
-      // What the default engine serves gems from (the legacy tables are only an evaluation baseline).
+      // What the engine serves gems from.
       hiddenGems: countDistribution(gemCandidates, stats),
       knnNeighbours: countDistribution(
         neighbourMovieIds(
@@ -257,7 +228,6 @@ export async function trainVersion(options: TrainOptions): Promise<TrainResult> 
       catalog: popularity.catalog,
       movies: movieInfos,
       neighbours: knn.neighbours,
-      tables,
       dnmf: model.serialize(),
       watch: {
         dim: watch.dim,

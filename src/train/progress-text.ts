@@ -7,7 +7,6 @@ const STEP_NAMES: Record<TrainProgress['step'], string> = {
   knn: 'Building the kNN index',
   watch: 'Training the watch model',
   dnmf: 'Training the DNMF model',
-  tables: 'Computing DNMF top-10 tables',
   write: 'Writing artifacts',
   verify: 'Verifying the new version',
 };
@@ -18,6 +17,5 @@ export function describeProgress(p: TrainProgress): string {
     text += ` — epoch ${p.epoch}/${p.maxEpochs}`;
     if (p.validationRmse !== undefined) text += `, validation RMSE ${p.validationRmse.toFixed(4)}`;
   }
-  if (p.done !== undefined && p.total) text += ` — ${Math.round((100 * p.done) / p.total)}%`;
   return text;
 }

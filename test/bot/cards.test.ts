@@ -34,12 +34,22 @@ describe('recommendation cards', () => {
       ? {
           movieId: 100 + i,
           movie: movies.get(100 + i)!,
-          reason: { kind: 'knn', pickId: 1, similarity: 0.81, neighbourRank: 2 },
+          reason: {
+            kind: 'knn-combined',
+            basis: 'picks',
+            matches: [{ movieId: 1, similarity: 0.81 }],
+            totalSimilarity: 0.81,
+          },
         }
       : {
           movieId: 100 + i,
           movie: movies.get(100 + i)!,
-          reason: { kind: 'dnmf', pickId: 2, userIds: [5, 6, 7, 8], predictedRating: 4.62 },
+          reason: {
+            kind: 'watch-similar',
+            matches: [{ movieId: 2, similarity: 0.4 }],
+            totalSimilarity: 0.62,
+            price: 0,
+          },
         };
   const result = {
     picks: [1, 2, 3],

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitBiasBaseline, fitGlobalMean } from '../../src/train/baselines.ts';
 import {
-  computeTopTables,
   DnmfModel,
   trainDnmf,
   type DnmfOptions,
@@ -12,7 +11,7 @@ import { evaluateSplit } from '../../src/train/evaluate.ts';
 import { rmse } from '../../src/train/metrics.ts';
 import { loadTf } from '../../src/train/tf.ts';
 import { createRandom } from '../../src/train/dnmf/random.ts';
-import { lowRankRatings, rows, splitRows, table, type Rating } from './synthetic.ts';
+import { lowRankRatings, splitRows, table, type Rating } from './synthetic.ts';
 
 // ~2,400 ratings of 80 users × 60 movies; trains in about a second.
 const data = lowRankRatings({ users: 80, movies: 60, density: 0.5, seed: 1 });
@@ -156,65 +155,5 @@ describe('early stopping', () => {
     expect(r.epochs).toBe(3);
     expect(r.bestEpoch).toBe(3);
     expect(r.validationRmse).toBeNaN();
-  });
-});
-
-describe('computeTopTables', () => {
-  const k = 5;
-  const minCandidateRatings = 12;
-
-  it('lists only unrated pairs, best first, at most k, candidates with enough ratings, every movie', () => {
-    const seen: DnmfProgress[] = [];
-    const { usersPerMovie, moviesPerUser } = computeTopTables(model, train, { k, minCandidateRatings }, (p) =>
-      seen.push(p),
-    );
-    const rated = new Set(rows(train).map((r) => `${r.userId}:${r.movieId}`));
-    const counts = new Map<number, number>();
-    for (const r of rows(train)) counts.set(r.movieId, (counts.get(r.movieId) ?? 0) + 1);
-    const users = [...new Set(train.userIds)];
-    const clip = (x: number) => Math.min(5, Math.max(0.5, x));
-    const predictOne = (userId: number, movieId: number) =>
-      model.predict(Int32Array.of(userId), Int32Array.of(movieId))[0];
-
-    expect(new Set(usersPerMovie.keys())).toEqual(new Set(train.movieIds));
-    expect(new Set(moviesPerUser.keys())).toEqual(new Set(users));
-    for (const [userId, list] of moviesPerUser) {
-      expect(list.length).toBeLessThanOrEqual(k);
-      for (let i = 0; i < list.length; i++) {
-        const { id, score } = list[i];
-        expect(rated.has(`${userId}:${id}`)).toBe(false);
-        expect(counts.get(id)).toBeGreaterThanOrEqual(minCandidateRatings);
-        expect(score).toBeCloseTo(predictOne(userId, id), 5);
-        if (i > 0) expect(score).toBeLessThanOrEqual(list[i - 1].score);
-      }
-      // Nothing left out scores above the last entry kept.
-      const candidates = [...counts].filter(
-        ([m, n]) => n >= minCandidateRatings && !rated.has(`${userId}:${m}`),
-      );
-      expect(list.length).toBe(Math.min(k, candidates.length));
-      const floor = list[list.length - 1]?.score ?? Infinity;
-      const kept = new Set(list.map((e) => e.id));
-      for (const [m] of candidates)
-        if (!kept.has(m)) expect(clip(predictOne(userId, m))).toBeLessThanOrEqual(floor);
-    }
-    for (const [movieId, list] of usersPerMovie) {
-      const unrated = users.filter((u) => !rated.has(`${u}:${movieId}`));
-      expect(list.length).toBe(Math.min(k, unrated.length));
-      list.forEach(({ id, score }, i) => {
-        expect(rated.has(`${id}:${movieId}`)).toBe(false);
-        expect(score).toBeCloseTo(predictOne(id, movieId), 5);
-        if (i > 0) expect(score).toBeLessThanOrEqual(list[i - 1].score);
-      });
-    }
-    expect(seen.at(-1)).toEqual({ phase: 'tables', done: users.length, total: users.length });
-  });
-
-  it('still gives every movie a usersPerMovie row when no movie is a candidate', () => {
-    const { usersPerMovie, moviesPerUser } = computeTopTables(model, train, {
-      k,
-      minCandidateRatings: 10_000,
-    });
-    expect(usersPerMovie.size).toBe(new Set(train.movieIds).size);
-    for (const list of moviesPerUser.values()) expect(list).toEqual([]);
   });
 });

@@ -9,8 +9,8 @@ const everyone = { audience: 'public' } as const;
 
 /** Every kind of reason, with the numbers a model would record. */
 const REASONS: RecommendationReason[] = [
-  { kind: 'knn', pickId: 1, similarity: 0.8, neighbourRank: 1 },
-  { kind: 'dnmf', pickId: 1, userIds: [101, 102], predictedRating: 4.7 },
+  { kind: 'knn-combined', basis: 'picks', matches: [{ movieId: 1, similarity: 0.8 }], totalSimilarity: 0.8 },
+  { kind: 'server-list', meanPredicted: 4.06, lowestPredicted: 3.6 },
   {
     kind: 'knn-combined',
     basis: 'picks',
@@ -128,12 +128,16 @@ describe('describeReason', () => {
   });
 
   it('names a movie by main title and year, without alternates; an unknown id by its number', () => {
-    expect(describeReason({ kind: 'knn', pickId: 2, similarity: 0.6, neighbourRank: 2 }, artifacts)).toBe(
+    const pickedOne = (movieId: number): RecommendationReason => ({
+      kind: 'knn-combined',
+      basis: 'picks',
+      matches: [{ movieId, similarity: 0.6 }],
+      totalSimilarity: 0.6,
+    });
+    expect(describeReason(pickedOne(2), artifacts)).toBe(
       'People who liked Amelie (2001) rated this highly too.',
     );
-    expect(
-      describeReason({ kind: 'knn', pickId: 999, similarity: 0.5, neighbourRank: 2 }, artifacts),
-    ).toContain('liked movie 999 ');
+    expect(describeReason(pickedOne(999), artifacts)).toContain('liked movie 999 ');
   });
 
   it('names at most three movies, then counts the rest', () => {

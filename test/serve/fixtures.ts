@@ -9,7 +9,6 @@ import type {
   MovieInfo,
   Neighbour,
   NeighbourIndex,
-  ScoredId,
 } from '../../src/artifacts/types.ts';
 import type { DnmfArrays } from '../../src/model/dnmf.ts';
 import { fromArrays, type ServingDnmf, type UserRegularisation } from '../../src/model/serving-dnmf.ts';
@@ -28,10 +27,6 @@ export interface ArtifactsSpec {
   catalog: number[];
   /** Rating vectors of the movies in the kNN model (movieId → vector). */
   vectors?: Record<number, number[]>;
-  /** movieId → [userId, predicted rating][], best first. */
-  usersPerMovie?: Record<number, Array<[number, number]>>;
-  /** userId → [movieId, predicted rating][], best first. */
-  moviesPerUser?: Record<number, Array<[number, number]>>;
   /** Weighted-rating prior (m ratings at mean C). */
   popularity?: { m: number; C: number };
   /** The DNMF's movie and user sides; by default every rated movie with a zero vector, and no users. */
@@ -118,8 +113,6 @@ export function buildArtifacts(spec: ArtifactsSpec): FixtureArtifacts {
     movies,
     knn: new BruteForceIndex(numericKeys(spec.vectors ?? {})),
     dnmf,
-    usersPerMovie: scoredTable(spec.usersPerMovie ?? {}),
-    moviesPerUser: scoredTable(spec.moviesPerUser ?? {}),
   };
 }
 
@@ -195,9 +188,7 @@ function manifest(
     dnmf: {
       hyperparameters: {},
       metrics: { validationRmse: 0, bestEpoch: 0, epochs: 0 },
-      tableSize: 50,
       minCandidateRatings: band.minRatings,
-      legacyTables: true,
     },
     runtime: { node: process.version, tfjs: 'none', backend: 'none' },
     timingsMs: {},
@@ -209,24 +200,13 @@ function numericKeys<T>(record: Record<number, T>): Map<number, T> {
   return new Map(Object.entries(record).map(([key, value]) => [Number(key), value]));
 }
 
-function scoredTable(record: Record<number, Array<[number, number]>>): Map<number, ScoredId[]> {
-  const table = new Map<number, ScoredId[]>();
-  for (const [key, rows] of numericKeys(record))
-    table.set(
-      key,
-      rows.map(([id, score]) => ({ id, score })),
-    );
-  return table;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // The hand fixture: catalog 1–5, picks 1, 2, 3.
 //
 // kNN (3 users, so cosines are round numbers):
 //   picks 1 [1,0,0], 2 [0,1,0], 3 [0,0,1]; catalog 4 [1,1,0], 5 [0,1,1] (near the picks, must never show);
 //   exactly five other kNN movies 11–15, so "popular picks" is always exactly {11…15}.
-// DNMF: pick 1's fans 101, 102, 103, (104); pick 2's 104, 105; pick 3's 106. Their tables also hold catalog
-//   movies and a pick, which must be skipped; exactly five other movies 21–25 remain.
+// Less-known movies 21–25 (20 ratings) are in neither model; 31–45 are what a fallback would use.
 // ---------------------------------------------------------------------------------------------------------
 
 export const HAND_PICKS = [1, 2, 3] as const;
@@ -236,21 +216,6 @@ export const HAND_SIMILARITY: Record<number, Record<number, number>> = {
   1: { 11: 0.8, 12: 0.6, 13: 0, 14: 2 / 3, 15: 0 },
   2: { 11: 0.6, 12: 0, 13: 0.8, 14: 2 / 3, 15: 0.6 },
   3: { 11: 0, 12: 0.8, 13: 0.6, 14: 1 / 3, 15: 0.8 },
-};
-
-/** For each pick, the DNMF movies its (first three) fans lead to: matched users and mean predicted rating. */
-export const HAND_DNMF: Record<number, Record<number, { userIds: number[]; predictedRating: number }>> = {
-  1: {
-    21: { userIds: [101, 102], predictedRating: 4.7 },
-    22: { userIds: [101, 103], predictedRating: 4.4 },
-    23: { userIds: [102], predictedRating: 4.4 },
-  },
-  2: {
-    24: { userIds: [104], predictedRating: 4.7 },
-    25: { userIds: [105], predictedRating: 4.5 },
-    21: { userIds: [105], predictedRating: 4.0 },
-  },
-  3: { 23: { userIds: [106], predictedRating: 4.9 } },
 };
 
 export function handArtifacts(): FixtureArtifacts {
@@ -283,41 +248,6 @@ export function handArtifacts(): FixtureArtifacts {
       14: [2, 2, 1],
       15: [0, 3, 4],
     },
-    usersPerMovie: {
-      1: [
-        [101, 4.9],
-        [102, 4.8],
-        [103, 4.7],
-        [104, 4.6],
-      ],
-      2: [
-        [104, 4.9],
-        [105, 4.7],
-      ],
-      3: [[106, 4.8]],
-    },
-    moviesPerUser: {
-      101: [
-        [4, 5.0],
-        [21, 4.8],
-        [22, 4.6],
-      ],
-      102: [
-        [2, 4.9],
-        [21, 4.6],
-        [23, 4.4],
-      ],
-      103: [[22, 4.2]],
-      104: [[24, 4.7]],
-      105: [
-        [25, 4.5],
-        [21, 4.0],
-      ],
-      106: [
-        [5, 4.9],
-        [23, 4.9],
-      ],
-    },
   });
 }
 
@@ -327,8 +257,7 @@ export function handArtifacts(): FixtureArtifacts {
 // Catalog 1–15. Pick 1 is in kNN; picks 2 and 3 have too few ratings for kNN and no DNMF rows.
 // kNN on the unit circle: pick 1 at 0°, catalog 4–15 at 1°…12° (its 12 nearest neighbours), non-catalog
 //   41–47 at 20°…26° (neighbours 13–19), so 10 neighbours give nothing and 20 give seven.
-// DNMF: pick 1's row has 12 users; 201–210 only have catalog movies, 211 and 212 (the last two) have 51 and 52,
-//   so only "all of the row" finds anything, and the other three hidden gems must be fallbacks.
+// 51 and 52 (5 ratings) are in neither model.
 // Fallback: 61–75 rate far above everything else outside the catalog.
 // ---------------------------------------------------------------------------------------------------------
 
@@ -337,7 +266,6 @@ export const SPARSE_KNN_IDS = range(41, 47);
 export const SPARSE_FALLBACK_IDS = range(61, 75);
 
 export function sparseArtifacts(): FixtureArtifacts {
-  const fans = range(201, 212);
   return buildArtifacts({
     movies: [
       ...range(1, 15).map((movieId) => ({
@@ -355,12 +283,6 @@ export function sparseArtifacts(): FixtureArtifacts {
       [1, atAngle(0)],
       ...range(4, 15).map((movieId) => [movieId, atAngle(movieId - 3)]),
       ...SPARSE_KNN_IDS.map((movieId) => [movieId, atAngle(movieId - 21)]),
-    ]),
-    usersPerMovie: { 1: fans.map((userId) => [userId, 5 - (userId - 200) / 100]) },
-    moviesPerUser: Object.fromEntries([
-      ...range(201, 210).map((userId) => [userId, [[4 + (userId % 10), 4.9] as [number, number]]]),
-      [211, [[51, 4.5]]],
-      [212, [[52, 4.4]]],
     ]),
   });
 }
@@ -391,16 +313,6 @@ export function randomArtifacts(seed: number): FixtureArtifacts {
     if (counts.get(movieId)! < 50) continue;
     vectors[movieId] = userIds.map((userId) => (random() < 0.6 ? Math.round(predicted(userId, movieId)) : 0));
   }
-  const usersPerMovie: Record<number, Array<[number, number]>> = {};
-  for (const movieId of movieIds) {
-    const rows = userIds.map((userId): [number, number] => [userId, predicted(userId, movieId)]);
-    usersPerMovie[movieId] = rows.sort((x, y) => y[1] - x[1]).slice(0, 8);
-  }
-  const moviesPerUser: Record<number, Array<[number, number]>> = {};
-  for (const userId of userIds) {
-    const rows = movieIds.map((movieId): [number, number] => [movieId, predicted(userId, movieId)]);
-    moviesPerUser[userId] = rows.sort((x, y) => y[1] - x[1]).slice(0, 12);
-  }
   return buildArtifacts({
     movies: movieIds.map((movieId) => ({
       movieId,
@@ -409,8 +321,6 @@ export function randomArtifacts(seed: number): FixtureArtifacts {
     })),
     catalog: RANDOM_CATALOG,
     vectors,
-    usersPerMovie,
-    moviesPerUser,
     dnmf: {
       movies: Object.fromEntries(
         movieIds.map((movieId) => [movieId, movieTaste.get(movieId)!.map((x) => 2 * x)]),

@@ -100,16 +100,6 @@ describe('hidden gems by fold-in', () => {
   });
 });
 
-describe('the legacy method', () => {
-  it('refuses a version without legacy tables', () => {
-    const artifacts = clusterArtifacts();
-    artifacts.manifest.dnmf.legacyTables = false;
-    expect(() => createEngine(artifacts, { method: 'fan-tables' })).toThrow(
-      /needs one trained with legacyTables/,
-    );
-  });
-});
-
 describe('recommend properties over random fixtures (fold-in)', () => {
   it('always 5 + 5 distinct movies, no picks, no catalog movies, nothing excluded', () => {
     for (let fixture = 1; fixture <= 4; fixture++) {

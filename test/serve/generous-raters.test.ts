@@ -1,8 +1,8 @@
 /**
  * Issue 7 on a tiny generated dataset trained by the real pipeline: a few generous raters (5 stars for
- * everything) are predicted 5 for every movie, so the legacy 'fan-tables' method finds them as the top
- * "fans" of every pick and serves their favourites whatever the picks. The fold-in method must not: its
- * gems depend on the picks and its reasons name no users.
+ * everything) are predicted 5 for every movie, so the serving method before issue 7 (each pick's predicted
+ * top "fans" and their favourites, since removed) served their favourites whatever the picks. The gem
+ * methods must not: their gems depend on the picks and their reasons name no users.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelRepository } from '../../src/artifacts/repository.ts';
@@ -54,7 +54,6 @@ beforeAll(async () => {
     datasetDir: await writeDatasetFiles(await tempDir(), generousDataset(7)),
     repository: new ModelRepository(await tempDir()),
     dnmf: { epochs: 8 },
-    legacyTables: true,
   });
   if (!result.published) throw new Error(result.problems.join('; '));
   artifacts = result.artifacts;
@@ -83,23 +82,6 @@ function meanGemJaccard(answer: (picks: number[], seed: number) => Recommendatio
 }
 
 describe('generous raters', () => {
-  it('win under the legacy fan-tables method: they are most picks’ top fans and the gems barely change', () => {
-    const legacy = createEngine(artifacts, { method: 'fan-tables' });
-    let reasons = 0;
-    let generous = 0;
-    for (const [picks] of disjointPairs(30, 5)) {
-      for (const gem of legacy.recommend(picks, { rng: createRng(1) }).hiddenGems) {
-        if (gem.reason.kind !== 'dnmf') continue;
-        reasons++;
-        if (gem.reason.userIds.some((id) => GENEROUS.includes(id))) generous++;
-      }
-    }
-    expect(generous / reasons).toBeGreaterThan(0.5);
-    expect(
-      meanGemJaccard((picks, seed) => legacy.recommend(picks, { rng: createRng(seed) })),
-    ).toBeGreaterThan(0.3);
-  });
-
   it.each([
     ['watch', 'watch-similar'],
     ['fold-in', 'dnmf-fold-in'],

@@ -168,6 +168,10 @@ describe('ServingModels', () => {
 
     const previous = await swapping;
     expect(previous).toBe(before);
+    // The new version's /import matcher was built in steps before the switch: its first import finishes nothing.
+    matcherBuilds.finished = 0;
+    expect(models.current.titleMatcher.matchTitle('New 1', 2001)).toEqual({ kind: 'matched', movieId: 1 });
+    expect(matcherBuilds.finished).toBe(0);
     expect(models.current.version).toBe('second');
     expect(models.current.artifacts).toBe(second);
     const after = models.current.engine.recommend([...HAND_PICKS], { rng: createRng(1) });

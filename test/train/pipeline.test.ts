@@ -42,32 +42,10 @@ describe('trainVersion on a generated dataset', () => {
     // Every catalog movie has 10 neighbours from the index; the serving DNMF knows every user and movie.
     for (const entry of artifacts.catalog) expect(artifacts.knn.nearest(entry.movieId, 10)).toHaveLength(10);
     expect(artifacts.dnmf.userRows.size).toBe(90);
-    expect(artifacts.usersPerMovie.size).toBe(0);
     expect(manifest.files['dnmf-tables.json']).toBeUndefined();
-    expect(manifest.dnmf).toMatchObject({ legacyTables: false, tableSize: 0 });
     // Loading it again from disk gives the same thing.
     const reloaded = await loadArtifacts(repository.versionDir(result.version));
     expect(reloaded.catalog).toEqual(artifacts.catalog);
-  });
-
-  it('still computes the legacy tables when asked (the fan-tables baseline)', async () => {
-    const repository = new ModelRepository(await tempDir());
-    const steps: string[] = [];
-    const result = await trainVersion({
-      datasetDir: await smallDataset(),
-      repository,
-      dnmf: { epochs: 2 },
-      legacyTables: true,
-      onProgress: (p) => {
-        if (steps.at(-1) !== p.step) steps.push(p.step);
-      },
-    });
-    expect(result.published).toBe(true);
-    if (!result.published) return;
-    expect(steps).toContain('tables');
-    expect(result.manifest.dnmf).toMatchObject({ legacyTables: true, tableSize: 10 });
-    expect(result.artifacts.moviesPerUser.size).toBe(90);
-    for (const row of result.artifacts.moviesPerUser.values()) expect(row).toHaveLength(10);
   });
 
   it('keeps a version that fails verification aside and leaves the current one serving', async () => {

@@ -3,4 +3,3 @@ export type { DnmfEpoch, DnmfOptions, DnmfProgress, DnmfReport } from './types.t
 export { DEFAULT_DNMF_OPTIONS, resolveDnmfOptions } from './options.ts';
 export { DnmfModel, type DnmfMeta, type SerializedDnmf } from './model.ts';
 export { trainDnmf } from './train.ts';
-export { computeTopTables, DEFAULT_MIN_CANDIDATE_RATINGS, type TopTableOptions } from './top-tables.ts';

@@ -98,6 +98,4 @@ export interface DnmfReport {
   options: DnmfOptions;
 }
 
-export type DnmfProgress =
-  | { phase: 'train'; epoch: number; maxEpochs: number; validationRmse?: number }
-  | { phase: 'tables'; done: number; total: number };
+export type DnmfProgress = { phase: 'train'; epoch: number; maxEpochs: number; validationRmse?: number };
