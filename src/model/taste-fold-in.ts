@@ -32,6 +32,11 @@ export function factorOf(watch: FoldableWatch, row: number, out: Float64Array): 
   return out;
 }
 
+/** The rated movies' factors during a fold-in: one array reused, not one per member per request. */
+let scratch: Float64Array = new Float64Array(0);
+const scratchFor = (length: number): Float64Array =>
+  (scratch = scratch.length >= length ? scratch : new Float64Array(Math.max(length, 2 * scratch.length)));
+
 /**
  * Folds in the rated movies (rows of the watch model; movies it does not know are left out by the caller).
  * Undefined when none is known.
@@ -46,7 +51,7 @@ export function foldInTaste(
   const a = new Float64Array(gramian);
   for (let k = 0; k < d; k++) a[k * d + k] += lambda;
   const b = new Float64Array(d);
-  const factors = new Float64Array(rated.length * d);
+  const factors = scratchFor(rated.length * d);
   rated.forEach(({ row }, i) => factorOf(watch, row, factors.subarray(i * d, (i + 1) * d)));
   for (let i = 0; i < rated.length; i++) {
     for (let r = 0; r < d; r++) b[r] += (1 + alpha) * factors[i * d + r];

@@ -262,7 +262,7 @@ export function createTasteSource(
         bandSet.movieIds,
         stars,
         opts.dislikeGuard,
-      ).slice(0, TASTE_RANKED);
+      );
       return ranked.map(({ index, key, predicted }) => ({
         movieId: bandSet.movieIds[index],
         score: key,
@@ -273,9 +273,9 @@ export function createTasteSource(
     group(members, isExcluded, stars) {
       const excluded = excludedOnce(isExcluded);
       const count = bandSet.movieIds.length;
-      // Each member's raw scores, and their best over the movies still open: scores are divided by it so
-      // 1 = the viewer's favourite, whatever their number of ratings. Only a movie that would raise the
-      // best is asked about, so a few per member are, not the whole band.
+      // Each member's scores, divided (in place) by their best over the movies still open, so 1 = the
+      // viewer's favourite whatever their number of ratings. Only a movie that would raise the best is
+      // asked about, so a few per member are, not the whole band.
       const raw = members.map((member, j) =>
         scan(bandSet, member.x, (memberScores[j] ??= new Float64Array(count))),
       );
@@ -284,7 +284,11 @@ export function createTasteSource(
         for (let i = 0; i < count; i++) if (scores[i] > best && !excluded(i)) best = scores[i];
         return best;
       });
-      const scaled = (j: number, i: number) => (bests[j] > 0 ? raw[j][i] / bests[j] : raw[j][i]);
+      for (let j = 0; j < raw.length; j++) {
+        const scores = raw[j];
+        const best = bests[j];
+        if (best > 0) for (let i = 0; i < count; i++) scores[i] /= best;
+      }
       // The pooled viewer (every member's ratings in one solve), scaled by its own best the same way.
       let pooled: Float64Array | undefined;
       if (opts.groupPooledWeight > 0 && members.length > 1) {
@@ -296,35 +300,34 @@ export function createTasteSource(
 
       const combined = bandKeys;
       const t = opts.softMinTemperature;
-      for (let i = 0; i < count; i++) {
-        if (opts.groupCombine === 'mean') {
-          let sum = 0;
-          for (let j = 0; j < raw.length; j++) sum += scaled(j, i);
-          combined[i] = sum / raw.length;
-        } else {
+      if (opts.groupCombine === 'mean') {
+        // Member by member over the band (typed arrays front to back): each movie's sum still adds its
+        // members' scaled scores in member order, so the mean is the same number.
+        combined.fill(0);
+        for (const scores of raw) for (let i = 0; i < count; i++) combined[i] += scores[i];
+        for (let i = 0; i < count; i++) combined[i] /= raw.length;
+      } else {
+        for (let i = 0; i < count; i++) {
           // −t·ln(mean exp(−s/t)): near the lowest member's score, softened by the others'.
           let low = Infinity;
-          for (let j = 0; j < raw.length; j++) low = Math.min(low, scaled(j, i));
+          for (const scores of raw) low = Math.min(low, scores[i]);
           let sum = 0;
-          for (let j = 0; j < raw.length; j++) sum += Math.exp(-(scaled(j, i) - low) / t);
+          for (const scores of raw) sum += Math.exp(-(scores[i] - low) / t);
           combined[i] = low - t * Math.log(sum / raw.length);
         }
-        if (pooled)
+      }
+      if (pooled)
+        for (let i = 0; i < count; i++)
           combined[i] = (1 - opts.groupPooledWeight) * combined[i] + opts.groupPooledWeight * pooled[i];
-        if (opts.groupLeastMiseryWeight > 0) {
+      if (opts.groupLeastMiseryWeight > 0)
+        for (let i = 0; i < count; i++) {
           let low = Infinity;
-          for (let j = 0; j < raw.length; j++) low = Math.min(low, scaled(j, i));
+          for (const scores of raw) low = Math.min(low, scores[i]);
           combined[i] += opts.groupLeastMiseryWeight * low;
         }
-      }
-      const ranked = guard(
-        topOf(combined, GUARDED, excluded),
-        bandSet.movieIds,
-        stars,
-        opts.dislikeGuard,
-      ).slice(0, TASTE_RANKED);
+      const ranked = guard(topOf(combined, GUARDED, excluded), bandSet.movieIds, stars, opts.dislikeGuard);
       return ranked.map(({ index, key, predicted }) => {
-        const scores = raw.map((_, j) => scaled(j, index));
+        const scores = raw.map((scaled) => scaled[index]);
         return {
           movieId: bandSet.movieIds[index],
           score: key,
@@ -358,7 +361,8 @@ export function createTasteSource(
         aboveSet.movieIds,
         stars,
         opts.dislikeGuard,
-      ).slice(0, Math.min(TASTE_RANKED, opts.popularDrawn));
+        Math.min(TASTE_RANKED, opts.popularDrawn),
+      );
       return ranked.map(({ index, key, predicted }) => ({
         movieId: aboveSet.movieIds[index],
         score: key,
@@ -386,20 +390,29 @@ function top(
 }
 
 /**
- * Asks the stars path about each candidate; with the guard on, predicted dislikes (any member below
- * DISLIKE_BELOW) go behind the rest, order otherwise kept.
+ * The first `wanted` candidates after asking the stars path about them: with the guard on, predicted
+ * dislikes (any member below DISLIKE_BELOW) go behind the rest, order otherwise kept. Candidates are asked
+ * best first and no more once `wanted` are not disliked: those are then the answer whatever the rest would
+ * say (usually a third of the candidates are asked, not all).
  */
-function guard(ranked: Ranked[], movieIds: Int32Array, stars: StarsGuard | undefined, on: boolean): Ranked[] {
-  if (!stars) return ranked;
+function guard(
+  ranked: Ranked[],
+  movieIds: Int32Array,
+  stars: StarsGuard | undefined,
+  on: boolean,
+  wanted = TASTE_RANKED,
+): Ranked[] {
+  if (!stars) return ranked.slice(0, wanted);
   const ok: Ranked[] = [];
   const disliked: Ranked[] = [];
   for (const entry of ranked) {
+    if (ok.length === wanted) break;
     const predicted = stars(movieIds[entry.index]);
     const checked = predicted ? { ...entry, predicted } : entry;
     if (on && predicted && Math.min(...predicted) < DISLIKE_BELOW) disliked.push(checked);
     else ok.push(checked);
   }
-  return [...ok, ...disliked];
+  return [...ok, ...disliked].slice(0, wanted);
 }
 
 /** 3 stars is "it was fine" on MovieLens' scale: below it, a predicted dislike. */
