@@ -51,21 +51,26 @@ export function foldInTaste(
   const a = new Float64Array(gramian);
   for (let k = 0; k < d; k++) a[k * d + k] += lambda;
   const b = new Float64Array(d);
-  const factors = scratchFor(rated.length * d);
-  rated.forEach(({ row }, i) => factorOf(watch, row, factors.subarray(i * d, (i + 1) * d)));
-  for (let i = 0; i < rated.length; i++) {
+  const n = rated.length;
+  const factors = scratchFor(n * d);
+  const { vectors, foldIn } = watch;
+  const rows = new Int32Array(n);
+  const movieIds = new Int32Array(n);
+  const ratings = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const { row, movieId, rating } = rated[i];
+    rows[i] = row;
+    movieIds[i] = movieId;
+    ratings[i] = rating;
+    // y_i = the unit vector × its norm (factorOf), then its share of b.
+    const norm = foldIn.norms[row];
+    for (let k = 0; k < d; k++) factors[i * d + k] = vectors[row * d + k] * norm;
     for (let r = 0; r < d; r++) b[r] += (1 + alpha) * factors[i * d + r];
   }
   // Σ α y_i y_iᵀ, lower triangle only (the factorisation reads no more): most of a fold-in's cost.
-  addOuterProducts(a, factors, rated.length, d, alpha, false);
+  addOuterProducts(a, factors, n, d, alpha, false);
   choleskyInPlace(a, d);
-  return {
-    x: solveCholesky(a, b, d),
-    rows: Int32Array.from(rated, (r) => r.row),
-    movieIds: Int32Array.from(rated, (r) => r.movieId),
-    ratings: Float64Array.from(rated, (r) => r.rating),
-    factor: a,
-  };
+  return { x: solveCholesky(a, b, d), rows, movieIds, ratings, factor: a };
 }
 
 /** Each rated movie's share of x_u · y_m (they sum to it), aligned with folded.rows. */

@@ -19,7 +19,7 @@
 import type { UserVector } from '../model/dnmf.ts';
 import type { ServingDnmf } from '../model/serving-dnmf.ts';
 import { solveSymmetric } from '../model/cholesky.ts';
-import { addOuterProducts } from '../model/simd-kernels.ts';
+import { addOuterProducts, gramLower } from '../model/simd-kernels.ts';
 
 export interface RowRating {
   /** The movie's DNMF row. */
@@ -95,12 +95,10 @@ interface Solution {
  */
 function solveDual({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
   const a = new Float64Array(n * n);
+  // x_i · x_j for j ≤ i (the kernel; most of a fold-in's cost), then the penalties.
+  gramLower(x, n, g, a);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let dot = 0;
-      for (let k = 0; k < g; k++) dot += x[i * g + k] * x[j * g + k];
-      a[i * n + j] = dot / lambdaP + 1 / lambdaB + (i === j ? 1 : 0);
-    }
+    for (let j = 0; j <= i; j++) a[i * n + j] = a[i * n + j] / lambdaP + 1 / lambdaB + (i === j ? 1 : 0);
   }
   const beta = solveSymmetric(a, Float64Array.from(y), n);
   const p = new Float64Array(g);
