@@ -9,30 +9,23 @@
  * then the solve runs on the unit vectors with the manifest's λ and α, and `normalised: true` says so in
  * every report: a fold-in of the same geometry, not the exact one.
  */
-import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
-import { solveSymmetric } from '../model/cholesky.ts';
+import type { Artifacts } from '../artifacts/types.ts';
+import { factorOf, foldInTaste, type FoldableWatch } from '../model/taste-fold-in.ts';
 import { gramian } from '../model/gramian.ts';
 import { TopK } from '../model/top-k.ts';
 
 export interface WatchFactors {
   dim: number;
   movieIds: Int32Array;
-  /** Row i belongs to movieIds[i]. */
-  factors: Float32Array | Float64Array;
+  /**
+   * The factors as the fold-in reads them (y_i = unit vector × norm): the version's own MF path when it stores
+   * the fold-in; else its unit vectors with norms 1, YᵀY over them and the manifest's λ and α.
+   */
+  watch: FoldableWatch;
   lambda: number;
   alpha: number;
-  /** YᵀY when the version stores it (over every fitted factor); computed from `factors` otherwise. */
-  gramian?: Float64Array;
   /** True when the factors are the unit-length serving vectors, not the fitted ones. */
   normalised: boolean;
-}
-
-/** What a version may store for the exact fold-in (the taste model's `watch.foldIn`), read structurally. */
-interface StoredFoldIn {
-  norms: Float32Array;
-  gramian: Float64Array;
-  lambda: number;
-  alpha: number;
 }
 
 /**
@@ -40,20 +33,15 @@ interface StoredFoldIn {
  * (`watch.foldIn`: each factor's norm, YᵀY, λ, α), else the unit vectors with the manifest's λ and α.
  */
 export function watchFactorsOf(artifacts: Pick<Artifacts, 'watch' | 'manifest'>): WatchFactors {
-  const watch = artifacts.watch as (WatchVectors & { foldIn?: StoredFoldIn }) | undefined;
+  const watch = artifacts.watch;
   if (!watch)
     throw new Error(`version ${artifacts.manifest.version} has no watch model to fold members into`);
   const stored = watch.foldIn;
   if (stored) {
-    const d = watch.dim;
-    const factors = new Float64Array(watch.vectors.length);
-    for (let i = 0; i < watch.movieIds.length; i++)
-      for (let k = 0; k < d; k++) factors[i * d + k] = watch.vectors[i * d + k] * stored.norms[i];
     return {
-      dim: d,
+      dim: watch.dim,
       movieIds: watch.movieIds,
-      factors,
-      gramian: stored.gramian,
+      watch: { ...watch, foldIn: stored },
       lambda: stored.lambda,
       alpha: stored.alpha,
       normalised: false,
@@ -64,14 +52,21 @@ export function watchFactorsOf(artifacts: Pick<Artifacts, 'watch' | 'manifest'>)
   const alpha = hyper.alpha;
   if (!(lambda > 0) || !(alpha > 0))
     throw new Error(`version ${artifacts.manifest.version} records no watch-model lambda and alpha`);
-  return {
-    dim: watch.dim,
-    movieIds: watch.movieIds,
-    factors: watch.vectors,
-    lambda,
-    alpha,
-    normalised: true,
-  };
+  return { ...unitFactors(watch.dim, watch.movieIds, watch.vectors, lambda, alpha), normalised: true };
+}
+
+/** Factors given as they are (norms 1, YᵀY over them): a version's unit vectors, or a test's own factors. */
+export function unitFactors(
+  dim: number,
+  movieIds: Int32Array,
+  factors: Float32Array,
+  lambda: number,
+  alpha: number,
+): WatchFactors {
+  const gram = gramian(factors, movieIds.length, dim);
+  const norms = new Float32Array(movieIds.length).fill(1);
+  const watch = { dim, movieIds, vectors: factors, foldIn: { norms, gramian: gram, lambda, alpha } };
+  return { dim, movieIds, watch, lambda, alpha, normalised: false };
 }
 
 export interface WatchFoldIn {
@@ -85,45 +80,29 @@ export interface WatchFoldIn {
   score(rated: Iterable<number>, candidates: readonly number[]): Float64Array;
 }
 
+/** The plain fold-in: serving's own solve (model/taste-fold-in.ts), stars ignored, scored by x · y_m. */
 export function createWatchFoldIn(model: WatchFactors): WatchFoldIn {
-  const d = model.dim;
+  const { dim: d, watch } = model;
   const row = new Map<number, number>();
   model.movieIds.forEach((movieId, i) => row.set(movieId, i));
-  // YᵀY once: the all-pairs part of every member's system.
-  const y = model.factors;
-  const gram = model.gramian ? Float64Array.from(model.gramian) : gramian(y, model.movieIds.length, d);
-
-  function memberVector(rated: Iterable<number>): Float64Array | undefined {
-    const rows = [...new Set(rated)].flatMap((movieId) => {
-      const r = row.get(movieId);
-      return r === undefined ? [] : [r];
-    });
-    if (rows.length === 0) return undefined;
-    const system = Float64Array.from(gram);
-    for (let a = 0; a < d; a++) system[a * d + a] += model.lambda;
-    const rhs = new Float64Array(d);
-    for (const r of rows) {
-      const o = r * d;
-      for (let a = 0; a < d; a++) {
-        rhs[a] += (1 + model.alpha) * y[o + a];
-        const ya = model.alpha * y[o + a];
-        for (let b = 0; b < d; b++) system[a * d + b] += ya * y[o + b];
-      }
-    }
-    return solveSymmetric(system, rhs, d);
-  }
+  const y = new Float64Array(d);
 
   return {
     normalised: model.normalised,
     has: (movieId) => row.has(movieId),
     score(rated, candidates) {
-      const x = memberVector(rated);
+      const known = [...new Set(rated)].flatMap((movieId) => {
+        const r = row.get(movieId);
+        return r === undefined ? [] : [{ row: r, movieId, rating: 0 }];
+      });
+      const x = foldInTaste(watch, known)?.x;
       return Float64Array.from(candidates, (movieId) => {
         const r = row.get(movieId);
         if (r === undefined) return NaN;
         if (!x) return 0;
+        factorOf(watch, r, y);
         let sum = 0;
-        for (let k = 0; k < d; k++) sum += x[k] * y[r * d + k];
+        for (let k = 0; k < d; k++) sum += x[k] * y[k];
         return sum;
       });
     },

@@ -1,14 +1,16 @@
 /**
- * The two loops that are most of a /foryou or /movienight request at ml-32m size, in WebAssembly SIMD
+ * The loops that are most of a /foryou or /movienight request at ml-32m size, in WebAssembly SIMD
  * (two f64 lanes; wasm-module.ts writes the bytes):
  * - scanRows: x · y for every row y of a Float32 factor matrix (the taste model's gem band, 64 wide);
- * - addOuterProducts: A += Σᵢ (scale · zᵢ) zᵢᵀ over A's lower triangle (a fold-in's normal equations).
+ * - addOuterProducts: A += Σᵢ (scale · zᵢ) zᵢᵀ over A's lower triangle (a fold-in's normal equations);
+ * - gramLower: the dot products x_i · x_j, j ≤ i, of a few rows (the DNMF fold-in's n × n system).
  *
  * Each kernel does, per element, exactly the arithmetic of its plain loop below, in the same order: the
  * scan's two 2-lane accumulators are the plain loop's four partial sums, added up in the same order at the
- * end, and the outer products add to each element of A one row after the other. So the results are bit
- * for bit those of the plain loops (simd-kernels.test.ts checks it), about 4× faster. The plain loops serve
- * where WebAssembly SIMD is missing and for widths that are not a multiple of 4.
+ * end, the outer products add to each element of A one row after the other, and the two lanes of gramLower
+ * are two whole dot products. So the results are bit for bit those of the plain loops (simd-kernels.test.ts
+ * checks it), 4–8× faster. The plain loops serve where WebAssembly SIMD is missing and for scan widths that
+ * are not a multiple of 4.
  */
 import { f64, i32, op, v128, wasmModule, type WasmFunction } from './wasm-module.ts';
 
@@ -150,6 +152,98 @@ const addOuterProductsCode: WasmFunction = (() => {
   };
 })();
 
+/**
+ * gramLower(xt, n, g, out): out[i][j] = Σ_k x_i[k] · x_j[k] for j ≤ i, summed over k in order, from the
+ * transpose xt (g × n, f64) so that x_j[k] and x_{j+1}[k] sit side by side: the two lanes are two dot
+ * products, each added up exactly as the plain loop adds it.
+ */
+const gramLowerCode: WasmFunction = (() => {
+  const [xt, n, g, out, i, j, k, stride, at, atI, sum] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const step = [
+    ...op.localGet(at),
+    ...op.localGet(stride),
+    ...op.i32Add,
+    ...op.localSet(at),
+    ...op.localGet(atI),
+    ...op.localGet(stride),
+    ...op.i32Add,
+    ...op.localSet(atI),
+    ...op.localGet(k),
+    ...op.i32Const(1),
+    ...op.i32Add,
+    ...op.localSet(k),
+  ];
+  /** at = xt + j·8, atI = xt + i·8, k = 0, sum = 0. */
+  const start = [
+    ...op.localGet(xt),
+    ...op.localGet(j),
+    ...op.i32Const(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.localSet(at),
+    ...op.localGet(xt),
+    ...op.localGet(i),
+    ...op.i32Const(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.localSet(atI),
+    ...op.i32Const(0),
+    ...op.localSet(k),
+    ...op.v128Zero,
+    ...op.localSet(sum),
+  ];
+  /** The address of out[i][j]. */
+  const cell = [
+    ...op.localGet(out),
+    ...op.localGet(i),
+    ...op.localGet(n),
+    ...op.i32Mul,
+    ...op.localGet(j),
+    ...op.i32Add,
+    ...op.i32Const(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+  ];
+  return {
+    name: 'gramLower',
+    params: [i32, i32, i32, i32],
+    locals: [i32, i32, i32, i32, i32, i32, v128],
+    body: [
+      [...op.localGet(n), ...op.i32Const(3), ...op.i32Shl, ...op.localSet(stride)],
+      [...op.i32Const(0), ...op.localSet(i)],
+      [...op.block, ...op.loop],
+      [...op.localGet(i), ...op.localGet(n), ...op.i32GeU, ...op.brIf(1)],
+      [...op.i32Const(0), ...op.localSet(j)],
+      // Columns j and j + 1 together while both are ≤ i.
+      [...op.block, ...op.loop],
+      [...op.localGet(j), ...op.localGet(i), ...op.i32GeU, ...op.brIf(1)],
+      start,
+      [...op.block, ...op.loop],
+      [...op.localGet(k), ...op.localGet(g), ...op.i32GeU, ...op.brIf(1)],
+      [...op.localGet(sum), ...op.localGet(atI), ...op.f64Load(0), ...op.f64x2Splat],
+      [...op.localGet(at), ...op.v128Load(0), ...op.f64x2Mul, ...op.f64x2Add, ...op.localSet(sum)],
+      step,
+      [...op.br(0), ...op.end, ...op.end],
+      [...cell, ...op.localGet(sum), ...op.v128Store(0)],
+      [...op.localGet(j), ...op.i32Const(2), ...op.i32Add, ...op.localSet(j)],
+      [...op.br(0), ...op.end, ...op.end],
+      // Column i alone when it is left (lane 0 only).
+      [...op.localGet(j), ...op.localGet(i), ...op.i32Eq, ...op.if],
+      start,
+      [...op.block, ...op.loop],
+      [...op.localGet(k), ...op.localGet(g), ...op.i32GeU, ...op.brIf(1)],
+      [...op.localGet(sum), ...op.localGet(atI), ...op.f64Load(0), ...op.f64x2Splat],
+      [...op.localGet(at), ...op.v128Load64Zero(0), ...op.f64x2Mul, ...op.f64x2Add, ...op.localSet(sum)],
+      step,
+      [...op.br(0), ...op.end, ...op.end],
+      [...cell, ...op.localGet(sum), ...op.f64x2ExtractLane(0), ...op.f64Store(0)],
+      [...op.end],
+      [...op.localGet(i), ...op.i32Const(1), ...op.i32Add, ...op.localSet(i)],
+      [...op.br(0), ...op.end, ...op.end],
+    ],
+  };
+})();
+
 /** The part of the WebAssembly JS API used here (the project compiles without the DOM's declarations). */
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -166,6 +260,7 @@ interface Kernels {
   memory: WasmMemory;
   scanRows(x: number, rows: number, n: number, d: number, out: number): void;
   addOuterProducts(a: number, rows: number, n: number, size: number, scale: number, skipZeros: number): void;
+  gramLower(xt: number, n: number, g: number, out: number): void;
 }
 
 let compiled: object | null | undefined;
@@ -173,7 +268,7 @@ let compiled: object | null | undefined;
 /** The compiled kernels, or null where this runtime has no WebAssembly SIMD. */
 function kernelModule(): object | null {
   if (compiled === undefined) {
-    const bytes = wasmModule([scanRowsCode, addOuterProductsCode], 1);
+    const bytes = wasmModule([scanRowsCode, addOuterProductsCode, gramLowerCode], 1);
     compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
   }
   return compiled;
@@ -271,7 +366,16 @@ export function addOuterProductsPlain(
 
 /** Rows handed to the kernel at a time (its memory holds A and one chunk). */
 const CHUNK_ROWS = 256;
-let outerKernels: Kernels | undefined;
+/** One instance for the fold-ins' small kernels, its memory grown to the largest system seen. */
+let shared: Kernels | null | undefined;
+
+function sharedKernels(bytes: number): Kernels | undefined {
+  if (shared === undefined) shared = instantiate(bytes) ?? null;
+  if (!shared) return undefined;
+  const missing = Math.ceil(bytes / PAGE) - shared.memory.buffer.byteLength / PAGE;
+  if (missing > 0) shared.memory.grow(missing);
+  return shared;
+}
 
 /**
  * a (size × size, row-major) += Σ over the n rows z of `rows` of (scale · z[r]) · z[c], lower triangle only
@@ -286,8 +390,7 @@ export function addOuterProducts(
   skipZeros: boolean,
 ): void {
   const bytes = size * size * 8 + CHUNK_ROWS * size * 8;
-  if (!outerKernels || outerKernels.memory.buffer.byteLength < bytes) outerKernels = instantiate(bytes);
-  const kernels = outerKernels;
+  const kernels = sharedKernels(bytes);
   if (!kernels) return addOuterProductsPlain(a, rows, n, size, scale, skipZeros);
   const buffer = kernels.memory.buffer;
   const aAt = 0;
@@ -300,4 +403,32 @@ export function addOuterProducts(
     kernels.addOuterProducts(aAt, rowsAt, count, size, scale, skipZeros ? 1 : 0);
   }
   a.set(aView);
+}
+
+/** The plain loop of gramLower: out[i][j] for j ≤ i from x (n × g, row-major). */
+export function gramLowerPlain(x: Float64Array, n: number, g: number, out: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let dot = 0;
+      for (let k = 0; k < g; k++) dot += x[i * g + k] * x[j * g + k];
+      out[i * n + j] = dot;
+    }
+  }
+}
+
+/**
+ * out (n × n, row-major) gets x_i · x_j for j ≤ i, the rows x_i of x (n × g, row-major), each summed over
+ * k in order. In WebAssembly SIMD where it runs.
+ */
+export function gramLower(x: Float64Array, n: number, g: number, out: Float64Array): void {
+  const kernels = sharedKernels(g * n * 8 + n * n * 8);
+  if (!kernels) return gramLowerPlain(x, n, g, out);
+  const buffer = kernels.memory.buffer;
+  const xtAt = 0;
+  const outAt = g * n * 8;
+  const xt = new Float64Array(buffer, xtAt, g * n);
+  for (let i = 0; i < n; i++) for (let k = 0; k < g; k++) xt[k * n + i] = x[i * g + k];
+  kernels.gramLower(xtAt, n, g, outAt);
+  const gram = new Float64Array(buffer, outAt, n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) out[i * n + j] = gram[i * n + j];
 }

@@ -32,6 +32,11 @@ export function factorOf(watch: FoldableWatch, row: number, out: Float64Array): 
   return out;
 }
 
+/** The rated movies' factors during a fold-in: one array reused, not one per member per request. */
+let scratch: Float64Array = new Float64Array(0);
+const scratchFor = (length: number): Float64Array =>
+  (scratch = scratch.length >= length ? scratch : new Float64Array(Math.max(length, 2 * scratch.length)));
+
 /**
  * Folds in the rated movies (rows of the watch model; movies it does not know are left out by the caller).
  * Undefined when none is known.
@@ -46,21 +51,26 @@ export function foldInTaste(
   const a = new Float64Array(gramian);
   for (let k = 0; k < d; k++) a[k * d + k] += lambda;
   const b = new Float64Array(d);
-  const factors = new Float64Array(rated.length * d);
-  rated.forEach(({ row }, i) => factorOf(watch, row, factors.subarray(i * d, (i + 1) * d)));
-  for (let i = 0; i < rated.length; i++) {
+  const n = rated.length;
+  const factors = scratchFor(n * d);
+  const { vectors, foldIn } = watch;
+  const rows = new Int32Array(n);
+  const movieIds = new Int32Array(n);
+  const ratings = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const { row, movieId, rating } = rated[i];
+    rows[i] = row;
+    movieIds[i] = movieId;
+    ratings[i] = rating;
+    // y_i = the unit vector × its norm (factorOf), then its share of b.
+    const norm = foldIn.norms[row];
+    for (let k = 0; k < d; k++) factors[i * d + k] = vectors[row * d + k] * norm;
     for (let r = 0; r < d; r++) b[r] += (1 + alpha) * factors[i * d + r];
   }
   // Σ α y_i y_iᵀ, lower triangle only (the factorisation reads no more): most of a fold-in's cost.
-  addOuterProducts(a, factors, rated.length, d, alpha, false);
+  addOuterProducts(a, factors, n, d, alpha, false);
   choleskyInPlace(a, d);
-  return {
-    x: solveCholesky(a, b, d),
-    rows: Int32Array.from(rated, (r) => r.row),
-    movieIds: Int32Array.from(rated, (r) => r.movieId),
-    ratings: Float64Array.from(rated, (r) => r.rating),
-    factor: a,
-  };
+  return { x: solveCholesky(a, b, d), rows, movieIds, ratings, factor: a };
 }
 
 /** Each rated movie's share of x_u · y_m (they sum to it), aligned with folded.rows. */

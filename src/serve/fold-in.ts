@@ -19,7 +19,7 @@
 import type { UserVector } from '../model/dnmf.ts';
 import type { ServingDnmf } from '../model/serving-dnmf.ts';
 import { solveSymmetric } from '../model/cholesky.ts';
-import { addOuterProducts } from '../model/simd-kernels.ts';
+import { addOuterProducts, gramLower } from '../model/simd-kernels.ts';
 
 export interface RowRating {
   /** The movie's DNMF row. */
@@ -34,6 +34,17 @@ export interface FoldedUser extends UserVector {
   shares: Float64Array;
 }
 
+/**
+ * Arrays a fold-in needs only while it runs, reused (grown when a member has more ratings): at ml-32m size
+ * fresh ones per member per request were most of a request's garbage.
+ */
+const scratch: { features: Float64Array; rows: Float64Array } = {
+  features: new Float64Array(0),
+  rows: new Float64Array(0),
+};
+const reuse = (array: Float64Array, length: number): Float64Array =>
+  array.length >= length ? array : new Float64Array(Math.max(length, 2 * array.length));
+
 export function foldIn(dnmf: ServingDnmf, rated: readonly RowRating[]): FoldedUser {
   const { scorer, regularisation } = dnmf;
   const g = scorer.gmfDim;
@@ -43,7 +54,7 @@ export function foldIn(dnmf: ServingDnmf, rated: readonly RowRating[]): FoldedUs
   const lambdaVector = Math.max(lambdaP, 1e-6);
   const lambdaBias = Math.max(regularisation.userBias, 1e-6);
   const w = scorer.gmfOutputWeights;
-  const features = new Float64Array(n * g);
+  const features = (scratch.features = reuse(scratch.features, n * g));
   const targets = new Float64Array(n);
   rated.forEach(({ row, rating }, i) => {
     const offset = row * g;
@@ -84,12 +95,10 @@ interface Solution {
  */
 function solveDual({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
   const a = new Float64Array(n * n);
+  // x_i · x_j for j ≤ i (the kernel; most of a fold-in's cost), then the penalties.
+  gramLower(x, n, g, a);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let dot = 0;
-      for (let k = 0; k < g; k++) dot += x[i * g + k] * x[j * g + k];
-      a[i * n + j] = dot / lambdaP + 1 / lambdaB + (i === j ? 1 : 0);
-    }
+    for (let j = 0; j <= i; j++) a[i * n + j] = a[i * n + j] / lambdaP + 1 / lambdaB + (i === j ? 1 : 0);
   }
   const beta = solveSymmetric(a, Float64Array.from(y), n);
   const p = new Float64Array(g);
@@ -106,7 +115,7 @@ function solvePrimal({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
   const size = g + 1;
   const a = new Float64Array(size * size);
   const rhs = new Float64Array(size);
-  const z = new Float64Array(n * size);
+  const z = (scratch.rows = reuse(scratch.rows, n * size));
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < g; k++) z[i * size + k] = x[i * g + k];
     z[i * size + g] = 1;

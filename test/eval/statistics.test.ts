@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { meanOverDraws, pairedBootstrap, quantile } from '../../src/eval/statistics.ts';
 import { ratingTable } from '../support/dataset.ts';
 import { validationSeed, validationSplit } from '../../src/eval/validation.ts';
-import { createWatchFoldIn, topScored, watchFactorsOf } from '../../src/eval/watch-fold-in.ts';
+import { createWatchFoldIn, topScored, unitFactors, watchFactorsOf } from '../../src/eval/watch-fold-in.ts';
+import { factorOf } from '../../src/model/taste-fold-in.ts';
 import { solveSymmetric } from '../../src/model/cholesky.ts';
 import type { Artifacts } from '../../src/artifacts/types.ts';
 import { buildServerList, expectedRandomNdcg, scoreServerLists } from '../../src/eval/server-list.ts';
@@ -86,14 +87,15 @@ describe('implicit fold-in against fixed movie factors', () => {
 
   it('ranks the movies that point where the told ones do first', () => {
     // Movies 1–3 along the first axis, 4–6 along the second.
-    const foldIn = createWatchFoldIn({
-      dim: 2,
-      movieIds: Int32Array.from([1, 2, 3, 4, 5, 6]),
-      factors: Float32Array.from([1, 0, 0.9, 0.1, 0.8, 0, 0, 1, 0.1, 0.9, 0, 0.8]),
-      lambda: 0.1,
-      alpha: 10,
-      normalised: false,
-    });
+    const foldIn = createWatchFoldIn(
+      unitFactors(
+        2,
+        Int32Array.from([1, 2, 3, 4, 5, 6]),
+        Float32Array.from([1, 0, 0.9, 0.1, 0.8, 0, 0, 1, 0.1, 0.9, 0, 0.8]),
+        0.1,
+        10,
+      ),
+    );
     const candidates = [2, 3, 4, 5, 6, 99];
     const scores = foldIn.score([1], candidates);
     expect(scores[5]).toBeNaN();
@@ -126,10 +128,14 @@ describe('the watch factors a version offers the fold-in', () => {
       }),
     );
     expect(exact).toMatchObject({ normalised: false, lambda: 1, alpha: 2 });
-    expect([...exact.factors]).toEqual([2, 0, 0, 3]);
+    const factors = (f: typeof exact) =>
+      [0, 1].flatMap((row) => [...factorOf(f.watch, row, new Float64Array(2))]);
+    expect(factors(exact)).toEqual([2, 0, 0, 3]);
+    expect([...exact.watch.foldIn.gramian]).toEqual([4, 0, 0, 9]);
     const unit = watchFactorsOf(version());
     expect(unit).toMatchObject({ normalised: true, lambda: 10, alpha: 5 });
-    expect([...unit.factors]).toEqual([1, 0, 0, 1]);
+    expect(factors(unit)).toEqual([1, 0, 0, 1]);
+    expect([...unit.watch.foldIn.gramian]).toEqual([1, 0, 0, 1]);
   });
 });
 

@@ -8,6 +8,8 @@ import {
   addOuterProducts,
   addOuterProductsPlain,
   createRowScanner,
+  gramLower,
+  gramLowerPlain,
   scanRowsPlain,
 } from '../../src/model/simd-kernels.ts';
 import { createRng } from '../../src/random.ts';
@@ -66,5 +68,28 @@ describe('addOuterProducts', () => {
         expect(served[(size - 1) * size]).toBeCloseTo(sum, 8);
       });
     }
+  }
+});
+
+describe('gramLower', () => {
+  for (const [n, g] of [
+    [64, 64],
+    [7, 64],
+    [1, 5],
+    [30, 3],
+  ]) {
+    it(`${n} rows of ${g}: every x_i · x_j (j ≤ i) exactly as the plain loop`, () => {
+      const x = values(n * g, 0.05);
+      const served = new Float64Array(n * n).fill(-1);
+      const plain = new Float64Array(n * n).fill(-1);
+      gramLower(x, n, g, served);
+      gramLowerPlain(x, n, g, plain);
+      expect(differing(served, plain)).toBe(0);
+      // Above the diagonal untouched; a cell is its dot product.
+      if (n > 1) expect(served[1]).toBe(-1);
+      let dot = 0;
+      for (let k = 0; k < g; k++) dot += x[(n - 1) * g + k] * x[k];
+      expect(served[(n - 1) * n]).toBeCloseTo(dot, 9);
+    });
   }
 });

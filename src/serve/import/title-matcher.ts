@@ -68,24 +68,23 @@ export function startTitleMatcherBuild(movies: Iterable<MatchableMovie>): TitleM
 
 /** The index, built movie after movie, pausing every MOVIES_PER_STEP movies. */
 function* buildSteps(movies: Iterable<MatchableMovie>): Generator<void, TitleMatcher> {
-  const whole = new Map<string, Posting[]>();
-  const withoutArticle = new Map<string, Posting[]>();
-  const beforeSubtitle = new Map<string, Posting[]>();
+  // Postings are numbers, not objects: position × 2 + 1 for a key from the main title, + 0 for an alternate;
+  // a key with one posting holds the number itself. 87k movies make a few hundred thousand keys, and the
+  // build is bound by allocation (and its garbage collection) more than by anything else.
+  const movieIds: number[] = [];
+  const years: (number | undefined)[] = [];
+  const whole = new Map<string, Postings>();
+  const withoutArticle = new Map<string, Postings>();
+  const beforeSubtitle = new Map<string, Postings>();
   const byImdb = new Map<number, number[]>();
 
-  const add = (index: Map<string, Posting[]>, key: string, posting: Posting) => {
-    if (key === '') return;
-    const list = index.get(key);
-    if (list) list.push(posting);
-    else index.set(key, [posting]);
-  };
   /**
    * Adds a movie under each of its keys once: a key its main title gives is not added again for an
    * alternate (the main posting wins ties anyway). Collecting the keys first spares the normaliser the many
    * titles whose forms coincide ("Heat" with and without its article).
    */
-  const addMovie = (mainTexts: string[], alternateTexts: string[], main: Posting, alternate: Posting) => {
-    // A handful of keys per movie: arrays with includes() beat Sets here (87k movies, GC-bound).
+  const addMovie = (mainTexts: string[], alternateTexts: string[], position: number) => {
+    // A handful of keys per movie: arrays with includes() beat Sets here.
     const mainKeys = unique(mainTexts.flatMap(forms), []);
     const alternateKeys = unique(unique(alternateTexts, []).flatMap(forms), mainKeys);
     const mainBare = unique(
@@ -96,18 +95,20 @@ function* buildSteps(movies: Iterable<MatchableMovie>): Generator<void, TitleMat
       alternateKeys.map((key) => key.replace(LEADING_ARTICLE, '')),
       mainBare,
     );
+    const main = position * 2 + 1;
+    const alternate = position * 2;
     for (const key of mainKeys) add(whole, key, main);
     for (const key of alternateKeys) add(whole, key, alternate);
     for (const key of mainBare) add(withoutArticle, key, main);
     for (const key of alternateBare) add(withoutArticle, key, alternate);
   };
 
-  let indexed = 0;
+  let position = 0;
   for (const movie of movies) {
-    if (++indexed % MOVIES_PER_STEP === 0) yield;
+    if ((position + 1) % MOVIES_PER_STEP === 0) yield;
     const parsed = parseTitle(movie.title);
-    const main: Posting = { movieId: movie.movieId, year: parsed.year, main: true };
-    const alternate: Posting = { ...main, main: false };
+    movieIds.push(movie.movieId);
+    years.push(parsed.year);
     const alternateTexts: string[] = [];
     for (const written of parsed.alternates) {
       const { moved, withoutArticle: bare } = moveArticle(written.replace(AKA, ''));
@@ -116,29 +117,40 @@ function* buildSteps(movies: Iterable<MatchableMovie>): Generator<void, TitleMat
     addMovie(
       parsed.main === parsed.mainWithoutArticle ? [parsed.main] : [parsed.main, parsed.mainWithoutArticle],
       alternateTexts,
-      main,
-      alternate,
+      position,
     );
     const colon = parsed.main.search(/:| - /);
-    if (colon > 0) for (const key of forms(parsed.main.slice(0, colon))) add(beforeSubtitle, key, main);
+    if (colon > 0)
+      for (const key of forms(parsed.main.slice(0, colon))) add(beforeSubtitle, key, position * 2 + 1);
     if (movie.imdbId) {
       const id = Number(movie.imdbId);
       const ids = byImdb.get(id);
       if (ids) ids.push(movie.movieId);
       else byImdb.set(id, [movie.movieId]);
     }
+    position++;
   }
+
+  const postingsOf = (index: Map<string, Postings>, key: string): Posting[] => {
+    const held = index.get(key);
+    if (held === undefined) return [];
+    return (typeof held === 'number' ? [held] : held).map((code) => ({
+      movieId: movieIds[code >> 1],
+      year: years[code >> 1],
+      main: (code & 1) === 1,
+    }));
+  };
 
   return {
     matchTitle(name, year) {
       const keys = forms(name);
-      const tiers: [Map<string, Posting[]>, string[], number][] = [
+      const tiers: [Map<string, Postings>, string[], number][] = [
         [whole, keys, 1],
         [withoutArticle, keys.map((key) => key.replace(LEADING_ARTICLE, '')), 1],
         [beforeSubtitle, keys, 0],
       ];
       for (const [index, tierKeys, yearSlack] of tiers) {
-        const postings = tierKeys.flatMap((key) => index.get(key) ?? []);
+        const postings = tierKeys.flatMap((key) => postingsOf(index, key));
         const result = decide(postings, year, yearSlack);
         if (result.kind !== 'not-found') return result;
       }
@@ -152,6 +164,17 @@ function* buildSteps(movies: Iterable<MatchableMovie>): Generator<void, TitleMat
         : { kind: 'ambiguous', movieIds: [...ids] };
     },
   };
+}
+
+/** One key's postings (see buildSteps): one number, or several. */
+type Postings = number | number[];
+
+function add(index: Map<string, Postings>, key: string, code: number): void {
+  if (key === '') return;
+  const held = index.get(key);
+  if (held === undefined) index.set(key, code);
+  else if (typeof held === 'number') index.set(key, [held, code]);
+  else held.push(code);
 }
 
 /** `values` without repeats and without any of `taken`, in order. */
