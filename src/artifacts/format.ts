@@ -7,8 +7,6 @@ import { encodeTasteModel, TASTE_MODEL_FILE } from './taste-model.ts';
 import { encodeTypedArrays } from './typed-arrays.ts';
 import type { CatalogEntry, Manifest, MovieInfo, Neighbour, WatchVectors } from './types.ts';
 
-export type { SerializedModel } from '../model/serving-dnmf.ts';
-
 /** The files of one artifact version; manifest.json is written last and lists the others. */
 export const FILES = {
   manifest: 'manifest.json',

@@ -121,6 +121,19 @@ describe('the taste model in /foryou', () => {
     expect(Math.min(...predicted(false).map((p) => p ?? 5))).toBeLessThan(3);
     for (const p of predicted(true)) expect(p).toBeGreaterThanOrEqual(3);
   });
+
+  it("draws the popular picks among the ranking's best popularDrawn (6 by default), not the usual 10", () => {
+    const served = (options: { popularDrawn?: number }) => {
+      const engine = createEngine(artifacts, { taste: options });
+      const seen = new Set<number>();
+      for (let seed = 1; seed <= 40; seed++)
+        for (const pick of engine.forYou(fanOf(1), { rng: createRng(seed) }).popularPicks)
+          seen.add(pick.movieId);
+      return seen.size;
+    };
+    expect(served({})).toBe(6);
+    expect(served({ popularDrawn: 20 })).toBeGreaterThan(6);
+  });
 });
 
 describe('the taste model in /movienight', () => {
@@ -136,5 +149,17 @@ describe('the taste model in /movienight', () => {
     // A group of one audience gets that audience's gems.
     const odd = engine.movieNight([fanOf(1), fanOf(1, 10)], { rng: createRng(4) });
     expect(odd.hiddenGems.filter((gem) => gem.movieId % 2 === 1).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('weighs in the pooled viewer (all members in one solve) as groupPooledWeight says', () => {
+    const group = [fanOf(1), fanOf(0), fanOf(1, 10)];
+    const one = [[...fanOf(1), ...fanOf(0), ...fanOf(1, 10)]];
+    const top = (members: MemberRating[][], groupPooledWeight: number) =>
+      createEngine(artifacts, { taste: { groupPooledWeight } })
+        .movieNight(members, { rng: () => 0 })
+        .hiddenGems.map((gem) => gem.movieId);
+    // Pooled alone: the group ranks as one viewer who rated everything the members rated.
+    expect(top(group, 1)).toEqual(top(one, 0));
+    expect(top(group, 0)).not.toEqual(top(group, 1));
   });
 });

@@ -107,4 +107,15 @@ describe('the served taste source', () => {
   it('and with the soft minimum for groups, no price and no guard', () => {
     expect(compare({ groupCombine: 'softmin', priceWeight: 0, dislikeGuard: false }, 2)).toBe(30);
   });
+
+  it("and with session 5's constants plus least misery and a stronger prior for few ratings", () => {
+    const options = {
+      priceWeight: 0.05,
+      popularDrawn: 20,
+      groupPooledWeight: 0,
+      groupLeastMiseryWeight: 0.5,
+      fewRatings: 15,
+    };
+    expect(compare(options, 3)).toBe(30);
+  });
 });

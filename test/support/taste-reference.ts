@@ -139,6 +139,19 @@ export function createReferenceTasteSource(
         return scores;
       };
       const perMember = members.map((member) => scaledScores(member.x));
+      // The pooled viewer: every member's rated movies in one solve, a movie two rated counted once.
+      const pooledRows: number[] = [];
+      const pooledIds = new Set<number>();
+      for (const member of members)
+        member.movieIds.forEach((movieId, i) => {
+          if (pooledIds.has(movieId)) return;
+          pooledIds.add(movieId);
+          pooledRows.push(member.rows[i]);
+        });
+      const pooled =
+        opts.groupPooledWeight > 0 && members.length > 1
+          ? scaledScores(referenceFoldInTaste(watch, pooledRows).x)
+          : undefined;
 
       const combined = new Float64Array(bandSet.movieIds.length);
       const t = opts.softMinTemperature;
@@ -154,6 +167,13 @@ export function createReferenceTasteSource(
           let sum = 0;
           for (const scores of perMember) sum += Math.exp(-(scores[i] - low) / t);
           combined[i] = low - t * Math.log(sum / perMember.length);
+        }
+        if (pooled)
+          combined[i] = (1 - opts.groupPooledWeight) * combined[i] + opts.groupPooledWeight * pooled[i];
+        if (opts.groupLeastMiseryWeight > 0) {
+          let low = Infinity;
+          for (const scores of perMember) low = Math.min(low, scores[i]);
+          combined[i] += opts.groupLeastMiseryWeight * low;
         }
       }
       const ranked = guard(
@@ -181,7 +201,9 @@ export function createReferenceTasteSource(
     popular(member, isExcluded, knn, stars) {
       const scores = scan(aboveSet, member.x);
       const knnBest = knn.reduce((max, c) => Math.max(max, c.score), 0);
-      const keys = Float64Array.from(scores, (s, i) => s + opts.popularityWeight * popularityPrior[i]);
+      const priorWeight =
+        opts.popularityWeight * Math.max(1, opts.fewRatings / Math.max(member.movieIds.length, 1));
+      const keys = Float64Array.from(scores, (s, i) => s + priorWeight * popularityPrior[i]);
       if (knnBest > 0) {
         for (const candidate of knn) {
           const i = aboveIndex.get(candidate.movieId);
@@ -194,7 +216,7 @@ export function createReferenceTasteSource(
         aboveSet.movieIds,
         stars,
         opts.dislikeGuard,
-      ).slice(0, TASTE_RANKED);
+      ).slice(0, Math.min(TASTE_RANKED, opts.popularDrawn));
       return ranked.map(({ index, key, predicted }) => ({
         movieId: aboveSet.movieIds[index],
         score: key,
