@@ -12,7 +12,7 @@ import type { Artifacts } from '../artifacts/types.ts';
 import { clipToScale, type UserVector } from '../model/dnmf.ts';
 import { gemBandRows } from '../artifacts/gem-band.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
-import { topIndicesBy } from '../model/top-k.ts';
+import { topIndicesBy, TopK } from '../model/top-k.ts';
 import type { ScoredCandidate } from './recommendation.ts';
 
 /** Candidates a personal or group ranking returns (the draw window and exclusions need more than 5). */
@@ -138,15 +138,19 @@ export function createGemSource(artifacts: Artifacts): GemSource {
       for (const m of rows) scratch[m] = predict(mean, m);
       const shortlist = topIndicesBy(rows, scratch, GROUP_SHORTLIST);
       for (const m of rows) scratch[m] = Number.NaN;
-      const scored = shortlist.map((m) => {
-        return { m, ...groupScore(users.map((user) => clipToScale(predict(user, m)))) };
+      const scored = new Map(
+        shortlist.map((m) => [m, groupScore(users.map((user) => clipToScale(predict(user, m))))]),
+      );
+      const best = new TopK(PERSONAL_RANKED);
+      for (const [m, { score }] of scored) best.offer(m, score);
+      return best.best().map((m) => {
+        const { score, meanPredicted, lowestPredicted } = scored.get(m)!;
+        return {
+          movieId: dnmf.movieIds[m],
+          score,
+          reason: { kind: 'dnmf-group' as const, memberCount: users.length, meanPredicted, lowestPredicted },
+        };
       });
-      scored.sort((a, b) => b.score - a.score || a.m - b.m);
-      return scored.slice(0, PERSONAL_RANKED).map(({ m, score, meanPredicted, lowestPredicted }) => ({
-        movieId: dnmf.movieIds[m],
-        score,
-        reason: { kind: 'dnmf-group' as const, memberCount: users.length, meanPredicted, lowestPredicted },
-      }));
     },
 
     predictions(users, movieId) {
