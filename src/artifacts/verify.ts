@@ -1,8 +1,8 @@
 import type { Artifacts } from './types.ts';
 
 /**
- * Checks a loaded version is complete enough to serve: the catalog is full, every catalog movie has
- * its neighbours, the DNMF (and the watch model, where there is one) knows every catalog movie. Returns
+ * Checks a loaded version is complete enough to serve: the catalog is full, every catalog movie has its
+ * neighbours, the DNMF and the watch model (with its prices and fold-in) know every catalog movie. Returns
  * the problems found (empty when the version is good), so a caller can report them all at once.
  */
 export function verifyArtifacts(artifacts: Artifacts): string[] {
@@ -29,9 +29,17 @@ export function verifyArtifacts(artifacts: Artifacts): string[] {
     if (!dnmf.movieRows.has(entry.movieId))
       problems.push(`catalog movie ${entry.movieId} is not in the DNMF model`);
   }
-  // The watch model ranks /recommend's gems from the picks' vectors: every catalog movie needs one.
-  if (artifacts.watch) {
-    const known = new Set(artifacts.watch.movieIds);
+  // Serving has one gem method per command, all from the taste model's MF path (the watch model):
+  // /recommend ranks by its vectors less the exposure prices, /foryou and /movienight fold members into it.
+  // A version trained before it had them (no watch model: before session 4; no fold-in data: before
+  // session 5) is not served; retrain it (README "Versions").
+  const watch = artifacts.watch;
+  if (!watch) problems.push("no watch model (the taste model's MF path): trained before it, retrain");
+  else {
+    if (!watch.prices) problems.push('the watch model has no exposure prices: trained before them, retrain');
+    if (!watch.foldIn) problems.push('the watch model has no fold-in data: trained before it, retrain');
+    // It ranks /recommend's gems from the picks' vectors: every catalog movie needs one.
+    const known = new Set(watch.movieIds);
     for (const entry of catalog)
       if (!known.has(entry.movieId))
         problems.push(`catalog movie ${entry.movieId} is not in the watch model`);

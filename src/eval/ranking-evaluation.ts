@@ -13,6 +13,7 @@ import type { DnmfOptions } from '../train/dnmf/index.ts';
 import type { WatchModelOptions } from '../train/watch-model.ts';
 import type { ExposurePriceOptions } from '../train/watch-prices.ts';
 import { DEFAULT_FOLD_IN_FOLDS, foldInQuality } from './fold-in.ts';
+import { PICK_LIFT } from './pick-lift.ts';
 import { trainTemporaryModel } from './temporary-model.ts';
 import { cosineFromSources } from './cosine.ts';
 import { heldOut, pickSensitivity, randomTriples, round, tripleStats } from './measure.ts';
@@ -101,11 +102,9 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
 
   const defaultEngine = createEngine(artifacts);
   const engines = [engineMethod('engine', defaultEngine, engineHyperparameters(artifacts, defaultEngine), k)];
-  // The DNMF fold-in (the default before the watch model), kept in the engine for this comparison.
-  if (defaultEngine.method !== 'fold-in') {
-    const foldInEngine = createEngine(artifacts, { method: 'fold-in' });
-    engines.push(engineMethod('fold-in', foldInEngine, engineHyperparameters(artifacts, foldInEngine), k));
-  }
+  // The DNMF fold-in (the default before the watch model), through the same engine for this comparison.
+  const foldInEngine = createEngine(artifacts, { picks: PICK_LIFT });
+  engines.push(engineMethod('fold-in', foldInEngine, engineHyperparameters(artifacts, foldInEngine), k));
   const methods: Method[] = [
     ...engines,
     randomBandMethod(facts, band, k),

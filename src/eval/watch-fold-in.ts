@@ -11,6 +11,7 @@
  */
 import type { Artifacts } from '../artifacts/types.ts';
 import { factorOf, foldInTaste, type FoldableWatch } from '../model/taste-fold-in.ts';
+import { gramian } from '../model/gramian.ts';
 import { TopK } from '../model/top-k.ts';
 
 export interface WatchFactors {
@@ -62,9 +63,9 @@ export function unitFactors(
   lambda: number,
   alpha: number,
 ): WatchFactors {
-  const gramian = gramianOf(factors, movieIds.length, dim);
+  const gram = gramian(factors, movieIds.length, dim);
   const norms = new Float32Array(movieIds.length).fill(1);
-  const watch = { dim, movieIds, vectors: factors, foldIn: { norms, gramian, lambda, alpha } };
+  const watch = { dim, movieIds, vectors: factors, foldIn: { norms, gramian: gram, lambda, alpha } };
   return { dim, movieIds, watch, lambda, alpha, normalised: false };
 }
 
@@ -106,21 +107,6 @@ export function createWatchFoldIn(model: WatchFactors): WatchFoldIn {
       });
     },
   };
-}
-
-/** VᵀV of `rows` rows of d columns. */
-function gramianOf(v: Float32Array, rows: number, d: number): Float64Array {
-  const gram = new Float64Array(d * d);
-  for (let r = 0; r < rows; r++) {
-    const o = r * d;
-    for (let a = 0; a < d; a++) {
-      const va = v[o + a];
-      if (va === 0) continue;
-      for (let b = a; b < d; b++) gram[a * d + b] += va * v[o + b];
-    }
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[a * d + b] = gram[b * d + a];
-  return gram;
 }
 
 /** The k best-scored candidates (ties: the lower movie id), skipping excluded movies and NaN scores. */

@@ -82,6 +82,22 @@ export function topOf(keys: ArrayLike<number>, k: number, skip?: (index: number)
   return top.entries();
 }
 
+/**
+ * Many lists of the `width` largest values in one flat array (list i at values[i·width …]), largest first,
+ * for keeping thousands of short lists without an object each (watch-prices.ts keeps one per band movie).
+ * Inserts `value` into the list at `base` (the smallest falls off) and returns the list's new smallest:
+ * callers compare with it first, as with TopK.admits. Values only; equal ones keep their arrival order.
+ */
+export function insertLargest(values: Float64Array, base: number, width: number, value: number): number {
+  let at = width - 1;
+  while (at > 0 && values[base + at - 1] < value) {
+    values[base + at] = values[base + at - 1];
+    at--;
+  }
+  values[base + at] = value;
+  return values[base + width - 1];
+}
+
 /** The k best of `indices` by keys[index] (NaN left out), best first: the best rows of a subset. */
 export function topIndicesBy(indices: ArrayLike<number>, keys: ArrayLike<number>, k: number): number[] {
   const top = new TopK(k);

@@ -13,12 +13,12 @@ export interface WatchVectors {
   vectors: Float32Array;
   /**
    * movieIds[i]'s exposure price (train/watch-prices.ts): subtracted from a gem's summed cosine so that no
-   * movie fills most answers. Absent in versions from before it; those serve their gems by the DNMF fold-in.
+   * movie fills most answers. Absent in versions from before it, which are not served (artifacts/verify.ts).
    */
   prices?: Float32Array;
   /**
-   * What folding a member in needs (model/taste-fold-in.ts): absent in versions from before it, which serve
-   * /foryou and /movienight gems from the DNMF alone.
+   * What folding a member in needs (model/taste-fold-in.ts): absent in versions from before it, which are
+   * not served (artifacts/verify.ts).
    */
   foldIn?: WatchFoldIn;
 }

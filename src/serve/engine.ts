@@ -1,18 +1,23 @@
 /**
- * The recommendation engine: 5 "popular picks" (item kNN) + 5 "hidden gems" (DNMF) for three picks from
- * the catalog (/recommend), for one member's ratings (/foryou) or for a group (/movienight). Never a pick,
- * a rated or excluded movie, or a duplicate; /recommend never returns a catalog movie. No Discord in here.
+ * The recommendation engine: 5 "popular picks" + 5 "hidden gems" for three picks from the catalog
+ * (/recommend), for one member's ratings (/foryou) or for a group (/movienight). Never a pick, a rated or
+ * excluded movie, or a duplicate; /recommend never returns a catalog movie. No Discord in here.
+ *
+ * One gem method per command, all from the taste model: /recommend's from the MF path's movie vectors and
+ * exposure prices (watch-gems.ts), /foryou's and /movienight's from each member folded into the MF path
+ * (taste-source.ts), the stars path (the DNMF, gem-source.ts) guarding against predicted dislikes. A
+ * version without them is not served (artifacts/verify.ts). Popular picks come from the item kNN.
  *
  * Everything that does not depend on the request is done once per version: each catalog movie's kNN
- * neighbour list and DNMF candidate pool (gem-source.ts). A request folds its picks (or ratings) into the
- * DNMF and re-scores a small union of candidates.
+ * neighbour list and its cosines to the gem band. A request re-scores the band for its picks or ratings.
  */
-import { pricedWatch } from './watch-gems.ts';
+import { missingPrices, pricedWatch, WATCH_GEMS } from './watch-gems.ts';
 import type { Artifacts } from '../artifacts/types.ts';
-import { buildGemSource, createGemSource, DISLIKE_BELOW, groupScore, type GemSource } from './gem-source.ts';
+import { createGemSource, DISLIKE_BELOW, groupScore, type GemSource } from './gem-source.ts';
 import type { FoldedUser } from './fold-in.ts';
 import { createNeighbourSource, NEIGHBOURS_PER_SOURCE, type NeighbourSource } from './neighbour-source.ts';
-import { PICK_RATING, REFERENCE_TRIPLES } from './pick-lift.ts';
+import type { PicksRanker, PicksRanking } from './picks-ranking.ts';
+import { stepsOf } from './stepwise-build.ts';
 import { gemBand } from '../artifacts/gem-band.ts';
 import { createPopularityFallback } from './popularity-fallback.ts';
 import { drawRanked } from './ranked-draw.ts';
@@ -50,12 +55,6 @@ export const GROUP_SEEDS_PER_MEMBER = 3;
  */
 export const DRAW_WINDOW_FACTOR = 2;
 
-/**
- * How /recommend finds its hidden gems. 'watch' (default where the version has a watch model with exposure
- * prices): the watch model (watch-gems.ts). 'fold-in' (default otherwise): the DNMF with the picks folded in (pick-lift.ts).
- */
-export type EngineMethod = 'watch' | 'fold-in';
-
 export interface RecommendOptions {
   /** Source of randomness; a fresh Math.random-seeded one per request when omitted. Seed it in tests. */
   rng?: Rng;
@@ -73,7 +72,8 @@ export interface GroupScore {
 }
 
 export interface Engine {
-  readonly method: EngineMethod;
+  /** How /recommend ranks its gems: 'watch' when serving (PicksRanking.name). */
+  readonly method: string;
   /** The serving constants behind the answers, for evaluation reports. */
   readonly settings: Readonly<Record<string, unknown>>;
   /**
@@ -116,17 +116,21 @@ export interface Engine {
     ratings: readonly MemberRating[],
     options?: RecommendOptions,
   ): Recommendations;
-  /** Resolves once every catalog movie's pools are computed (at once unless created with warm: 'later'). */
+  /** Resolves once every catalog movie's precomputation is done (at once unless created with warm: 'later'). */
   warmed: Promise<void>;
 }
 
 export interface CreateEngineOptions {
   /**
-   * 'now' (default) computes every catalog movie's pools before returning; 'later' does it in the
+   * 'now' (default) does every catalog movie's precomputation before returning; 'later' does it in the
    * background, yielding between movies, for a bot that must keep answering while it swaps versions.
    */
   warm?: 'now' | 'later';
-  method?: EngineMethod;
+  /**
+   * How /recommend ranks its gems: the MF path (WATCH_GEMS, what the bot serves) unless the evaluation
+   * passes a baseline (src/eval/pick-lift.ts) to compare through the same draws and fallbacks.
+   */
+  picks?: PicksRanking;
   /**
    * The taste model's options for /foryou and /movienight (taste-source.ts), or false to rank them by the
    * DNMF alone, as versions without the MF path's fold-in data do (for the evaluation's comparison).
@@ -140,37 +144,35 @@ interface Lists {
 }
 
 export function createEngine(artifacts: Artifacts, options: CreateEngineOptions = {}): Engine {
-  const method = options.method ?? (pricedWatch(artifacts) ? 'watch' : 'fold-in');
-  if (method === 'watch' && !pricedWatch(artifacts)) {
-    throw new Error(
-      `version ${artifacts.manifest.version} has no watch model with exposure prices: the 'watch' method needs one`,
-    );
-  }
+  const picksRanking = options.picks ?? WATCH_GEMS;
+  const method = picksRanking.name;
+  if (picksRanking === WATCH_GEMS && !pricedWatch(artifacts)) throw new Error(missingPrices(artifacts));
   const catalogIds = new Set(artifacts.catalog.map((entry) => entry.movieId));
   const isCatalog = (movieId: number) => catalogIds.has(movieId);
   const fallback = createPopularityFallback(artifacts, catalogIds);
-  // The sources' precomputation (the pick-lift reference, neighbour sums) is built on first use, and
-  // with warm: 'later' one source at a time between other work: a bot swapping in a retrained version
+  // The sources' precomputation (the picks' cosines to the band, neighbour sums) is built on first use,
+  // and with warm: 'later' one source at a time between other work: a bot swapping in a retrained version
   // keeps answering instead of stalling for the whole precomputation at once.
+  let picksRanker: PicksRanker | undefined;
   let gemSource: GemSource | undefined;
   let neighbourSource: NeighbourSource | undefined;
-  const picksBy = method === 'watch' ? 'watch' : 'fold-in';
-  const gemsOf = () => (gemSource ??= createGemSource(artifacts, picksBy));
-  /** Builds the gem source with a pause at each of its steps (unless something needed it sooner). */
-  const buildGemsPausing = async (pause: () => Promise<void>): Promise<GemSource> => {
-    const steps = buildGemSource(artifacts, picksBy);
+  const picksOf = () => (picksRanker ??= stepsOf(picksRanking.build(artifacts)).finish());
+  /** Builds the picks' ranker with a pause at each of its steps (unless something needed it sooner). */
+  const buildPicksPausing = async (pause: () => Promise<void>): Promise<PicksRanker> => {
+    const steps = picksRanking.build(artifacts);
     for (let next = steps.next(); ; next = steps.next()) {
-      if (next.done) return (gemSource ??= next.value);
+      if (next.done) return (picksRanker ??= next.value);
       await pause();
-      if (gemSource) return gemSource;
+      if (picksRanker) return picksRanker;
     }
   };
+  const gemsOf = () => (gemSource ??= createGemSource(artifacts));
   const neighboursOf = () =>
     (neighbourSource ??= createNeighbourSource(artifacts, isCatalog, catalogIds.size));
   // /foryou and /movienight rank with the taste model's MF path where the version stores its fold-in.
   const taste: TasteSource | undefined =
     options.taste === false ? undefined : createTasteSource(artifacts, options.taste ?? {});
-  const warmed = warmSources(buildGemsPausing, gemsOf, neighboursOf, catalogIds, options.warm ?? 'now');
+  const warmed = warmSources(buildPicksPausing, picksOf, neighboursOf, catalogIds, options.warm ?? 'now');
 
   function answer(
     picks: readonly number[],
@@ -280,12 +282,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
   const settings = {
     method,
     gemBand: { minRatings: band.minRatings, belowRatings: band.belowRatings },
-    pickRating: PICK_RATING,
-    ...(method === 'watch'
-      ? {
-          watch: artifacts.manifest.watch,
-        }
-      : { referenceTriples: REFERENCE_TRIPLES }),
+    ...picksRanking.settings(artifacts),
     drawWindowFactor: DRAW_WINDOW_FACTOR,
     neighboursPerSource: NEIGHBOURS_PER_SOURCE,
     likedRating: LIKED_RATING,
@@ -306,7 +303,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       return answer(picks, options, true, [], (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId) || catalogIds.has(movieId);
         // Hidden gems first: their band is narrower, so a movie both lists could hold goes there.
-        const gemList = draw(gemsOf().forPicks(picks, isTaken), taken, perSource, rng);
+        const gemList = draw(picksOf().rank(picks, isTaken), taken, perSource, rng);
         const popular = draw(neighboursOf().combined(picks, isTaken, 'picks'), taken, perSource, rng);
         return { popular, gems: gemList };
       });
@@ -427,15 +424,15 @@ function requireEnough(known: number): void {
  * same with a pause (setImmediate) between steps of a few milliseconds each, for a running bot.
  */
 function warmSources(
-  buildGems: (pause: () => Promise<void>) => Promise<GemSource>,
-  gemsOf: () => GemSource,
+  buildPicks: (pause: () => Promise<void>) => Promise<PicksRanker>,
+  picksOf: () => PicksRanker,
   neighboursOf: () => NeighbourSource,
   catalogIds: ReadonlySet<number>,
   warm: 'now' | 'later',
 ): Promise<void> {
   if (warm === 'now') {
     for (const movieId of catalogIds) {
-      gemsOf().warm(movieId);
+      picksOf().warm(movieId);
       neighboursOf().warm(movieId);
     }
     return Promise.resolve();
@@ -443,12 +440,12 @@ function warmSources(
   const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
   return (async () => {
     await pause();
-    const gems = await buildGems(pause);
+    const picks = await buildPicks(pause);
     await pause();
     const neighbours = neighboursOf();
     for (const movieId of catalogIds) {
       await pause();
-      gems.warm(movieId);
+      picks.warm(movieId);
       neighbours.warm(movieId);
     }
   })();

@@ -1,21 +1,18 @@
 /**
- * Hidden gems from the DNMF, scored at request time against its movie side (no all-pairs tables), always
- * among the less-known movies of the gem band (gem-band.ts).
+ * The taste model's stars path (the DNMF) at request time, against its movie side: each member folded in
+ * from their ratings (fold-in.ts) and their predicted stars, which /foryou's and /movienight's dislike guard
+ * and a personal card's "you'd rate it about 4.2" read (the MF path ranks those lists: taste-source.ts).
  *
- * /recommend: the watch model's movies closest to the picks (watch-gems.ts), or on versions without one the
- * picks' DNMF lift, relative to a typical catalog triple (pick-lift.ts).
- * /foryou: the member folded in from their ratings (fold-in.ts), ranked by predicted rating — a member with
- * real ratings has a real preference scale, and this is the model's answer for them. /movienight: every
- * qualifying member folded in, ranked by the mean prediction with a guard against anyone's dislike.
- * Both score the whole band (a few thousand dot products, well within the 20 ms budget).
+ * Gems by predicted rating over the gem band (gem-band.ts) are only for a member (or a group) none of whose
+ * rated movies the MF path knows: it keeps movies with at least its minimum of ratings, the DNMF every rated
+ * movie. /foryou: the member ranked by predicted rating; /movienight: every qualifying member, by the mean
+ * prediction with a guard against anyone's dislike. Both score the whole band (a few thousand dot products).
  */
 import type { Artifacts } from '../artifacts/types.ts';
 import { clipToScale, type UserVector } from '../model/dnmf.ts';
 import { gemBandRows } from '../artifacts/gem-band.ts';
 import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
-import { buildPickLift, runToEnd, type PickLift } from './pick-lift.ts';
-import { buildWatchGems, pricedWatch, type WatchGems } from './watch-gems.ts';
-import { topIndicesBy } from '../model/top-k.ts';
+import { topIndicesBy, TopK } from '../model/top-k.ts';
 import type { ScoredCandidate } from './recommendation.ts';
 
 /** Candidates a personal or group ranking returns (the draw window and exclusions need more than 5). */
@@ -45,10 +42,6 @@ export function groupScore(predicted: readonly number[]): {
 }
 
 export interface GemSource {
-  /** Precomputes a catalog movie's pool (the engine warms every catalog movie). */
-  warm(pickId: number): void;
-  /** The picks' lift ranking over the union of their pools, best first. */
-  forPicks(picks: readonly number[], isExcluded: (movieId: number) => boolean): ScoredCandidate[];
   /** A member's ratings as DNMF rows (movies the model does not know are left out). */
   rowRatings(ratings: ReadonlyArray<{ movieId: number; rating: number }>): RowRating[];
   foldIn(rated: readonly RowRating[]): FoldedUser;
@@ -66,34 +59,11 @@ export interface GemSource {
   predictions(users: readonly UserVector[], movieId: number): number[] | undefined;
 }
 
-/**
- * How /recommend ranks its gems: 'watch', the watch model (watch-gems.ts; versions that have one), or
- * 'fold-in', the DNMF with the picks folded in (pick-lift.ts; kept for versions without a watch model and
- * for the ranking evaluation's comparison).
- */
-export type PicksRanking = 'watch' | 'fold-in';
-
-export function createGemSource(artifacts: Artifacts, picksBy: PicksRanking = 'watch'): GemSource {
-  return runToEnd(buildGemSource(artifacts, picksBy));
-}
-
-/** createGemSource in steps (it pauses with yield), for a bot building a swapped-in version. */
-export function* buildGemSource(
-  artifacts: Artifacts,
-  picksBy: PicksRanking = 'watch',
-): Generator<void, GemSource> {
+export function createGemSource(artifacts: Artifacts): GemSource {
   const dnmf = artifacts.dnmf;
   const { scorer } = dnmf;
   const bandRows = gemBandRows(artifacts);
   const scratch = new Float64Array(scorer.movies).fill(Number.NaN);
-  const watch = pricedWatch(artifacts);
-  const forPicks: PickLift | WatchGems =
-    picksBy === 'watch' && watch
-      ? yield* buildWatchGems(artifacts, watch)
-      : yield* buildPickLift(
-          artifacts,
-          artifacts.catalog.map((entry) => entry.movieId),
-        );
 
   function rowRatings(ratings: ReadonlyArray<{ movieId: number; rating: number }>): RowRating[] {
     const rated: RowRating[] = [];
@@ -133,8 +103,6 @@ export function* buildGemSource(
   }
 
   return {
-    warm: (pickId) => forPicks.warm(pickId),
-    forPicks: (picks, isExcluded) => forPicks.rank(picks, isExcluded),
     rowRatings,
     foldIn: (rated) => foldIn(dnmf, rated),
 
@@ -170,15 +138,19 @@ export function* buildGemSource(
       for (const m of rows) scratch[m] = predict(mean, m);
       const shortlist = topIndicesBy(rows, scratch, GROUP_SHORTLIST);
       for (const m of rows) scratch[m] = Number.NaN;
-      const scored = shortlist.map((m) => {
-        return { m, ...groupScore(users.map((user) => clipToScale(predict(user, m)))) };
+      const scored = new Map(
+        shortlist.map((m) => [m, groupScore(users.map((user) => clipToScale(predict(user, m))))]),
+      );
+      const best = new TopK(PERSONAL_RANKED);
+      for (const [m, { score }] of scored) best.offer(m, score);
+      return best.best().map((m) => {
+        const { score, meanPredicted, lowestPredicted } = scored.get(m)!;
+        return {
+          movieId: dnmf.movieIds[m],
+          score,
+          reason: { kind: 'dnmf-group' as const, memberCount: users.length, meanPredicted, lowestPredicted },
+        };
       });
-      scored.sort((a, b) => b.score - a.score || a.m - b.m);
-      return scored.slice(0, PERSONAL_RANKED).map(({ m, score, meanPredicted, lowestPredicted }) => ({
-        movieId: dnmf.movieIds[m],
-        score,
-        reason: { kind: 'dnmf-group' as const, memberCount: users.length, meanPredicted, lowestPredicted },
-      }));
     },
 
     predictions(users, movieId) {

@@ -12,18 +12,14 @@
  */
 import { gemBand, inGemBand } from '../artifacts/gem-band.ts';
 import type { Artifacts, WatchVectors } from '../artifacts/types.ts';
-import type { ScoredCandidate } from './recommendation.ts';
 import { TopK } from '../model/top-k.ts';
+import { RATING_MAX } from '../model/dnmf.ts';
+import type { PicksRanker, PicksRanking } from './picks-ranking.ts';
 
 /** Candidates returned per request: more than a list's draw window (10) and its own length (5), and no more. */
 export const WATCH_RANKED = 20;
 
-export interface WatchGems {
-  warm(pickId: number): void;
-  rank(picks: readonly number[], isExcluded: (movieId: number) => boolean): ScoredCandidate[];
-}
-
-/** A version's watch model, when it has one with exposure prices (older versions' gems use the DNMF fold-in). */
+/** A version's watch model, when it has one with exposure prices (every version serving verifies has). */
 export function pricedWatch(
   artifacts: Pick<Artifacts, 'watch'>,
 ): (WatchVectors & { prices: Float32Array }) | undefined {
@@ -31,10 +27,27 @@ export function pricedWatch(
   return watch?.prices ? { ...watch, prices: watch.prices } : undefined;
 }
 
+/** /recommend's gem ranking: the one serving uses. */
+export const WATCH_GEMS: PicksRanking = {
+  name: 'watch',
+  // pickRating: the stars a pick stands for (members pick movies they love), reported by every ranking.
+  settings: (artifacts) => ({ pickRating: RATING_MAX, watch: artifacts.manifest.watch }),
+  build(artifacts) {
+    const watch = pricedWatch(artifacts);
+    if (!watch) throw new Error(missingPrices(artifacts));
+    return buildWatchGems(artifacts, watch);
+  },
+};
+
+/** Why a version cannot rank /recommend's gems (see verify.ts: such a version is not served). */
+export function missingPrices(artifacts: Pick<Artifacts, 'manifest'>): string {
+  return `version ${artifacts.manifest.version} has no watch model with exposure prices: retrain it`;
+}
+
 export function* buildWatchGems(
   artifacts: Pick<Artifacts, 'manifest' | 'movies' | 'catalog'>,
   watch: WatchVectors & { prices: Float32Array },
-): Generator<void, WatchGems> {
+): Generator<void, PicksRanker> {
   const { dim, vectors, prices } = watch;
   const rowOf = new Map<number, number>();
   watch.movieIds.forEach((movieId, row) => rowOf.set(movieId, row));

@@ -3,6 +3,7 @@
  * (Koren's baseline estimate r̂ = μ + b_u + b_i). Both clip to the MovieLens rating scale.
  */
 import type { RatingTable } from '../data/types.ts';
+import { denseIds } from './dense-ids.ts';
 
 export const MIN_RATING = 0.5;
 export const MAX_RATING = 5;
@@ -87,8 +88,8 @@ export function fitBiasBaseline(
     fitOneSide(items.rows, users.rows, userBias, itemLambda, itemBias);
     fitOneSide(users.rows, items.rows, itemBias, userLambda, userBias);
   }
-  const userMap = new Map(users.ids.map((id, r) => [id, userBias[r]]));
-  const itemMap = new Map(items.ids.map((id, r) => [id, itemBias[r]]));
+  const userMap = new Map(Array.from(users.ids, (id, r) => [id, userBias[r]]));
+  const itemMap = new Map(Array.from(items.ids, (id, r) => [id, itemBias[r]]));
   return {
     mean,
     userBias: userMap,
@@ -101,19 +102,4 @@ export function fitBiasBaseline(
       return out;
     },
   };
-}
-
-/** The distinct ids of a column and, per rating, the dense row of its id. */
-function denseIds(column: Int32Array): { ids: number[]; rows: Int32Array } {
-  const rowOf = new Map<number, number>();
-  const rows = new Int32Array(column.length);
-  for (let i = 0; i < column.length; i++) {
-    let row = rowOf.get(column[i]);
-    if (row === undefined) {
-      row = rowOf.size;
-      rowOf.set(column[i], row);
-    }
-    rows[i] = row;
-  }
-  return { ids: [...rowOf.keys()], rows };
 }

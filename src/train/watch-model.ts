@@ -15,6 +15,8 @@ import type { Worker } from 'node:worker_threads';
 import { siblingModule, startModuleWorker } from '../child-module.ts';
 import type { RatingTable } from '../data/types.ts';
 import { createRng } from '../random.ts';
+import { gramian } from '../model/gramian.ts';
+import { denseIds } from './dense-ids.ts';
 import { exposurePrices, type ExposurePriceOptions, type PricingInput } from './watch-prices.ts';
 
 export interface WatchModelOptions {
@@ -117,8 +119,7 @@ export function trainWatchModel(
     // solves exactly the system a training sweep would.
     for (let k = 0; k < d; k++) kept[i * d + k] = vectors[i * d + k] * norms[i];
   });
-  const gram = new Float64Array(d * d);
-  gramian(kept, d, gram);
+  const gram = gramian(kept, keep.length, d);
   return {
     dim: d,
     movieIds: Int32Array.from(keep, (m) => movies.ids[m]),
@@ -209,7 +210,7 @@ class RowSolver {
   sweep(solve: Float64Array, grouped: Grouped, fixed: Float64Array): void {
     const { d, gram, r, p, ap } = this;
     const { alpha, lambda } = this.opts;
-    gramian(fixed, d, gram);
+    gramian(fixed, fixed.length / d, d, gram);
     const rows = grouped.offsets.length - 1;
     // A·v = (YᵀY + λI)·v + α Σ_{m rated} (y_m·v) y_m, for the row's rated movies m.
     const multiply = (from: number, to: number, v: Float64Array, out: Float64Array) => {
@@ -264,36 +265,6 @@ function dotOf(a: Float64Array, b: Float64Array, d: number): number {
   let sum = 0;
   for (let k = 0; k < d; k++) sum += a[k] * b[k];
   return sum;
-}
-
-/** out = VᵀV for the rows of V (d columns). */
-function gramian(v: Float64Array, d: number, out: Float64Array): void {
-  out.fill(0);
-  const rows = v.length / d;
-  for (let row = 0; row < rows; row++) {
-    const o = row * d;
-    for (let a = 0; a < d; a++) {
-      const va = v[o + a];
-      if (va === 0) continue;
-      for (let b = a; b < d; b++) out[a * d + b] += va * v[o + b];
-    }
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) out[a * d + b] = out[b * d + a];
-}
-
-/** Ids in first-seen order mapped to dense rows. */
-function denseIds(column: Int32Array): { ids: Int32Array; rows: Int32Array } {
-  const rowOf = new Map<number, number>();
-  const rows = new Int32Array(column.length);
-  for (let i = 0; i < column.length; i++) {
-    let row = rowOf.get(column[i]);
-    if (row === undefined) {
-      row = rowOf.size;
-      rowOf.set(column[i], row);
-    }
-    rows[i] = row;
-  }
-  return { ids: Int32Array.from(rowOf.keys()), rows };
 }
 
 /** Counting sort of the pairs by `key` (compressed rows). */

@@ -17,7 +17,7 @@
  * passes over the band per reference triple; it runs on the watch model's worker thread, beside the DNMF.
  */
 import { createRng } from '../random.ts';
-import { TopK } from '../model/top-k.ts';
+import { insertLargest, TopK } from '../model/top-k.ts';
 
 export interface ExposurePriceOptions {
   /** Most share of reference triples whose top listLength a band movie may enter. */
@@ -171,13 +171,6 @@ function keepMargins(
   for (let m = 0; m < floorOf.length; m++) {
     const margin = a[m] + b[m] + c[m] - (memberOf[m] === stamp ? runnerUp : kth);
     if (!(margin > floorOf[m])) continue;
-    const base = m * width;
-    let at = width - 1;
-    while (at > 0 && margins[base + at - 1] < margin) {
-      margins[base + at] = margins[base + at - 1];
-      at--;
-    }
-    margins[base + at] = margin;
-    floorOf[m] = margins[base + width - 1];
+    floorOf[m] = insertLargest(margins, m * width, width, margin);
   }
 }

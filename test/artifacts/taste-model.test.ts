@@ -205,11 +205,13 @@ describe('a version in the two-file layout (written before taste-model.bin)', ()
     );
   }, 60_000);
 
-  it('loads a version from before the watch model too (no MF path), and refuses a damaged old file', async () => {
+  it('reads a version from before the watch model too (no MF path), does not serve it, and refuses a damaged old file', async () => {
     const dir = await copyOfVersion();
     await rewriteAsTwoFileLayout(dir, { withoutWatchModel: true });
-    const artifacts = await loadServable(dir);
+    const artifacts = await loadArtifacts(dir, FOR_SERVING);
     expect(artifacts.watch).toBeUndefined();
+    // Serving's gems all come from the MF path (README "Versions"): such a version does not verify.
+    await expect(loadServable(dir)).rejects.toThrow(/no watch model \(the taste model's MF path\)/);
     expect(artifacts.dnmf.movieRows.size).toBe((model.dnmf.meta as { movieIds: Int32Array }).movieIds.length);
 
     const weights = path.join(dir, 'dnmf-weights.bin');

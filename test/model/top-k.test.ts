@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topIndicesBy, topOf, TopK } from '../../src/model/top-k.ts';
+import { insertLargest, topIndicesBy, topOf, TopK } from '../../src/model/top-k.ts';
 import { createRng } from '../../src/random.ts';
 
 /** The reference: a full sort, highest key first, ties by the smaller index, NaN left out. */
@@ -80,5 +80,23 @@ describe('TopK', () => {
     });
     // 3 (key 3) and 4 (key 1) cannot beat the two kept when they arrive.
     expect(asked).toEqual([0, 1, 3]);
+  });
+});
+
+describe('insertLargest', () => {
+  it('keeps each list of a flat array largest first and returns its new smallest', () => {
+    const values = new Float64Array(6).fill(-Infinity);
+    const floors = [0, 0];
+    for (const [list, value] of [
+      [0, 2],
+      [1, 7],
+      [0, 5],
+      [0, 1],
+      [0, 9],
+      [1, 3],
+    ])
+      floors[list] = insertLargest(values, list * 3, 3, value);
+    expect(Array.from(values)).toEqual([9, 5, 2, 7, 3, -Infinity]);
+    expect(floors).toEqual([2, -Infinity]);
   });
 });

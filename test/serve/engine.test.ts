@@ -14,19 +14,24 @@ import {
   range,
   sparseArtifacts,
   type FixtureArtifacts,
+  withWatchModel,
 } from './fixtures.ts';
+import { PICK_LIFT } from '../../src/eval/pick-lift.ts';
 
 /**
- * /recommend's guarantees on hand-made versions without a watch model (their gems come from the DNMF
- * fold-in; fold-in-engine.test.ts and watch-gems.test.ts test the gem rankings themselves).
+ * /recommend's guarantees on hand-made versions. Most have no watch model, so their gems come from the
+ * evaluation's DNMF fold-in ranking (the engine's `picks` option); the serving ranking is checked on the
+ * same fixtures with a small watch model. fold-in-engine.test.ts and watch-gems.test.ts test the gem
+ * rankings themselves.
  */
+const FOLD_IN = { picks: PICK_LIFT };
 
 const ids = (list: Recommendation[]) => list.map((item) => item.movieId);
 const sorted = (numbers: number[]) => [...numbers].sort((a, b) => a - b);
 
 describe('recommend on the hand fixture', () => {
   const artifacts = handArtifacts();
-  const engine = createEngine(artifacts);
+  const engine = createEngine(artifacts, FOLD_IN);
 
   it('popular picks: exactly the five non-catalog kNN movies, each scored by its summed similarity to the picks', () => {
     for (let seed = 0; seed < 20; seed++) {
@@ -74,8 +79,9 @@ describe('recommend on the hand fixture', () => {
   });
 
   it('the standalone recommend() matches the engine for the same seed', () => {
-    expect(recommend(artifacts, [...HAND_PICKS], { rng: createRng(7) })).toEqual(
-      createEngine(artifacts).recommend([...HAND_PICKS], { rng: createRng(7) }),
+    const served = withWatchModel(artifacts);
+    expect(recommend(served, [...HAND_PICKS], { rng: createRng(7) })).toEqual(
+      createEngine(served).recommend([...HAND_PICKS], { rng: createRng(7) }),
     );
   });
 });
@@ -83,7 +89,7 @@ describe('recommend on the hand fixture', () => {
 describe('recommend when lists run short', () => {
   it('fills both lists from popularity when no pick is in either model', () => {
     const artifacts = sparseArtifacts();
-    const engine = createEngine(artifacts);
+    const engine = createEngine(artifacts, FOLD_IN);
     // 2 and 3 (catalog) and 51 (outside it) are not in kNN and have no DNMF rows.
     const result = engine.recommend([2, 3, 51], { rng: createRng(9) });
     const all = [...result.popularPicks, ...result.hiddenGems];
@@ -99,7 +105,7 @@ describe('recommend when lists run short', () => {
     // 21 has 20 ratings: no kNN entry, no DNMF row.
     expect(artifacts.knn.has(21)).toBe(false);
     for (let seed = 0; seed < 20; seed++) {
-      const result = createEngine(artifacts).recommend([1, 2, 21], { rng: createRng(seed) });
+      const result = createEngine(artifacts, FOLD_IN).recommend([1, 2, 21], { rng: createRng(seed) });
       expect(sorted(ids(result.popularPicks))).toEqual([11, 12, 13, 14, 15]);
       for (const { reason } of result.popularPicks) {
         expect(reason.kind).toBe('knn-combined');
@@ -115,7 +121,7 @@ describe('recommend when lists run short', () => {
       movies: range(1, 8).map((movieId) => ({ movieId })),
       catalog: [1, 2, 3],
     });
-    expect(() => createEngine(artifacts).recommend([1, 2, 3])).toThrowError(
+    expect(() => createEngine(artifacts, FOLD_IN).recommend([1, 2, 3])).toThrowError(
       expect.objectContaining({ code: 'not-enough-movies' }),
     );
   });
@@ -126,6 +132,7 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
   function expectGuarantees(
     options: Parameters<typeof createEngine>[1],
     check?: (artifacts: FixtureArtifacts, picks: number[], result: Recommendations) => void,
+    version: (artifacts: FixtureArtifacts) => FixtureArtifacts = (artifacts) => artifacts,
   ): void {
     const fixtures = [
       ...[1, 2, 3, 4].map((seed) => ({ artifacts: randomArtifacts(seed), catalog: RANDOM_CATALOG })),
@@ -133,7 +140,7 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
       { artifacts: sparseArtifacts(), catalog: range(1, 15) },
     ];
     for (const [fixtureIndex, { artifacts, catalog: catalogIds }] of fixtures.entries()) {
-      const engine = createEngine(artifacts, options);
+      const engine = createEngine(version(artifacts), options);
       const catalog = new Set(catalogIds);
       for (let seed = 0; seed < 60; seed++) {
         const rng = createRng(seed * 7919 + fixtureIndex);
@@ -153,11 +160,15 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
   }
 
   it('always 5 + 5 distinct movies, no picks, no catalog movies, truthful reasons', () => {
-    expectGuarantees({}, checkReasons);
+    expectGuarantees(FOLD_IN, checkReasons);
+  });
+
+  it('the same with the watch model that serving ranks by', () => {
+    expectGuarantees({}, checkReasons, withWatchModel);
   });
 
   it('different seeds give different answers for the same picks', () => {
-    const engine = createEngine(randomArtifacts(1));
+    const engine = createEngine(randomArtifacts(1), FOLD_IN);
     const answers = new Set<string>();
     for (let seed = 0; seed < 10; seed++) {
       const result = engine.recommend([1, 2, 3], { rng: createRng(seed) });
@@ -169,7 +180,7 @@ describe('recommend properties over random fixtures, seeds and pick triples', ()
 
 describe('exclude', () => {
   it('never returns an excluded movie', () => {
-    const engine = createEngine(randomArtifacts(3));
+    const engine = createEngine(randomArtifacts(3), FOLD_IN);
     const exclude = new Set(range(21, 60));
     for (let seed = 0; seed < 20; seed++) {
       const result = engine.recommend([1, 2, 3], { rng: createRng(seed), exclude });
@@ -182,7 +193,7 @@ describe('exclude', () => {
 
 describe('perSource', () => {
   it('sets the length of both lists', () => {
-    const result = createEngine(randomArtifacts(2)).recommend([1, 2, 3], {
+    const result = createEngine(randomArtifacts(2), FOLD_IN).recommend([1, 2, 3], {
       rng: createRng(1),
       perSource: 3,
     });
@@ -191,14 +202,14 @@ describe('perSource', () => {
   });
 
   it('must be a positive integer', () => {
-    const engine = createEngine(handArtifacts());
+    const engine = createEngine(handArtifacts(), FOLD_IN);
     expect(() => engine.recommend([1, 2, 3], { perSource: 0 })).toThrow(RangeError);
     expect(() => engine.recommend([1, 2, 3], { perSource: 2.5 })).toThrow(RangeError);
   });
 });
 
 describe('pick validation', () => {
-  const engine = createEngine(handArtifacts());
+  const engine = createEngine(handArtifacts(), FOLD_IN);
 
   it.each([
     { picks: [1, 2], code: 'wrong-count', movieIds: [1, 2] },
@@ -241,6 +252,10 @@ function checkReasons(artifacts: FixtureArtifacts, picks: number[], result: Reco
         expect(ids(result.hiddenGems)).toContain(movieId);
         for (const pickId of reason.pickIds) expect(picks).toContain(pickId);
         expect(reason.lift).toBeGreaterThan(0);
+        break;
+      case 'watch-similar':
+        expect(ids(result.hiddenGems)).toContain(movieId);
+        for (const match of reason.matches) expect(picks).toContain(match.movieId);
         break;
       case 'popular-fallback':
         expect(reason.count).toBe(movie.count);

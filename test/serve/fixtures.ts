@@ -84,6 +84,36 @@ export function buildDnmf(spec: DnmfSpec): ServingDnmf {
 
 export type FixtureArtifacts = Artifacts & { knn: BruteForceIndex };
 
+/**
+ * The artifacts with a small watch model (the taste model's MF path), as every servable version has: each
+ * rated movie a unit vector at its own angle, no exposure prices (all 0), and the fold-in's Gramian. For
+ * tests of what serves a version (ServingModels, the default engine), not of the rankings themselves.
+ */
+export function withWatchModel<T extends Artifacts>(artifacts: T): T {
+  const movieIds = Int32Array.from(
+    [...artifacts.movies.values()].filter((movie) => movie.count > 0).map((movie) => movie.movieId),
+  ).sort();
+  const vectors = new Float32Array(movieIds.length * 2);
+  movieIds.forEach((movieId, i) => {
+    vectors[2 * i] = Math.cos(movieId);
+    vectors[2 * i + 1] = Math.sin(movieId);
+  });
+  const gramian = new Float64Array(4);
+  for (let i = 0; i < movieIds.length; i++)
+    for (let a = 0; a < 2; a++)
+      for (let b = 0; b < 2; b++) gramian[a * 2 + b] += vectors[2 * i + a] * vectors[2 * i + b];
+  return {
+    ...artifacts,
+    watch: {
+      dim: 2,
+      movieIds,
+      vectors,
+      prices: new Float32Array(movieIds.length),
+      foldIn: { norms: new Float32Array(movieIds.length).fill(1), gramian, lambda: 1, alpha: 1 },
+    },
+  };
+}
+
 export function buildArtifacts(spec: ArtifactsSpec): FixtureArtifacts {
   const popularity = spec.popularity ?? { m: 10, C: 3.5 };
   const movies = new Map<number, MovieInfo>(

@@ -1,13 +1,17 @@
 /**
- * The default engine method: hidden gems from the DNMF with the picks (or a member's ratings) folded in,
- * popular picks from summed kNN similarity; forYou, movieNight and exclusion.
+ * Hidden gems from the DNMF with the picks (or a member's ratings) folded in, popular picks from summed
+ * kNN similarity; forYou, movieNight and exclusion. The picks' fold-in is the evaluation's baseline ranking
+ * (src/eval/pick-lift.ts, run through the engine's `picks` option); the members' is what serves a member
+ * (or group) none of whose rated movies the MF path knows, here every member (no watch model).
  */
+const FOLD_IN = { picks: PICK_LIFT };
 import { describe, expect, it } from 'vitest';
 import { createEngine, MIN_PERSONAL_RATINGS } from '../../src/serve/engine.ts';
 import { RecommendError } from '../../src/serve/recommend-error.ts';
 import { createGemSource, DISLIKE_BELOW } from '../../src/serve/gem-source.ts';
 import type { MemberRating, Recommendation, Recommendations } from '../../src/serve/recommendation.ts';
 import { createRng } from '../../src/random.ts';
+import { PICK_LIFT } from '../../src/eval/pick-lift.ts';
 import { RANDOM_CATALOG, buildArtifacts, randomArtifacts, range, type FixtureArtifacts } from './fixtures.ts';
 
 const ids = (list: Recommendation[]) => list.map((item) => item.movieId);
@@ -59,7 +63,7 @@ function clusterArtifacts(): FixtureArtifacts {
 describe('hidden gems by fold-in', () => {
   it('ranks by lift, so the generous favourite (predicted 5 for everyone) does not win', () => {
     const artifacts = clusterArtifacts();
-    const engine = createEngine(artifacts);
+    const engine = createEngine(artifacts, FOLD_IN);
     for (let seed = 0; seed < 20; seed++) {
       const { hiddenGems } = engine.recommend([1, 2, 3], { rng: createRng(seed) });
       expect(ids(hiddenGems)).not.toContain(GENEROUS);
@@ -70,7 +74,7 @@ describe('hidden gems by fold-in', () => {
   });
 
   it('depends on the picks: x picks give x gems, y picks give y gems', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     for (let seed = 0; seed < 10; seed++) {
       const xGems = ids(engine.recommend([1, 2, 3], { rng: createRng(seed) }).hiddenGems);
       const yGems = ids(engine.recommend([4, 5, 6], { rng: createRng(seed) }).hiddenGems);
@@ -80,7 +84,7 @@ describe('hidden gems by fold-in', () => {
   });
 
   it('names the picks behind a gem, largest share first, and reports a positive lift', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     const { hiddenGems } = engine.recommend([1, 2, 4], { rng: createRng(3) });
     for (const gem of hiddenGems) {
       if (gem.reason.kind !== 'dnmf-fold-in') throw new Error('expected a fold-in reason');
@@ -91,7 +95,7 @@ describe('hidden gems by fold-in', () => {
   });
 
   it('never returns an excluded movie and fills up instead', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     const exclude = new Set([21, 22, 61]);
     for (let seed = 0; seed < 10; seed++) {
       const result = engine.recommend([1, 2, 3], { rng: createRng(seed), exclude });
@@ -104,7 +108,7 @@ describe('recommend properties over random fixtures (fold-in)', () => {
   it('always 5 + 5 distinct movies, no picks, no catalog movies, nothing excluded', () => {
     for (let fixture = 1; fixture <= 4; fixture++) {
       const artifacts = randomArtifacts(fixture);
-      const engine = createEngine(artifacts);
+      const engine = createEngine(artifacts, FOLD_IN);
       const rng = createRng(fixture);
       for (let request = 0; request < 40; request++) {
         const shuffled = [...RANDOM_CATALOG].sort(() => rng() - 0.5);
@@ -118,7 +122,7 @@ describe('recommend properties over random fixtures (fold-in)', () => {
   });
 
   it('is reproducible with a seed', () => {
-    const engine = createEngine(randomArtifacts(3));
+    const engine = createEngine(randomArtifacts(3), FOLD_IN);
     expect(engine.recommend([1, 2, 3], { rng: createRng(9) })).toEqual(
       engine.recommend([1, 2, 3], { rng: createRng(9) }),
     );
@@ -138,7 +142,7 @@ describe('recommend properties over random fixtures (fold-in)', () => {
         ...Object.fromEntries(range(13, 20).map((id) => [id, [0, 0, 0.1, 1 + id / 100]])),
       },
     });
-    const engine = createEngine(artifacts);
+    const engine = createEngine(artifacts, FOLD_IN);
     const { popularPicks } = engine.recommend([1, 2, 3], { rng: createRng(1), perSource: 1 });
     // perSource 1 draws among the best two; the best (11) must be the favourite over many seeds.
     let first = 0;
@@ -168,7 +172,7 @@ const LIKES_X = ratingsOf([
 
 describe('forYou', () => {
   it(`needs ${MIN_PERSONAL_RATINGS} ratings of known movies and says how many more`, () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     try {
       engine.forYou(ratingsOf([[1, 5]]));
       expect.unreachable();
@@ -190,7 +194,7 @@ describe('forYou', () => {
   });
 
   it('rejects an invalid rating', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     expect(() =>
       engine.forYou(
         ratingsOf([
@@ -212,7 +216,7 @@ describe('forYou', () => {
   });
 
   it('follows the member’s taste and never returns what they rated or excluded', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     const likesX = ratingsOf([
       [1, 5],
       [2, 5],
@@ -231,7 +235,7 @@ describe('forYou', () => {
   });
 
   it('changes as the ratings change, and is reproducible with a seed', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     const likesY = ratingsOf([
       [4, 5],
       [5, 5],
@@ -252,7 +256,7 @@ describe('forYou', () => {
 
   it('forTrainedUser uses the trained embedding', () => {
     const artifacts = randomArtifacts(5);
-    const engine = createEngine(artifacts);
+    const engine = createEngine(artifacts, FOLD_IN);
     const result = engine.forTrainedUser(1001, ratingsOf([[1, 4]]), { rng: createRng(2) });
     expectWellFormed(result, new Set([1]));
     for (const gem of result.hiddenGems) {
@@ -264,7 +268,7 @@ describe('forYou', () => {
 
 describe('movieNight', () => {
   it('combines members, excludes everything any of them rated, and guards a strong dislike', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     const likesX = LIKES_X;
     // Likes x too, but hates the y cluster's gems strongly (and x gem 21 in particular: rated it 0.5).
     const likesXHatesY = ratingsOf([
@@ -314,7 +318,7 @@ describe('movieNight', () => {
   });
 
   it('ignores members with too few ratings, unless nobody has enough', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     const enough = ratingsOf([
       [1, 5],
       [2, 5],
@@ -329,7 +333,7 @@ describe('movieNight', () => {
   });
 
   it('is reproducible with a seed', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     const night = [
       ratingsOf([
         [1, 5],
@@ -348,7 +352,7 @@ describe('movieNight', () => {
   });
 
   it('needs 1–6 members', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     const enough = ratingsOf([
       [1, 5],
       [2, 5],
@@ -361,7 +365,7 @@ describe('movieNight', () => {
 
 describe('rankForGroup', () => {
   it('orders a given list by the group scores (guard included), unpredictable movies last, nothing lost', () => {
-    const engine = createEngine(clusterArtifacts());
+    const engine = createEngine(clusterArtifacts(), FOLD_IN);
     // The second member likes x too but hates the y cluster.
     const group = [
       LIKES_X,

@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelRepository } from '../../src/artifacts/repository.ts';
 import type { Artifacts } from '../../src/artifacts/types.ts';
 import { createEngine } from '../../src/serve/engine.ts';
+import { verifyArtifacts } from '../../src/artifacts/verify.ts';
+import { PICK_LIFT } from '../../src/eval/pick-lift.ts';
 import type { Recommendations } from '../../src/serve/recommendation.ts';
 import { createRng } from '../../src/random.ts';
 import { trainVersion } from '../../src/train/pipeline.ts';
@@ -83,12 +85,12 @@ function meanGemJaccard(answer: (picks: number[], seed: number) => Recommendatio
 
 describe('generous raters', () => {
   it.each([
-    ['watch', 'watch-similar'],
-    ['fold-in', 'dnmf-fold-in'],
+    ['watch', undefined, 'watch-similar'],
+    ['fold-in', PICK_LIFT, 'dnmf-fold-in'],
   ] as const)(
     'do not under the %s method: gems depend on the picks and no reason is a user',
-    (method, kind) => {
-      const engine = createEngine(artifacts, { method });
+    (method, picks, kind) => {
+      const engine = createEngine(artifacts, { picks });
       expect(engine.method).toBe(method);
       const jaccard = meanGemJaccard((picks, seed) => engine.recommend(picks, { rng: createRng(seed) }));
       expect(jaccard).toBeLessThan(0.15);
@@ -102,13 +104,13 @@ describe('generous raters', () => {
     },
   );
 
-  it('serve by the watch model where the version has its prices, by the fold-in where it has none', () => {
+  it('serve by the watch model, and refuse a version without its exposure prices (verify.ts does too)', () => {
     expect(artifacts.watch?.prices).toBeDefined();
     expect(createEngine(artifacts).method).toBe('watch');
     // A version from before exposure prices (its watch-model.bin has none): plain summed cosine would let a
-    // hub fill most answers, so it serves the DNMF fold-in instead, and refuses 'watch' by name.
+    // hub fill most answers. It does not verify, so it is never served.
     const unpriced = { ...artifacts, watch: { ...artifacts.watch!, prices: undefined } };
-    expect(createEngine(unpriced).method).toBe('fold-in');
-    expect(() => createEngine(unpriced, { method: 'watch' })).toThrow(/no watch model with exposure prices/);
+    expect(() => createEngine(unpriced)).toThrow(/no watch model with exposure prices: retrain it/);
+    expect(verifyArtifacts(unpriced)).toContainEqual(expect.stringMatching(/no exposure prices/));
   });
 });

@@ -35,7 +35,7 @@ const { createMovieSearch } = await import('../../src/serve/catalog-search.ts');
 const { ServingModels, lazyTitleMatcher } = await import('../../src/serve/serving-models.ts');
 const { createTitleMatcher } = await import('../../src/serve/import/title-matcher.ts');
 import { createRng } from '../../src/random.ts';
-import { HAND_PICKS, handArtifacts } from '../serve/fixtures.ts';
+import { HAND_PICKS, handArtifacts, withWatchModel } from '../serve/fixtures.ts';
 
 /** Whether a promise has settled, without waiting for it. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
@@ -47,7 +47,7 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('ServingModels', () => {
   it('answers /rate searches before and after the all-title search is built in the background', async () => {
-    const artifacts = handArtifacts();
+    const artifacts = withWatchModel(handArtifacts());
     const eager = createMovieSearch(artifacts);
     const title = [...artifacts.movies.values()][0].title;
     const queries = [title.slice(0, 3), title, 'zzz-nothing'];
@@ -74,7 +74,7 @@ describe('ServingModels', () => {
   it('matches /import titles the same before, during and after the matcher is built in the background', async () => {
     // 1,800 movies: the build takes several steps (500 movies each), so an import can land mid-build.
     const table = [
-      ...handArtifacts().movies.values(),
+      ...withWatchModel(handArtifacts()).movies.values(),
       { movieId: 34319, title: 'Island, The (2005)', imdbId: '0399201' },
       { movieId: 63515, title: 'The Island (2006)', imdbId: '0851577' },
       ...Array.from({ length: 1_800 }, (_, i) => ({
@@ -132,7 +132,7 @@ describe('ServingModels', () => {
 
     // The bot's snapshot starts the same background build when a version loads.
     matcherBuilds.steps = matcherBuilds.finished = 0;
-    const snapshot = new ServingModels(handArtifacts()).current;
+    const snapshot = new ServingModels(withWatchModel(handArtifacts())).current;
     for (let i = 0; i < 20; i++) await nextTick();
     expect(matcherBuilds.steps).toBeGreaterThan(0);
     expect(snapshot.titleMatcher.matchTitle('The Matrix', 1999)).toEqual({ kind: 'matched', movieId: 1 });
@@ -140,13 +140,13 @@ describe('ServingModels', () => {
   });
 
   it('swaps gently: the old version serves until the new engine is warm, then the new one does', async () => {
-    const first = handArtifacts();
+    const first = withWatchModel(handArtifacts());
     // The second version names its movies differently, so an answer shows which version gave it.
     const renamed = new Map(
       [...first.movies].map(([id, movie]) => [id, { ...movie, title: `New ${id} (2001)` }]),
     );
     const second = {
-      ...handArtifacts(),
+      ...withWatchModel(handArtifacts()),
       movies: renamed,
       manifest: { ...first.manifest, version: 'second' },
     };

@@ -102,7 +102,9 @@ describe('the taste model in /foryou', () => {
     }
   });
 
-  it('ranks by the DNMF alone on a version without the fold-in data, or when asked to', () => {
+  it('ranks by the DNMF alone where the MF path cannot fold the member in, or when asked to', () => {
+    // Without the fold-in data (a version that would not verify, so is never served) the MF path folds in
+    // nobody: the same branch as a member none of whose movies it knows.
     const older = { ...artifacts, watch: { ...artifacts.watch!, foldIn: undefined } };
     for (const engine of [createEngine(older), createEngine(artifacts, { taste: false })]) {
       const answer = engine.forYou(fanOf(1), { rng: createRng(2) });

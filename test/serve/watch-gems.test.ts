@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Artifacts, WatchVectors } from '../../src/artifacts/types.ts';
 import { createRng } from '../../src/random.ts';
-import { runToEnd } from '../../src/serve/pick-lift.ts';
+import { stepsOf } from '../../src/serve/stepwise-build.ts';
 import { buildWatchGems } from '../../src/serve/watch-gems.ts';
 import { DEFAULT_EXPOSURE_PRICES, exposurePrices } from '../../src/train/watch-prices.ts';
 
@@ -50,7 +50,7 @@ function fixture() {
 
 describe('watch gems', () => {
   const { artifacts, watch, vectorOf } = fixture();
-  const gems = runToEnd(buildWatchGems(artifacts, watch));
+  const gems = stepsOf(buildWatchGems(artifacts, watch)).finish();
   const rng = createRng(5);
   const triples = Array.from({ length: 300 }, () => {
     const triple = new Set<number>();
@@ -87,9 +87,9 @@ describe('watch gems', () => {
   });
 
   it('without a price, the same ranking is plain summed cosine', () => {
-    const plain = runToEnd(
+    const plain = stepsOf(
       buildWatchGems(artifacts, { ...watch, prices: new Float32Array(watch.prices.length) }),
-    );
+    ).finish();
     const picks = triples[1];
     const ranked = plain.rank(picks, () => false).slice(0, 5);
     const cos = (a: number, b: number) =>

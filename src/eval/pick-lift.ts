@@ -1,5 +1,8 @@
 /**
- * /recommend's hidden gems: what the DNMF expects from the three picks in particular.
+ * A baseline of the ranking evaluation (`fold-in` in evaluate-ranking): /recommend's hidden gems as they
+ * were served before the watch model (and for versions without one until the taste model made it part of
+ * every servable version): what the DNMF expects from the three picks in particular. The engine runs it as
+ * a PicksRanking, with the bot's own draws, fallbacks and exclusions.
  *
  * The picks are folded in as one viewer who rates each of them 5 (fold-in.ts), giving a GMF vector p. For a
  * movie with GMF features x_m, p·x_m is the lift: how much more than its baseline (global mean + both biases
@@ -23,8 +26,8 @@
 import type { Artifacts } from '../artifacts/types.ts';
 import { gemBandRows } from '../artifacts/gem-band.ts';
 import { createRng } from '../random.ts';
-import { foldIn, type FoldedUser, type RowRating } from './fold-in.ts';
-import type { ScoredCandidate } from './recommendation.ts';
+import { foldIn, type FoldedUser, type RowRating } from '../serve/fold-in.ts';
+import type { PicksRanker, PicksRanking } from '../serve/picks-ranking.ts';
 import { RATING_MAX } from '../model/dnmf.ts';
 import { TopK } from '../model/top-k.ts';
 
@@ -37,22 +40,16 @@ const REFERENCE_SEED = 20_261_201;
 /** Candidates returned per request: more than a list's draw window and its own length. */
 export const RANKED = 40;
 
-export interface PickLift {
-  warm(pickId: number): void;
-  rank(picks: readonly number[], isExcluded: (movieId: number) => boolean): ScoredCandidate[];
-}
-
-export function createPickLift(artifacts: Artifacts, catalogIds: readonly number[]): PickLift {
-  return runToEnd(buildPickLift(artifacts, catalogIds));
-}
-
-/** Runs a step-wise build (see buildPickLift) to its end in one go. */
-export function runToEnd<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
-}
+/** The DNMF fold-in ranking of /recommend's gems, for the engine's `picks` option. */
+export const PICK_LIFT: PicksRanking = {
+  name: 'fold-in',
+  settings: () => ({ pickRating: PICK_RATING, referenceTriples: REFERENCE_TRIPLES }),
+  build: (artifacts) =>
+    buildPickLift(
+      artifacts,
+      artifacts.catalog.map((entry) => entry.movieId),
+    ),
+};
 
 /** Band movies handled between two pauses of a step-wise build (a few milliseconds of work). */
 const ROWS_PER_STEP = 256;
@@ -64,7 +61,7 @@ const ROWS_PER_STEP = 256;
 export function* buildPickLift(
   artifacts: Artifacts,
   catalogIds: readonly number[],
-): Generator<void, PickLift> {
+): Generator<void, PicksRanker> {
   const { dnmf } = artifacts;
   const { scorer } = dnmf;
   const g = scorer.gmfDim;
