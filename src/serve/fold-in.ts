@@ -125,8 +125,9 @@ function solvePrimal({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
       if (zr !== 0) rhs[r] += zr * y[i];
     }
   }
-  // ZᵀZ, lower triangle only (the factorisation reads no more): most of a fold-in's cost.
-  addOuterProducts(a, z, n, size, 1, true);
+  // ZᵀZ, lower triangle only (the factorisation reads no more): most of a fold-in's cost. The plain loop
+  // skipped zero entries; adding their ±0 products instead changes no sum that starts at +0.
+  addOuterProducts(a, z, n, size, 1, false);
   for (let k = 0; k < g; k++) a[k * size + k] += lambdaP;
   a[g * size + g] += lambdaB;
   const theta = solveSymmetric(a, rhs, size);
