@@ -228,7 +228,8 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId);
         if (taste && folded) {
-          const stars: StarsGuard = (movieId) => gemsOf().predictions([user], movieId);
+          const member = [user];
+          const stars: StarsGuard = (movieId) => gemsOf().predictions(member, movieId);
           // The movies shown get their reasons' rated movies (one solve each), not every candidate.
           const explained = (drawn: Candidate[]) =>
             drawn.map((c) =>

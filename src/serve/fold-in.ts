@@ -64,7 +64,8 @@ export function foldIn(dnmf: ServingDnmf, rated: readonly RowRating[]): FoldedUs
   });
   const problem: Ridge = { x: features, y: targets, n, g, lambdaP: lambdaVector, lambdaB: lambdaBias };
   const { p, bias, residuals } = n <= g ? solveDual(problem) : solvePrimal(problem);
-  const shares = Float64Array.from(residuals, (e) => e / lambdaVector);
+  const shares = new Float64Array(n);
+  for (let i = 0; i < n; i++) shares[i] = residuals[i] / lambdaVector;
   // The GMF path dots gmfWeighted with the movie's raw GMF row, so p is stored times the output weights.
   const gmfWeighted = new Float32Array(g);
   for (let k = 0; k < g; k++) gmfWeighted[k] = p[k] * w[k];
