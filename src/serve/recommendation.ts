@@ -45,11 +45,10 @@ export type RecommendationReason =
       price: number;
     }
   | {
-      /** DNMF, one member folded in from their own ratings (or a trained user's own embedding). */
+      /** DNMF, one member folded in from their own ratings (none of which the MF path knows). */
       kind: 'dnmf-personal';
-      /** How many of the member's ratings the fit used ('trained': the user's own training embedding). */
+      /** How many of the member's ratings the fit used. */
       ratingCount: number;
-      embedding: 'fold-in' | 'trained';
       /** Predicted rating for the member, on the ½–5 scale. */
       predictedRating: number;
     }
