@@ -19,8 +19,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   evaluate --train A.csv --test B.csv [--movies M.csv]
                                  train the DNMF on A, score B; prints one JSON line
   evaluate-ranking --train A.csv --test B.csv [--movies M.csv] [--links L.csv] [--seed N] [--band MIN-MAX]
-                   [--fold-in-folds N (default 4, 0 = skip)] [--watch dim=64,lambda=50,...]
-                   [--prices cap=0.027,referenceTriples=2000,...]
+                   [--watch dim=64,lambda=50,...] [--prices cap=0.027,referenceTriples=2000,...]
                                  train the pipeline on A, simulate /recommend for B's users next to
                                  baselines; one JSON line per list (README "Evaluation")
   evaluate-ranking --protocol new-members --train A.csv --test B.csv [--members 150] [--told 5,10,25]
@@ -64,7 +63,6 @@ async function main(argv: string[]): Promise<void> {
       movies: { type: 'string' },
       links: { type: 'string' },
       band: { type: 'string' },
-      'fold-in-folds': { type: 'string' },
       watch: { type: 'string' },
       prices: { type: 'string' },
       protocol: { type: 'string' },
@@ -127,7 +125,6 @@ async function main(argv: string[]): Promise<void> {
         seed: integer('seed', values.seed),
         band: values.band,
         epochs,
-        foldInFolds: integer('fold-in-folds', values['fold-in-folds']),
         watch: values.watch,
         prices: values.prices,
         protocol: values.protocol,

@@ -12,7 +12,6 @@ import { createEngine, type Engine } from '../serve/engine.ts';
 import type { DnmfOptions } from '../train/dnmf/index.ts';
 import type { WatchModelOptions } from '../train/watch-model.ts';
 import type { ExposurePriceOptions } from '../train/watch-prices.ts';
-import { DEFAULT_FOLD_IN_FOLDS, foldInQuality } from './fold-in.ts';
 import { PICK_LIFT } from './pick-lift.ts';
 import { trainTemporaryModel } from './temporary-model.ts';
 import { cosineFromSources } from './cosine.ts';
@@ -49,8 +48,6 @@ export interface RankingEvaluationOptions {
   /** Pairs of disjoint triples for pick sensitivity. */
   sensitivityPairs?: number;
   protocol?: ProtocolOptions;
-  /** Folds of users for the fold-in check (one extra model each); 0 skips it. */
-  foldInFolds?: number;
   dnmf?: Partial<DnmfOptions>;
   watch?: Partial<WatchModelOptions>;
   watchPrices?: Partial<ExposurePriceOptions>;
@@ -82,15 +79,15 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
   const started = performance.now();
 
   say(`training on ${options.train.ratings.length} rows`);
-  const model = {
+  const artifacts = await trainTemporaryModel({
     movies: options.movies,
     checksums: options.checksums,
     dnmf: options.dnmf,
     watch: options.watch,
     watchPrices: options.watchPrices,
     logger: options.logger,
-  };
-  const artifacts = await trainTemporaryModel({ ...model, ratings: options.train });
+    ratings: options.train,
+  });
   say(`trained in ${seconds(started)} s`);
 
   // The baselines' band: the gems' own (the engine's gem band) unless asked otherwise.
@@ -208,11 +205,6 @@ export async function evaluateRanking(options: RankingEvaluationOptions): Promis
   }
   say(`measured in ${seconds(started)} s`);
 
-  const folds = options.foldInFolds ?? DEFAULT_FOLD_IN_FOLDS;
-  if (folds > 0) {
-    lines.push(await foldInQuality(artifacts, options.train, users, model, { folds, seed, k }));
-    say(`fold-in measured in ${seconds(started)} s`);
-  }
   return lines;
 
   function engineDropped(method: Method): Record<string, number> {

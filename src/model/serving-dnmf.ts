@@ -53,8 +53,8 @@ const FORMAT_VERSION = 1;
 /** Reads DnmfModel.serialize()'s output (the files a version holds) into a ServingDnmf. */
 export interface ServingDnmfOptions {
   /**
-   * Keep the trained users' embeddings (default true). Only the evaluation's forTrainedUser reads them; a
-   * serving bot folds members in, so it drops them (200,948 users × 73 floats ≈ 59 MB on ml-32m) after
+   * Keep the trained users' embeddings (default true; the training side's checks read them). A serving
+   * bot folds members in, so it drops them (200,948 users × 73 floats ≈ 59 MB on ml-32m) after
    * taking their mean MLP embedding, which folded-in members use.
    */
   trainedUsers?: boolean;

@@ -153,6 +153,109 @@ const addOuterProductsCode: WasmFunction = (() => {
 })();
 
 /**
+ * addOuterProducts4(a, z, size, scale): addOuterProducts for exactly four rows z₀…z₃ (size apart), each
+ * element of A loaded once, given its four products in row order, and stored once: the same additions in
+ * the same order as four single-row passes, with a quarter of the memory traffic. No zero skipping.
+ */
+const addOuterProducts4Code: WasmFunction = (() => {
+  const [a, z, size, scale, r, c, aRow, stride, zAt, aAt] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const s = [10, 11, 12, 13];
+  const sum = 14;
+  /** Row q's entry at column `index` (an i32 local), as f64. */
+  const entry = (q: number, index: number) => [
+    ...op.localGet(z),
+    ...op.localGet(stride),
+    ...op.i32Const(q),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.localGet(index),
+    ...op.i32Const(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+  ];
+  /** zAt + q·stride: row q at column c. */
+  const rowAt = (q: number) => [
+    ...op.localGet(zAt),
+    ...op.localGet(stride),
+    ...op.i32Const(q),
+    ...op.i32Mul,
+    ...op.i32Add,
+  ];
+  const pairSum = s.flatMap((sq, q) => [
+    ...op.localGet(sum),
+    ...op.localGet(sq),
+    ...rowAt(q),
+    ...op.v128Load(0),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.localSet(sum),
+  ]);
+  const singleSum = s.flatMap((sq, q) => [
+    ...op.localGet(sum),
+    ...op.localGet(sq),
+    ...rowAt(q),
+    ...op.v128Load64Zero(0),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.localSet(sum),
+  ]);
+  /** zAt = z + c·8, aAt = aRow + c·8. */
+  const columnAt = [
+    ...op.localGet(z),
+    ...op.localGet(c),
+    ...op.i32Const(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.localSet(zAt),
+    ...op.localGet(aRow),
+    ...op.localGet(c),
+    ...op.i32Const(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.localSet(aAt),
+  ];
+  return {
+    name: 'addOuterProducts4',
+    params: [i32, i32, i32, f64],
+    locals: [i32, i32, i32, i32, i32, i32, v128, v128, v128, v128, v128],
+    body: [
+      [...op.localGet(size), ...op.i32Const(3), ...op.i32Shl, ...op.localSet(stride)],
+      [...op.i32Const(0), ...op.localSet(r), ...op.localGet(a), ...op.localSet(aRow)],
+      [...op.block, ...op.loop],
+      [...op.localGet(r), ...op.localGet(size), ...op.i32GeU, ...op.brIf(1)],
+      // s_q = scale · z_q[r], in both lanes.
+      ...s.map((sq, q) => [
+        ...op.localGet(scale),
+        ...entry(q, r),
+        ...op.f64Load(0),
+        ...op.f64Mul,
+        ...op.f64x2Splat,
+        ...op.localSet(sq),
+      ]),
+      [...op.i32Const(0), ...op.localSet(c)],
+      [...op.block, ...op.loop],
+      [...op.localGet(c), ...op.localGet(r), ...op.i32GeU, ...op.brIf(1)],
+      columnAt,
+      [...op.localGet(aAt), ...op.v128Load(0), ...op.localSet(sum)],
+      pairSum,
+      [...op.localGet(aAt), ...op.localGet(sum), ...op.v128Store(0)],
+      [...op.localGet(c), ...op.i32Const(2), ...op.i32Add, ...op.localSet(c)],
+      [...op.br(0), ...op.end, ...op.end],
+      // Column r alone when it is left (lane 0 only).
+      [...op.localGet(c), ...op.localGet(r), ...op.i32Eq, ...op.if],
+      columnAt,
+      [...op.localGet(aAt), ...op.v128Load64Zero(0), ...op.localSet(sum)],
+      singleSum,
+      [...op.localGet(aAt), ...op.localGet(sum), ...op.f64x2ExtractLane(0), ...op.f64Store(0)],
+      [...op.end],
+      [...op.localGet(aRow), ...op.localGet(stride), ...op.i32Add, ...op.localSet(aRow)],
+      [...op.localGet(r), ...op.i32Const(1), ...op.i32Add, ...op.localSet(r)],
+      [...op.br(0), ...op.end, ...op.end],
+    ],
+  };
+})();
+
+/**
  * gramLower(xt, n, g, out): out[i][j] = Σ_k x_i[k] · x_j[k] for j ≤ i, summed over k in order, from the
  * transpose xt (g × n, f64) so that x_j[k] and x_{j+1}[k] sit side by side: the two lanes are two dot
  * products, each added up exactly as the plain loop adds it.
@@ -261,6 +364,7 @@ interface Kernels {
   scanRows(x: number, rows: number, n: number, d: number, out: number): void;
   addOuterProducts(a: number, rows: number, n: number, size: number, scale: number, skipZeros: number): void;
   gramLower(xt: number, n: number, g: number, out: number): void;
+  addOuterProducts4(a: number, z: number, size: number, scale: number): void;
 }
 
 let compiled: object | null | undefined;
@@ -268,7 +372,7 @@ let compiled: object | null | undefined;
 /** The compiled kernels, or null where this runtime has no WebAssembly SIMD. */
 function kernelModule(): object | null {
   if (compiled === undefined) {
-    const bytes = wasmModule([scanRowsCode, addOuterProductsCode, gramLowerCode], 1);
+    const bytes = wasmModule([scanRowsCode, addOuterProductsCode, gramLowerCode, addOuterProducts4Code], 1);
     compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
   }
   return compiled;
@@ -400,7 +504,17 @@ export function addOuterProducts(
   for (let first = 0; first < n; first += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, n - first);
     new Float64Array(buffer, rowsAt, count * size).set(rows.subarray(first * size, (first + count) * size));
-    kernels.addOuterProducts(aAt, rowsAt, count, size, scale, skipZeros ? 1 : 0);
+    // Four rows at a time where no zero is to be skipped, the rest one by one.
+    const blocked = skipZeros ? 0 : count - (count % 4);
+    for (let q = 0; q < blocked; q += 4) kernels.addOuterProducts4(aAt, rowsAt + q * size * 8, size, scale);
+    kernels.addOuterProducts(
+      aAt,
+      rowsAt + blocked * size * 8,
+      count - blocked,
+      size,
+      scale,
+      skipZeros ? 1 : 0,
+    );
   }
   a.set(aView);
 }

@@ -51,9 +51,7 @@ export function describeReason(
         : 'A less-known movie often watched by people who watched your picks.';
     }
     case 'dnmf-personal':
-      return reason.embedding === 'fold-in'
-        ? `A less-known movie that fits the taste of your ${countText(reason.ratingCount, 'rating')}.`
-        : 'A less-known movie that fits the taste you showed in your ratings.';
+      return `A less-known movie that fits the taste of your ${countText(reason.ratingCount, 'rating')}.`;
     case 'dnmf-group':
       return reason.lowestPredicted >= DISLIKE_BELOW
         ? 'A less-known movie close to what your group loves, that nobody in it is expected to dislike.'

@@ -107,15 +107,6 @@ export interface Engine {
    * cannot predict keep their order after the others. The same ids come back, nothing dropped.
    */
   rankForGroup(members: readonly (readonly MemberRating[])[], movieIds: readonly number[]): number[];
-  /**
-   * forYou with the DNMF side from a trained user's own embedding instead of a fold-in (for the ranking
-   * evaluation's fold-in comparison); `ratings` still drive the kNN side and the exclusions.
-   */
-  forTrainedUser(
-    userId: number,
-    ratings: readonly MemberRating[],
-    options?: RecommendOptions,
-  ): Recommendations;
   /** Resolves once every catalog movie's precomputation is done (at once unless created with warm: 'later'). */
   warmed: Promise<void>;
 }
@@ -226,7 +217,6 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
     user: UserVector,
     ratings: readonly MemberRating[],
     ratingCount: number,
-    embedding: 'fold-in' | 'trained',
     options: RecommendOptions,
     folded?: FoldedTaste,
   ): Recommendations {
@@ -238,7 +228,8 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       (taken, perSource, rng) => {
         const isTaken = (movieId: number) => taken.has(movieId);
         if (taste && folded) {
-          const stars: StarsGuard = (movieId) => gemsOf().predictions([user], movieId);
+          const member = [user];
+          const stars: StarsGuard = (movieId) => gemsOf().predictions(member, movieId);
           // The movies shown get their reasons' rated movies (one solve each), not every candidate.
           const explained = (drawn: Candidate[]) =>
             drawn.map((c) =>
@@ -251,12 +242,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
           const popular = explained(draw(taste.popular(folded, isTaken, knn, stars), taken, perSource, rng));
           return { popular, gems };
         }
-        const gemList = draw(
-          gemsOf().personal(user, isTaken, { ratingCount, embedding }),
-          taken,
-          perSource,
-          rng,
-        );
+        const gemList = draw(gemsOf().personal(user, isTaken, ratingCount), taken, perSource, rng);
         const seeds = bestRated(ratings, PERSONAL_SEEDS);
         const popular = draw(neighboursOf().combined(seeds, isTaken, 'your-ratings'), taken, perSource, rng);
         return { popular, gems: gemList };
@@ -312,14 +298,7 @@ export function createEngine(artifacts: Artifacts, options: CreateEngineOptions 
       validateRatings(ratings);
       const { user, known } = foldMember(ratings);
       requireEnough(known);
-      return personal(user, ratings, known, 'fold-in', options, taste?.fold(ratings));
-    },
-
-    forTrainedUser(userId, ratings, options = {}) {
-      validateRatings(ratings);
-      const user = gemsOf().trainedUser(userId);
-      if (!user) throw new RangeError(`user ${userId} is not in the DNMF model`);
-      return personal(user, ratings, ratings.length, 'trained', options);
+      return personal(user, ratings, known, options, taste?.fold(ratings));
     },
 
     groupScores(members, movieIds) {

@@ -64,7 +64,8 @@ export function foldIn(dnmf: ServingDnmf, rated: readonly RowRating[]): FoldedUs
   });
   const problem: Ridge = { x: features, y: targets, n, g, lambdaP: lambdaVector, lambdaB: lambdaBias };
   const { p, bias, residuals } = n <= g ? solveDual(problem) : solvePrimal(problem);
-  const shares = Float64Array.from(residuals, (e) => e / lambdaVector);
+  const shares = new Float64Array(n);
+  for (let i = 0; i < n; i++) shares[i] = residuals[i] / lambdaVector;
   // The GMF path dots gmfWeighted with the movie's raw GMF row, so p is stored times the output weights.
   const gmfWeighted = new Float32Array(g);
   for (let k = 0; k < g; k++) gmfWeighted[k] = p[k] * w[k];
@@ -124,8 +125,9 @@ function solvePrimal({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
       if (zr !== 0) rhs[r] += zr * y[i];
     }
   }
-  // ZᵀZ, lower triangle only (the factorisation reads no more): most of a fold-in's cost.
-  addOuterProducts(a, z, n, size, 1, true);
+  // ZᵀZ, lower triangle only (the factorisation reads no more): most of a fold-in's cost. The plain loop
+  // skipped zero entries; adding their ±0 products instead changes no sum that starts at +0.
+  addOuterProducts(a, z, n, size, 1, false);
   for (let k = 0; k < g; k++) a[k * size + k] += lambdaP;
   a[g * size + g] += lambdaB;
   const theta = solveSymmetric(a, rhs, size);

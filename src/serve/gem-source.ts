@@ -45,13 +45,11 @@ export interface GemSource {
   /** A member's ratings as DNMF rows (movies the model does not know are left out). */
   rowRatings(ratings: ReadonlyArray<{ movieId: number; rating: number }>): RowRating[];
   foldIn(rated: readonly RowRating[]): FoldedUser;
-  /** A trained user's own embedding, or undefined when the model does not know the user. */
-  trainedUser(userId: number): UserVector | undefined;
   /** The band's best movies for one member by predicted rating. */
   personal(
     user: UserVector,
     isExcluded: (movieId: number) => boolean,
-    describe: { ratingCount: number; embedding: 'fold-in' | 'trained' },
+    ratingCount: number,
   ): ScoredCandidate[];
   /** The band's best movies for a group: mean prediction, dislike-guarded. */
   group(users: readonly UserVector[], isExcluded: (movieId: number) => boolean): ScoredCandidate[];
@@ -106,12 +104,7 @@ export function createGemSource(artifacts: Artifacts): GemSource {
     rowRatings,
     foldIn: (rated) => foldIn(dnmf, rated),
 
-    trainedUser(userId) {
-      const row = dnmf.userRows.get(userId);
-      return row === undefined ? undefined : scorer.trainedUser(row);
-    },
-
-    personal(user, isExcluded, describe) {
+    personal(user, isExcluded, ratingCount) {
       const rows = openBandRows(isExcluded);
       for (const m of rows) scratch[m] = predict(user, m);
       const best = topIndicesBy(rows, scratch, PERSONAL_RANKED);
@@ -120,8 +113,7 @@ export function createGemSource(artifacts: Artifacts): GemSource {
         score: scratch[m],
         reason: {
           kind: 'dnmf-personal' as const,
-          ratingCount: describe.ratingCount,
-          embedding: describe.embedding,
+          ratingCount,
           predictedRating: clipToScale(scratch[m]),
         },
       }));

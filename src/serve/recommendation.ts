@@ -19,7 +19,8 @@ export type RecommendationReason =
   | {
       /**
        * DNMF, the three picks folded in as one viewer who loves them (src/serve/fold-in.ts), ranked by how
-       * unusually they lift the movie compared with typical catalog triples (src/serve/pick-lift.ts).
+       * unusually they lift the movie compared with typical catalog triples. Only the evaluation's baseline
+       * ranking gives it (src/eval/pick-lift.ts, through the engine's `picks` option): the bot never does.
        */
       kind: 'dnmf-fold-in';
       /** Picks whose share of the lift is positive, largest share first. */
@@ -45,11 +46,10 @@ export type RecommendationReason =
       price: number;
     }
   | {
-      /** DNMF, one member folded in from their own ratings (or a trained user's own embedding). */
+      /** DNMF, one member folded in from their own ratings (none of which the MF path knows). */
       kind: 'dnmf-personal';
-      /** How many of the member's ratings the fit used ('trained': the user's own training embedding). */
+      /** How many of the member's ratings the fit used. */
       ratingCount: number;
-      embedding: 'fold-in' | 'trained';
       /** Predicted rating for the member, on the ½–5 scale. */
       predictedRating: number;
     }

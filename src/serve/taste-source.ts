@@ -424,11 +424,18 @@ function guard(
   for (const entry of ranked) {
     if (ok.length === wanted) break;
     const predicted = stars(movieIds[entry.index]);
-    const checked = predicted ? { ...entry, predicted } : entry;
-    if (on && predicted && Math.min(...predicted) < DISLIKE_BELOW) disliked.push(checked);
-    else ok.push(checked);
+    // The entries are this request's own (top-k's), so the prediction is written into them.
+    if (predicted) entry.predicted = predicted;
+    if (on && predicted && lowest(predicted) < DISLIKE_BELOW) disliked.push(entry);
+    else ok.push(entry);
   }
   return [...ok, ...disliked].slice(0, wanted);
+}
+
+function lowest(values: readonly number[]): number {
+  let low = Infinity;
+  for (const value of values) if (value < low) low = value;
+  return low;
 }
 
 /** 3 stars is "it was fine" on MovieLens' scale: below it, a predicted dislike. */

@@ -7,8 +7,7 @@ import {
   randomBandMethod,
   type TrainingFacts,
 } from '../../src/eval/methods.ts';
-import { dealFolds } from '../../src/eval/fold-in.ts';
-import { qualifyingUsers, withoutUsers, type EvalUser } from '../../src/eval/protocol.ts';
+import { qualifyingUsers, withoutUsers } from '../../src/eval/protocol.ts';
 import { createRng } from '../../src/random.ts';
 import { ratingTable } from '../support/dataset.ts';
 
@@ -49,22 +48,6 @@ describe('who qualifies, with which picks and relevant movies', () => {
     expect([...user.relevant].sort((a, b) => a - b)).toEqual([8, 10]);
     expect([...user.trainMovies].sort((a, b) => a - b)).toEqual([7, 100, 101, 102, 103]);
     expect(user.trainRatings).toContainEqual({ movieId: 7, rating: 3 });
-  });
-
-  it('deals users into seeded folds: each once, near-equal sizes, the same for the same seed', () => {
-    const users = Array.from({ length: 10 }, (_, i) => ({ userId: i + 1 }) as EvalUser);
-    const folds = dealFolds(users, 4, createRng(2));
-    expect(folds.map((fold) => fold.length).sort()).toEqual([2, 2, 3, 3]);
-    expect(
-      folds
-        .flat()
-        .map((u) => u.userId)
-        .sort((a, b) => a - b),
-    ).toEqual(users.map((u) => u.userId));
-    for (const fold of folds)
-      expect(fold.map((u) => u.userId)).toEqual([...fold.map((u) => u.userId)].sort((a, b) => a - b));
-    expect(dealFolds(users, 4, createRng(2))).toEqual(folds);
-    expect(() => dealFolds(users, 1, createRng(2))).toThrow('folds must be an integer >= 2');
   });
 
   it('drops the rows of given users (the fold-in model never sees them)', () => {

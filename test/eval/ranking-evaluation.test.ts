@@ -36,7 +36,6 @@ describe('evaluate-ranking on a generated dataset', () => {
       movies,
       seed: 7,
       dnmf: { epochs: 2 },
-      foldInFolds: 2,
     });
   }, 60_000);
 
@@ -116,32 +115,6 @@ describe('evaluate-ranking on a generated dataset', () => {
     expect(byName.get('engine.popular')!.droppedByExclude).toBe(0);
   });
 
-  it('compares fold-in with trained-in embeddings for a user folds, every user folded in once', () => {
-    const foldIn = lines.find((line) => line.name === 'fold-in')!;
-    const users = lines[0].users as number;
-    expect(foldIn.users).toBe(users);
-    const folds = foldIn.folds as { count: number; users: number[] };
-    expect(folds.count).toBe(2);
-    expect(folds.users.reduce((a, b) => a + b, 0)).toBe(users);
-    for (const size of folds.users) expect(Math.abs(size - users / 2)).toBeLessThan(1);
-    for (const side of ['trainedIn', 'foldedIn', 'foldedInKnownUsers', 'trainedInOtherModel']) {
-      const scores = foldIn[side] as Record<string, { hit: number; hitsPer100: number }>;
-      for (const list of ['popular', 'gems', 'all']) {
-        // A user with a hit has at least one: hits per user ≥ hit rate; a rate is at most 1.
-        expect(scores[list].hit, `${side} ${list}`).toBeLessThanOrEqual(1);
-        expect(scores[list].hitsPer100 / 100, `${side} ${list}`).toBeGreaterThanOrEqual(
-          scores[list].hit - 1e-3,
-        );
-      }
-      // The two lists never share a movie, so all ten hold exactly the hits of both.
-      expect(scores.all.hitsPer100, side).toBeCloseTo(scores.popular.hitsPer100 + scores.gems.hitsPer100, 0);
-    }
-    const ratio = foldIn.ratio as { gems: number | null };
-    const gems = (foldIn.foldedIn as Record<string, { hitsPer100: number }>).gems.hitsPer100;
-    const trained = (foldIn.trainedIn as Record<string, { hitsPer100: number }>).gems.hitsPer100;
-    if (trained > 0) expect(ratio.gems).toBeCloseTo(gems / trained, 2);
-  });
-
   it('gives the same JSON through the CLI for the same seed, and never writes to MODELS_DIR', async () => {
     const env = { MOVIELENS_DIR: dir, MODELS_DIR: path.join(dir, 'never-used-models'), LOG_LEVEL: 'error' };
     const args = (seed: number) => [
@@ -153,8 +126,6 @@ describe('evaluate-ranking on a generated dataset', () => {
       '--seed',
       String(seed),
       '--epochs',
-      '2',
-      '--fold-in-folds',
       '2',
     ];
     const same = await runCli(args(7), env);

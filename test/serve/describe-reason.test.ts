@@ -31,8 +31,8 @@ const REASONS: RecommendationReason[] = [
   },
   { kind: 'dnmf-fold-in', pickIds: [3, 1], lift: 0.234 },
   { kind: 'watch-similar', matches: [{ movieId: 1, similarity: 0.31 }], totalSimilarity: 0.5, price: 0.18 },
-  { kind: 'dnmf-personal', ratingCount: 12, embedding: 'fold-in', predictedRating: 5 },
-  { kind: 'dnmf-personal', ratingCount: 0, embedding: 'trained', predictedRating: 4.4 },
+  { kind: 'dnmf-personal', ratingCount: 12, predictedRating: 5 },
+  { kind: 'dnmf-personal', ratingCount: 1, predictedRating: 4.4 },
   { kind: 'dnmf-group', memberCount: 3, meanPredicted: 4.06, lowestPredicted: 3.6 },
   { kind: 'dnmf-group', memberCount: 3, meanPredicted: 4.06, lowestPredicted: 2.1 },
   { kind: 'popular-fallback', count: 150, mean: 4.4, weightedRating: 4.34 },
@@ -116,7 +116,7 @@ describe('describeReason', () => {
       'A less-known movie that fits the taste of your 12 ratings.',
     );
     expect(describeReason(REASONS[8], artifacts, owner)).toBe(
-      'A less-known movie that fits the taste you showed in your ratings.',
+      'A less-known movie that fits the taste of your 1 rating.',
     );
   });
 

@@ -253,17 +253,6 @@ describe('forYou', () => {
       engine.forYou(likesY, { rng: createRng(4) }),
     );
   });
-
-  it('forTrainedUser uses the trained embedding', () => {
-    const artifacts = randomArtifacts(5);
-    const engine = createEngine(artifacts, FOLD_IN);
-    const result = engine.forTrainedUser(1001, ratingsOf([[1, 4]]), { rng: createRng(2) });
-    expectWellFormed(result, new Set([1]));
-    for (const gem of result.hiddenGems) {
-      if (gem.reason.kind === 'dnmf-personal') expect(gem.reason.embedding).toBe('trained');
-    }
-    expect(() => engine.forTrainedUser(4242, [], {})).toThrow(RangeError);
-  });
 });
 
 describe('movieNight', () => {

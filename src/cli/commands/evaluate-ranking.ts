@@ -21,7 +21,6 @@ export interface EvaluateRankingArgs {
   seed?: number;
   band?: string;
   epochs?: number;
-  foldInFolds?: number;
   /** Watch-model options as name=value pairs, e.g. "dim=96,lambda=50" (see train/watch-model.ts). */
   watch?: string;
   /** Exposure-price options as name=value pairs, e.g. "cap=0.03" (see train/watch-prices.ts). */
@@ -57,7 +56,7 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
     throw new UsageError(`--protocol must be one of ${PROTOCOLS.join(', ')}, got "${protocol}"`);
   if (!args.train || (!args.test && !args.validation)) {
     throw new UsageError(
-      'evaluate-ranking needs --train A.csv --test B.csv (or --train A.csv --validation) [--protocol recommend|new-members] [--movies M.csv] [--links L.csv] [--seed N] [--band MIN-MAX] [--fold-in-folds N]',
+      'evaluate-ranking needs --train A.csv --test B.csv (or --train A.csv --validation) [--protocol recommend|new-members] [--movies M.csv] [--links L.csv] [--seed N] [--band MIN-MAX]',
     );
   }
   if (args.validation && args.test)
@@ -128,7 +127,7 @@ export async function evaluateRankingCommand(context: CliContext, args: Evaluate
     const rows = args.validation
       ? validationRows(train.ratings, args.seed ?? DEFAULT_RANKING.seed)
       : { train: train.ratings, test: test!.ratings };
-    lines = await evaluateRanking({ ...model, ...rows, band, foldInFolds: args.foldInFolds, perUnit });
+    lines = await evaluateRanking({ ...model, ...rows, band, perUnit });
     if (args.validation)
       lines[0] = { ...lines[0], rows: 'validation: a seeded 80/20 split of the train rows' };
   }
