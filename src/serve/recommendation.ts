@@ -19,7 +19,8 @@ export type RecommendationReason =
   | {
       /**
        * DNMF, the three picks folded in as one viewer who loves them (src/serve/fold-in.ts), ranked by how
-       * unusually they lift the movie compared with typical catalog triples (src/serve/pick-lift.ts).
+       * unusually they lift the movie compared with typical catalog triples. Only the evaluation's baseline
+       * ranking gives it (src/eval/pick-lift.ts, through the engine's `picks` option): the bot never does.
        */
       kind: 'dnmf-fold-in';
       /** Picks whose share of the lift is positive, largest share first. */

@@ -1,11 +1,12 @@
 /**
  * /foryou's and /movienight's lists from the taste model's MF path (the watch model, trained by ALS on who
- * rated what): each member folded in exactly (taste-fold-in.ts), movies ranked by x_u · y_m. The stars path
+ * rated what): each member folded in exactly (taste-fold-in.ts; with the members' own λ, foldInLambda),
+ * movies ranked by x_u · y_m. The stars path
  * (the DNMF) only guards: a movie the member (or any member) is predicted to rate below DISLIKE_BELOW goes
  * behind every movie nobody is, and its prediction is kept in the reason for the card.
  *
  * - Gems: the gem band (gem-band.ts), by score less priceWeight × the band's exposure price (watch-prices.ts;
- *   0 by default: the plain score, see DEFAULT_TASTE).
+ *   weight 0.05, see DEFAULT_TASTE).
  * - Group gems: every member folded in on their own; each member's scores over the band divided by that
  *   member's best band score, so every member weighs the same (one with many ratings and large scores does
  *   not outvote the others), then averaged; a quarter of the weight goes to the group's pooled viewer (all
@@ -59,15 +60,20 @@ export interface TasteOptions {
   groupLeastMiseryWeight: number;
   /** Whether the stars path keeps predicted dislikes behind the rest. */
   dislikeGuard: boolean;
+  /** λ of a member's fold-in solve (undefined: the one training used, stored in the version). */
+  foldInLambda: number | undefined;
 }
 
 /**
  * Chosen on validation splits carved from TRAINING rows only (150 users held out of the fixed split's and of
  * seed 7's train rows, each telling 5 / 10 / 25 ratings; README "New members", session 6), never on a test
  * set; the grid and its figures are in the README.
- * - Gems: price weight 0 (session 5: 0.05). On both validation sets the price no longer changed the most
- *   served gem's share (6–8 % of members either way) and cost hits (top 5 summed over the six cells: −1.4
- *   against the plain fold-in at 0.05, +6.7 at 0); the stars path's guard stays (+4 hits/100 at N = 10).
+ * - Members' fold-in λ 50 (training's is 10, kept for the movie factors and /recommend): a member who told
+ *   5–25 ratings is shrunk harder than a trained user with hundreds. Gems' top 5 rose by 8–14 hits/100 at
+ *   every N on both sets (fold-in λ 25: 1–11, λ 100: more hits but the most-served gem reached 11–13 % of
+ *   members, over the 10 % bound); popular picks and groups did not lose.
+ * - Gems: price weight 0.05, as before: with λ 50 it keeps the most-served gem at 8–9 % (10–11 % at 0 or
+ *   0.025) for 1–5 hits/100; the stars path's guard stays (+4 hits/100 at N = 10 at λ 10).
  * - Popular: raw MF score + 0.25 × kNN + 1 × the share prior (unchanged), drawn among the best 6 instead of
  *   the engine's usual 10 (popularDrawn): the wider draw cost 10–25 hits/100 and lost to the 5 most-rated
  *   at N = 5; among 6 it beat them at every N on both sets (among 7: not at N = 5 on one). A stronger prior
@@ -79,7 +85,7 @@ export interface TasteOptions {
  *   lost 30–60 on "any" and did not gain on "by two".
  */
 export const DEFAULT_TASTE: TasteOptions = {
-  priceWeight: 0,
+  priceWeight: 0.05,
   groupCombine: 'mean',
   softMinTemperature: 0.1,
   knnWeight: 0.25,
@@ -89,6 +95,7 @@ export const DEFAULT_TASTE: TasteOptions = {
   groupPooledWeight: 0.25,
   groupLeastMiseryWeight: 0,
   dislikeGuard: true,
+  foldInLambda: 50,
 };
 
 /** Candidates a ranking returns: the draw window (10) and exclusions need more than the list's 5. */
@@ -126,10 +133,19 @@ export interface TasteSource {
   ): ScoredCandidate[];
 }
 
-/** The version's watch model when it carries what a fold-in needs (older versions: undefined). */
-export function foldableWatch(artifacts: Pick<Artifacts, 'watch'>): FoldableWatch | undefined {
+/**
+ * The version's watch model when it carries what a fold-in needs (older versions: undefined), with the
+ * members' λ when the options set one (foldInLambda: a member's solve shrinks harder than training's; the
+ * movie factors are the same).
+ */
+export function foldableWatch(
+  artifacts: Pick<Artifacts, 'watch'>,
+  options: Pick<Partial<TasteOptions>, 'foldInLambda'> = {},
+): FoldableWatch | undefined {
   const watch = artifacts.watch;
-  return watch?.foldIn ? { ...watch, foldIn: watch.foldIn } : undefined;
+  if (!watch?.foldIn) return undefined;
+  const lambda = options.foldInLambda ?? watch.foldIn.lambda;
+  return { ...watch, foldIn: { ...watch.foldIn, lambda } };
 }
 
 /** A set of watch rows packed as raw factors y_m, so a scan reads memory front to back. */
@@ -144,9 +160,9 @@ export function createTasteSource(
   artifacts: Pick<Artifacts, 'manifest' | 'movies' | 'watch'>,
   options: Partial<TasteOptions> = {},
 ): TasteSource | undefined {
-  const watch = foldableWatch(artifacts);
-  if (!watch) return undefined;
   const opts = { ...DEFAULT_TASTE, ...options };
+  const watch = foldableWatch(artifacts, opts);
+  if (!watch) return undefined;
   const d = watch.dim;
   const rowOf = new Map<number, number>();
   watch.movieIds.forEach((movieId, row) => rowOf.set(movieId, row));

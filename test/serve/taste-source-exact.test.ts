@@ -12,7 +12,12 @@ import type { Artifacts } from '../../src/artifacts/types.ts';
 import { createGemSource } from '../../src/serve/gem-source.ts';
 import { createNeighbourSource } from '../../src/serve/neighbour-source.ts';
 import type { MemberRating } from '../../src/serve/recommendation.ts';
-import { createTasteSource, foldableWatch, type TasteOptions } from '../../src/serve/taste-source.ts';
+import {
+  createTasteSource,
+  DEFAULT_TASTE,
+  foldableWatch,
+  type TasteOptions,
+} from '../../src/serve/taste-source.ts';
 import { createRng, type Rng } from '../../src/random.ts';
 import { trainVersion } from '../../src/train/pipeline.ts';
 import { REAL_DATASET_DIR, syntheticDataset, tempDir, writeDatasetFiles } from '../support/dataset.ts';
@@ -73,7 +78,10 @@ function compare(options: Partial<TasteOptions>, seed: number): number {
     const isExcluded = (movieId: number) => rated.has(movieId) || marked.has(movieId);
     const folded = ratings.map((r) => served.fold(r)!);
     for (const member of folded) {
-      const { x, factor } = referenceFoldInTaste(foldableWatch(artifacts)!, [...member.rows]);
+      const { x, factor } = referenceFoldInTaste(
+        foldableWatch(artifacts, { ...DEFAULT_TASTE, ...options })!,
+        [...member.rows],
+      );
       expect(member.x).toEqual(x);
       expect(member.factor).toEqual(factor);
     }

@@ -47,9 +47,9 @@ export function createReferenceTasteSource(
   artifacts: Pick<Artifacts, 'manifest' | 'movies' | 'watch'>,
   options: Partial<TasteOptions> = {},
 ): ReferenceTasteSource | undefined {
-  const watch = foldableWatch(artifacts);
-  if (!watch) return undefined;
   const opts = { ...DEFAULT_TASTE, ...options };
+  const watch = foldableWatch(artifacts, opts);
+  if (!watch) return undefined;
   const d = watch.dim;
   const band = gemBand(artifacts.manifest);
   const bandRows: number[] = [];
