@@ -18,8 +18,12 @@ export interface FoldedTaste {
   rows: Int32Array;
   movieIds: Int32Array;
   ratings: Float64Array;
-  /** Cholesky factor of A (for each rated movie's share of a score). */
-  factor: Float64Array;
+  /**
+   * Cholesky factor of A (for each rated movie's share of a score). Computed again on first read: only the
+   * few members whose cards name their movies need it, and a 64 × 64 array per member per request (with
+   * the collections it brought) cost about as much as the solve itself.
+   */
+  readonly factor: Float64Array;
 }
 
 export type FoldableWatch = WatchVectors & { foldIn: WatchFoldIn };
@@ -32,10 +36,37 @@ export function factorOf(watch: FoldableWatch, row: number, out: Float64Array): 
   return out;
 }
 
-/** The rated movies' factors during a fold-in: one array reused, not one per member per request. */
+/** The rated movies' factors and the system during a fold-in: reused, not allocated per member. */
 let scratch: Float64Array = new Float64Array(0);
 const scratchFor = (length: number): Float64Array =>
   (scratch = scratch.length >= length ? scratch : new Float64Array(Math.max(length, 2 * scratch.length)));
+let system = new Float64Array(0);
+
+/**
+ * Factors A = YᵀY + λI + α Σ y_i y_iᵀ over the rated rows into `a` (d × d, Cholesky, lower triangle), and
+ * returns b = (1 + α) Σ y_i.
+ */
+function factorSystem(watch: FoldableWatch, rows: Int32Array, a: Float64Array): Float64Array {
+  const d = watch.dim;
+  const { gramian, lambda, alpha } = watch.foldIn;
+  a.set(gramian);
+  for (let k = 0; k < d; k++) a[k * d + k] += lambda;
+  const b = new Float64Array(d);
+  const n = rows.length;
+  const factors = scratchFor(n * d);
+  const { vectors, foldIn } = watch;
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    // y_i = the unit vector × its norm (factorOf), then its share of b.
+    const norm = foldIn.norms[row];
+    for (let k = 0; k < d; k++) factors[i * d + k] = vectors[row * d + k] * norm;
+    for (let r = 0; r < d; r++) b[r] += (1 + alpha) * factors[i * d + r];
+  }
+  // Σ α y_i y_iᵀ, lower triangle only (the factorisation reads no more): most of a fold-in's cost.
+  addOuterProducts(a, factors, n, d, alpha, false);
+  choleskyInPlace(a, d);
+  return b;
+}
 
 /**
  * Folds in the rated movies (rows of the watch model; movies it does not know are left out by the caller).
@@ -47,30 +78,29 @@ export function foldInTaste(
 ): FoldedTaste | undefined {
   if (rated.length === 0) return undefined;
   const d = watch.dim;
-  const { gramian, lambda, alpha } = watch.foldIn;
-  const a = new Float64Array(gramian);
-  for (let k = 0; k < d; k++) a[k * d + k] += lambda;
-  const b = new Float64Array(d);
   const n = rated.length;
-  const factors = scratchFor(n * d);
-  const { vectors, foldIn } = watch;
   const rows = new Int32Array(n);
   const movieIds = new Int32Array(n);
   const ratings = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const { row, movieId, rating } = rated[i];
-    rows[i] = row;
-    movieIds[i] = movieId;
-    ratings[i] = rating;
-    // y_i = the unit vector × its norm (factorOf), then its share of b.
-    const norm = foldIn.norms[row];
-    for (let k = 0; k < d; k++) factors[i * d + k] = vectors[row * d + k] * norm;
-    for (let r = 0; r < d; r++) b[r] += (1 + alpha) * factors[i * d + r];
+    rows[i] = rated[i].row;
+    movieIds[i] = rated[i].movieId;
+    ratings[i] = rated[i].rating;
   }
-  // Σ α y_i y_iᵀ, lower triangle only (the factorisation reads no more): most of a fold-in's cost.
-  addOuterProducts(a, factors, n, d, alpha, false);
-  choleskyInPlace(a, d);
-  return { x: solveCholesky(a, b, d), rows, movieIds, ratings, factor: a };
+  if (system.length !== d * d) system = new Float64Array(d * d);
+  const x = solveCholesky(system, factorSystem(watch, rows, system), d);
+  let factor: Float64Array | undefined;
+  return {
+    x,
+    rows,
+    movieIds,
+    ratings,
+    get factor() {
+      // The same arithmetic again, so the same factor as the solve used.
+      if (!factor) factorSystem(watch, rows, (factor = new Float64Array(d * d)));
+      return factor;
+    },
+  };
 }
 
 /** Each rated movie's share of x_u · y_m (they sum to it), aligned with folded.rows. */

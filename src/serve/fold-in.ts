@@ -38,9 +38,10 @@ export interface FoldedUser extends UserVector {
  * Arrays a fold-in needs only while it runs, reused (grown when a member has more ratings): at ml-32m size
  * fresh ones per member per request were most of a request's garbage.
  */
-const scratch: { features: Float64Array; rows: Float64Array } = {
+const scratch: { features: Float64Array; rows: Float64Array; system: Float64Array } = {
   features: new Float64Array(0),
   rows: new Float64Array(0),
+  system: new Float64Array(0),
 };
 const reuse = (array: Float64Array, length: number): Float64Array =>
   array.length >= length ? array : new Float64Array(Math.max(length, 2 * array.length));
@@ -95,7 +96,7 @@ interface Solution {
  * the residuals are β itself.
  */
 function solveDual({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
-  const a = new Float64Array(n * n);
+  const a = (scratch.system = reuse(scratch.system, n * n)).subarray(0, n * n).fill(0);
   // x_i · x_j for j ≤ i (the kernel; most of a fold-in's cost), then the penalties.
   gramLower(x, n, g, a);
   for (let i = 0; i < n; i++) {
@@ -114,7 +115,7 @@ function solveDual({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
 /** Many ratings: the (gmfDim + 1)² normal equations (XᵀX + Λ)·θ = Xᵀy, θ = (p, b). */
 function solvePrimal({ x, y, n, g, lambdaP, lambdaB }: Ridge): Solution {
   const size = g + 1;
-  const a = new Float64Array(size * size);
+  const a = (scratch.system = reuse(scratch.system, size * size)).subarray(0, size * size).fill(0);
   const rhs = new Float64Array(size);
   const z = (scratch.rows = reuse(scratch.rows, n * size));
   for (let i = 0; i < n; i++) {
