@@ -3,7 +3,7 @@ import { Keyv } from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHealthServer, type HealthServer } from '../../src/bot/health.ts';
 import { ServingModels } from '../../src/serve/serving-models.ts';
-import { handArtifacts } from '../serve/fixtures.ts';
+import { handArtifacts, withWatchModel } from '../serve/fixtures.ts';
 
 /** A store whose backend is down: every read fails (keyv passes the error on with throwOnErrors). */
 function brokenStore(): Keyv {
@@ -25,7 +25,7 @@ describe('health endpoint', () => {
   });
 
   it('answers 503 with the reasons when the gateway is not ready and the store does not answer', async () => {
-    const models = new ServingModels(handArtifacts());
+    const models = new ServingModels(withWatchModel(handArtifacts()));
     server = await startHealthServer(
       { client, models, store: brokenStore() },
       { port: 0, host: '127.0.0.1' },
@@ -41,7 +41,7 @@ describe('health endpoint', () => {
   });
 
   it('counts a reachable store and says so, still 503 while the gateway is down', async () => {
-    const models = new ServingModels(handArtifacts());
+    const models = new ServingModels(withWatchModel(handArtifacts()));
     server = await startHealthServer({ client, models, store: new Keyv() }, { port: 0, host: '127.0.0.1' });
     const response = await fetch(`http://127.0.0.1:${server.port}/health`);
     expect(response.status).toBe(503);
