@@ -22,8 +22,7 @@ describe('user installs and DMs', () => {
 
   beforeAll(async () => {
     const trained = await trainSmallModels();
-    if (!trained.result.published) throw new Error('training failed');
-    artifacts = trained.result.artifacts;
+    artifacts = trained.artifacts;
     bot = await startTestBot({ modelsDir: trained.modelsDir, env: { DISCORD_GUILD_ID: '' } });
   }, 60_000);
   afterAll(async () => {

@@ -29,7 +29,7 @@ describe.skipIf(!redisBinary)('two shards on Redis (npm start, compiled)', () =>
     const trained = await trainSmallModels(51);
     modelsDir = trained.modelsDir;
     firstVersion = trained.result.version;
-    if (trained.result.published) movieIds = [...trained.result.artifacts.dnmf.movieRows.keys()];
+    movieIds = [...trained.artifacts.dnmf.movieRows.keys()];
     fake = await startFakeDiscord({ shards: 2, guilds: 2 });
     bot = await startBotProcess(
       {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Events } from 'discord.js';
 import pino from 'pino';
 import { ModelRepository } from '../../src/artifacts/repository.ts';
+import type { Artifacts } from '../../src/artifacts/types.ts';
 import { startBot, type RunningBot } from '../../src/bot/start.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -12,10 +13,12 @@ import { startFakeDiscord, type FakeDiscord } from './fake-discord/index.ts';
 import { syntheticDataset, tempDir, writeDatasetFiles } from './dataset.ts';
 import { logScanFile } from './log-scan/scan.ts';
 
+type PublishedResult = Extract<TrainResult, { published: true }>;
+
 /** A small generated MovieLens dataset trained into a models folder: a few seconds, not half a minute. */
 export async function trainSmallModels(
   seed = 7,
-): Promise<{ modelsDir: string; datasetDir: string; result: TrainResult }> {
+): Promise<{ modelsDir: string; datasetDir: string; result: PublishedResult; artifacts: Artifacts }> {
   const root = await tempDir('flickpick-e2e-');
   const datasetDir = await writeDatasetFiles(
     path.join(root, 'dataset'),
@@ -28,7 +31,7 @@ export async function trainSmallModels(
     dnmf: { epochs: 4 },
   });
   if (!result.published) throw new Error(`test models failed verification: ${result.problems.join('; ')}`);
-  return { modelsDir, datasetDir, result };
+  return { modelsDir, datasetDir, result, artifacts: result.artifacts };
 }
 
 export interface TestBot {
