@@ -47,8 +47,41 @@ interface Meta {
   movieIds: ArrayLike<number>;
 }
 
-const FORMAT = 'flickpick-dnmf';
-const FORMAT_VERSION = 1;
+/** The tag a serialised DNMF carries: written by training (train/dnmf/model.ts), checked by every reader. */
+export const DNMF_FORMAT = 'flickpick-dnmf';
+export const DNMF_FORMAT_VERSION = 1;
+
+/**
+ * A serialised DNMF's named buffers, checked once for both readers (training's DnmfModel.deserialize and
+ * servingDnmf): the format tag, then each buffer as it is taken, present and of the length the shape says.
+ */
+export function dnmfBufferReader(
+  meta: { format: string; formatVersion: number },
+  buffers: Record<string, Float32Array>,
+): {
+  take(name: string, length: number): Float32Array;
+  layer(prefix: string, inputs: number, outputs: number): DenseLayer;
+} {
+  if (meta.format !== DNMF_FORMAT || meta.formatVersion !== DNMF_FORMAT_VERSION) {
+    throw new Error(
+      `not a ${DNMF_FORMAT} v${DNMF_FORMAT_VERSION} model: ${meta.format} v${meta.formatVersion}`,
+    );
+  }
+  const take = (name: string, length: number): Float32Array => {
+    const buffer = buffers[name];
+    if (!buffer) throw new Error(`DNMF buffer ${name} is missing`);
+    if (buffer.length !== length)
+      throw new Error(`DNMF buffer ${name} has ${buffer.length} values, not ${length}`);
+    return buffer;
+  };
+  const layer = (prefix: string, inputs: number, outputs: number): DenseLayer => ({
+    kernel: take(`${prefix}.kernel`, inputs * outputs),
+    bias: take(`${prefix}.bias`, outputs),
+    inputs,
+    outputs,
+  });
+  return { take, layer };
+}
 
 /** Reads DnmfModel.serialize()'s output (the files a version holds) into a ServingDnmf. */
 export interface ServingDnmfOptions {
@@ -65,24 +98,9 @@ export const TRAINED_USER_GMF = 'userGmf';
 
 export function servingDnmf(serialized: SerializedModel, options: ServingDnmfOptions = {}): ServingDnmf {
   const meta = serialized.meta as Meta;
-  if (meta.format !== FORMAT || meta.formatVersion !== FORMAT_VERSION) {
-    throw new Error(`not a ${FORMAT} v${FORMAT_VERSION} model: ${meta.format} v${meta.formatVersion}`);
-  }
   const { shape } = meta;
   const buffers = serialized.buffers;
-  const take = (name: string, length: number): Float32Array => {
-    const buffer = buffers[name];
-    if (!buffer) throw new Error(`DNMF buffer ${name} is missing`);
-    if (buffer.length !== length)
-      throw new Error(`DNMF buffer ${name} has ${buffer.length} values, not ${length}`);
-    return buffer;
-  };
-  const layer = (prefix: string, inputs: number, outputs: number): DenseLayer => ({
-    kernel: take(`${prefix}.kernel`, inputs * outputs),
-    bias: take(`${prefix}.bias`, outputs),
-    inputs,
-    outputs,
-  });
+  const { take, layer } = dnmfBufferReader(meta, buffers);
   const mlp: DenseLayer[] = [];
   let inputs = 2 * shape.mlpDim;
   shape.mlpLayers.forEach((outputs, i) => {

@@ -2,13 +2,11 @@
 import { IdIndex } from './id-index.ts';
 import { PairScorer } from './scorer.ts';
 import type { DnmfOptions } from './types.ts';
-import { denseLayerSizes, type DenseLayer, type DnmfShape, type DnmfWeights } from './weights.ts';
-
-const FORMAT = 'flickpick-dnmf';
-const FORMAT_VERSION = 1;
+import { denseLayerSizes, type DnmfShape, type DnmfWeights } from './weights.ts';
+import { DNMF_FORMAT, DNMF_FORMAT_VERSION, dnmfBufferReader } from '../../model/serving-dnmf.ts';
 
 export interface DnmfMeta {
-  format: typeof FORMAT;
+  format: typeof DNMF_FORMAT;
   formatVersion: number;
   options: DnmfOptions;
   shape: DnmfShape;
@@ -70,8 +68,8 @@ export class DnmfModel {
       buffers[`mlp.${i}.bias`] = layer.bias;
     });
     const meta: DnmfMeta = {
-      format: FORMAT,
-      formatVersion: FORMAT_VERSION,
+      format: DNMF_FORMAT,
+      formatVersion: DNMF_FORMAT_VERSION,
       options: this.options,
       shape: w.shape,
       globalMean: w.globalMean,
@@ -83,23 +81,8 @@ export class DnmfModel {
 
   static deserialize(s: SerializedDnmf): DnmfModel {
     const { meta, buffers } = s;
-    if (meta.format !== FORMAT || meta.formatVersion !== FORMAT_VERSION) {
-      throw new Error(`not a ${FORMAT} v${FORMAT_VERSION} model: ${meta.format} v${meta.formatVersion}`);
-    }
     const shape = meta.shape;
-    const take = (name: string, length: number): Float32Array => {
-      const buffer = buffers[name];
-      if (!buffer) throw new Error(`DNMF buffer ${name} is missing`);
-      if (buffer.length !== length)
-        throw new Error(`DNMF buffer ${name} has ${buffer.length} values, not ${length}`);
-      return buffer;
-    };
-    const layer = (prefix: string, inputs: number, outputs: number): DenseLayer => ({
-      kernel: take(`${prefix}.kernel`, inputs * outputs),
-      bias: take(`${prefix}.bias`, outputs),
-      inputs,
-      outputs,
-    });
+    const { take, layer } = dnmfBufferReader(meta, buffers);
     const sizes = denseLayerSizes(shape);
     const [outputInputs] = sizes[sizes.length - 1];
     const weights: DnmfWeights = {
